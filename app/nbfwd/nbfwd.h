@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBFWD_H
+#define NBFWD_H
+
+/**
+ * @file
+ * nbfwd's run-time state: ports, regions, pools, per-lcore work and counters.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "net_buffer.h"
+#include "nbshm_region.h"
+#include "nbshm_region_table.h"
+#include "nbfwd_config.h"
+
+#define NBFWD_MAX_BURST 512
+#define NBFWD_MAX_RUN_PORTS 32
+#define NBFWD_MAX_WORKERS 64
+#define NBFWD_MEMPOOL_CACHE 256
+
+/** Drop reasons: the NET_BUFFER reasons, then nbfwd's own. */
+enum nbfwd_drop {
+	NBFWD_DROP_RUNT = NET_BUFFER_REASON_MAX,	/**< too short for the action */
+	NBFWD_DROP_TX_FULL,				/**< tx queue did not take it */
+	NBFWD_DROP_MAX,
+};
+
+/** Counters of one rx queue, written only by the lcore that polls it. */
+struct nbfwd_qstats {
+	uint64_t rx;			/**< packets received */
+	uint64_t tx;			/**< packets transmitted (on the peer port) */
+	uint64_t segs;			/**< segments resolved */
+	uint64_t drop[NBFWD_DROP_MAX];	/**< packets dropped, per reason */
+} __rte_cache_aligned;
+
+/** One rx queue as an lcore polls it. */
+struct nbfwd_rxq {
+	uint16_t port;		/**< rx port id */
+	uint16_t queue;		/**< rx queue */
+	uint16_t tx_port;	/**< where packets go */
+	uint16_t tx_queue;	/**< the polling lcore's tx queue on tx_port */
+	struct rte_ether_addr tx_src;	/**< l2fwd: tx port's MAC */
+	struct rte_ether_addr tx_dst;	/**< l2fwd: 02:00:00:00:00:<tx port> */
+	struct nbfwd_qstats *st;	/**< its counters */
+};
+
+/** Work of one worker lcore. */
+struct nbfwd_worker {
+	unsigned int lcore_id;
+	unsigned int index;		/**< 0..n_workers-1: its tx queue on every port */
+	unsigned int n_rxq;
+	struct nbfwd_rxq rxq[NBFWD_MAX_LCORE_RXQ];
+} __rte_cache_aligned;
+
+/** One port in use. */
+struct nbfwd_port {
+	uint16_t port_id;
+	uint16_t peer;			/**< index in nbfwd_ctx.ports of the tx port */
+	char name[RTE_ETH_NAME_MAX_LEN];
+	char driver[64];
+	int socket;			/**< NUMA node of the device (or the main lcore's) */
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	uint32_t pool_size;
+	uint16_t mtu;
+	int region;			/**< index in nbfwd_ctx.regions */
+	struct rte_mempool *pool;
+	struct rte_ether_addr mac;
+	bool started;
+	bool dma_mapped;		/**< its region is DMA-mapped for the device */
+	struct nbfwd_qstats *qstats;	/**< nb_rxq counters */
+	uint64_t rx_nombuf;		/**< from ethdev at exit */
+	uint64_t imissed;
+};
+
+/** One region in use. */
+struct nbfwd_region {
+	struct nbshm_region r;
+	uint64_t handle;
+	uint32_t pages;
+	uint64_t page_size;
+	int numa_node;
+	bool registered;
+};
+
+/** Everything. */
+struct nbfwd_ctx {
+	struct nbfwd_config cfg;
+	char file_prefix[64];
+	unsigned int n_ports;
+	struct nbfwd_port ports[NBFWD_MAX_RUN_PORTS];
+	unsigned int n_regions;
+	struct nbfwd_region regions[NBFWD_MAX_REGIONS];
+	struct nbshm_region_table *table;
+	unsigned int n_workers;
+	struct nbfwd_worker workers[NBFWD_MAX_WORKERS];
+	uint64_t start_tsc;
+	uint64_t stop_tsc;
+	uint64_t mbufs_in_use_at_exit;
+};
+
+/** Set by SIGINT/SIGTERM or --time: workers leave their loop. */
+extern volatile bool nbfwd_force_quit;
+
+/** Name of a drop reason ("bad_handle", ..., "runt", "tx_full"). */
+const char *nbfwd_drop_name(unsigned int reason);
+
+#endif /* NBFWD_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBFWD_CONFIG_H
+#define NBFWD_CONFIG_H
+
+/**
+ * @file
+ * nbfwd configuration: built-in defaults, the strict INI loader (rte_cfgfile plus
+ * a line-by-line pre-check and a schema), and the values the command line may
+ * override. Nothing here touches EAL: the loader runs before rte_eal_init().
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NBFWD_NAME_MAX 64		/**< region / port name, incl. NUL */
+#define NBFWD_MAX_REGIONS 64		/**< regions in one file */
+#define NBFWD_MAX_PORTS 32		/**< [port] sections in one file */
+#define NBFWD_MAX_LCORES 128		/**< [lcore N] sections in one file */
+#define NBFWD_MAX_LCORE_RXQ 64		/**< rx queues one lcore may poll */
+
+/** Forwarding action. */
+enum nbfwd_mode {
+	NBFWD_MODE_IO = 0,	/**< forward untouched */
+	NBFWD_MODE_MACSWAP,	/**< swap destination and source MAC */
+	NBFWD_MODE_L2FWD,	/**< dst = 02:00:00:00:00:<dst port>, src = tx port MAC */
+	NBFWD_MODE_MAX,
+};
+
+/** [region NAME] */
+struct nbfwd_region_cfg {
+	char name[NBFWD_NAME_MAX];
+	uint32_t pages;		/**< size in pages (required, >= 1) */
+	uint64_t page_size;	/**< bytes: 2M (default) or 1G */
+	int numa_node;		/**< NUMA node, -1 = node of the first port using it */
+};
+
+/** [port NAME]: NAME is an ethdev name (net_null0) or a PCI address. */
+struct nbfwd_port_cfg {
+	char name[NBFWD_NAME_MAX];
+	char region[NBFWD_NAME_MAX];	/**< region holding the pool, "" = automatic */
+	char peer[NBFWD_NAME_MAX];	/**< tx port, "" = default pairing */
+	uint16_t queues;		/**< rx/tx queue pairs, 0 = one per worker */
+	uint16_t rx_desc;		/**< rx descriptors per queue */
+	uint16_t tx_desc;		/**< tx descriptors per queue */
+	uint32_t pool_size;		/**< mbufs in this port's pool, 0 = automatic */
+	uint16_t mtu;			/**< 0 = leave the device's MTU */
+};
+
+/** One rx queue an lcore polls: port NAME, queue index. */
+struct nbfwd_rxq_cfg {
+	char port[NBFWD_NAME_MAX];
+	uint16_t queue;
+};
+
+/** [lcore N] rx = PORT:QUEUE[, PORT:QUEUE...] */
+struct nbfwd_lcore_cfg {
+	unsigned int lcore_id;
+	unsigned int n_rxq;
+	struct nbfwd_rxq_cfg rxq[NBFWD_MAX_LCORE_RXQ];
+};
+
+/** Bits of nbfwd_config.set: which scalar values a file or option gave. */
+#define NBFWD_SET_MODE		(1u << 0)
+#define NBFWD_SET_BURST		(1u << 1)
+#define NBFWD_SET_MAX_SEGS	(1u << 2)
+#define NBFWD_SET_TIME		(1u << 3)
+#define NBFWD_SET_STATS_PERIOD	(1u << 4)
+#define NBFWD_SET_STATS_JSON	(1u << 5)
+
+/** The whole configuration. */
+struct nbfwd_config {
+	/* [nbfwd] */
+	enum nbfwd_mode mode;		/**< mode = io|macswap|l2fwd (default io) */
+	uint16_t burst;			/**< burst = 1..512 (default 32) */
+	uint16_t max_segments;		/**< max_segments = 1..64 (default 8) */
+	uint32_t time_s;		/**< time = seconds, 0 = until a signal */
+	uint32_t max_regions;		/**< max_regions = 1..1024 (default 16) */
+	/* [stats] */
+	uint32_t stats_period_s;	/**< period = seconds, 0 = off (default 1) */
+	char stats_json[PATH_MAX];	/**< json = file written at exit, "" = none */
+
+	unsigned int n_regions;
+	struct nbfwd_region_cfg regions[NBFWD_MAX_REGIONS];
+	unsigned int n_ports;
+	struct nbfwd_port_cfg ports[NBFWD_MAX_PORTS];
+	unsigned int n_lcores;
+	struct nbfwd_lcore_cfg lcores[NBFWD_MAX_LCORES];
+
+	bool tx_first;			/**< --tx-first (command line only) */
+	uint32_t set;			/**< NBFWD_SET_* */
+	char path[PATH_MAX];		/**< file loaded, "" = built-in defaults */
+};
+
+/** Defaults used for a [port] key that is absent. */
+#define NBFWD_DEFAULT_RX_DESC 1024
+#define NBFWD_DEFAULT_TX_DESC 1024
+#define NBFWD_DEFAULT_PAGE_SIZE (2ull << 20)
+
+/**
+ * Fill @p cfg with the built-in defaults (no regions, no ports: everything
+ * automatic).
+ */
+void nbfwd_config_defaults(struct nbfwd_config *cfg);
+
+/**
+ * Load and check an INI file into @p cfg (which holds defaults on entry).
+ *
+ * Strict: the file is pre-checked line by line (every line is blank, a comment
+ * starting with ';' or '#', a [section] or a key = value; no duplicate section or
+ * key; names and values within rte_cfgfile's limits; a regular readable file),
+ * then every section and key is checked against the schema (known names, types,
+ * ranges, required keys, references between sections).
+ *
+ * @param path
+ *   File to load.
+ * @param cfg
+ *   Configuration to fill; unchanged fields keep their values.
+ * @param err
+ *   On failure, one line naming file, line (when known), section and key, what
+ *   was expected and what was found.
+ * @param errlen
+ *   Size of @p err.
+ * @return
+ *   0 on success, -1 on failure.
+ */
+int nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err,
+		size_t errlen);
+
+/**
+ * Parse a mode name.
+ *
+ * @return
+ *   0 and *mode set, or -1 for an unknown name.
+ */
+int nbfwd_config_parse_mode(const char *s, enum nbfwd_mode *mode);
+
+/** Name of a mode ("io", "macswap", "l2fwd"). */
+const char *nbfwd_config_mode_name(enum nbfwd_mode mode);
+
+/**
+ * Parse an unsigned decimal integer in [min, max]: no sign, no trailing garbage,
+ * no overflow. Used by the INI loader and the command line alike.
+ *
+ * @return
+ *   0 on success, -1 otherwise.
+ */
+int nbfwd_config_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/**
+ * Parse a page size: "2M", "2048K", "1G" or a byte count; only 2 MB and 1 GB are
+ * accepted.
+ *
+ * @return
+ *   0 on success, -1 otherwise.
+ */
+int nbfwd_config_parse_page_size(const char *s, uint64_t *out);
+
+#endif /* NBFWD_CONFIG_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBFWD_PREFLIGHT_H
+#define NBFWD_PREFLIGHT_H
+
+/**
+ * @file
+ * Checks run before rte_eal_init(): what the EAL options say, and whether the
+ * hugepages this run needs are free.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nbfwd_config.h"
+
+/** What nbfwd needs to know of the EAL options. */
+struct nbfwd_eal_args {
+	bool no_huge;			/**< --no-huge */
+	bool in_memory;			/**< --in-memory */
+	char file_prefix[64];		/**< --file-prefix, "rte" by default */
+	unsigned int n_ports;		/**< --vdev and -a options */
+};
+
+/** Scan EAL options (argv[0] is the program). */
+void nbfwd_preflight_scan(int eal_argc, char **eal_argv, struct nbfwd_eal_args *ea);
+
+/**
+ * Compare the hugepages the configuration needs (regions, plus DPDK's own
+ * unless --no-huge) with the free 2 MB pages.
+ *
+ * @return
+ *   0, or -1 with one sentence in @p err: what is needed, what is free, what to run.
+ */
+int nbfwd_preflight_hugepages(const struct nbfwd_config *cfg,
+		const struct nbfwd_eal_args *ea, char *err, size_t errlen);
+
+#endif /* NBFWD_PREFLIGHT_H */

@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Bringing nbfwd up and down: pick ports and pair them, give each worker lcore
+ * its rx queues, create the regions (hugetlbfs files on the ports' NUMA nodes),
+ * register them with DPDK and DMA-map them for every device, make one mbuf pool
+ * per port whose data buffers live in a region, configure and start the ports;
+ * and undo all of it in reverse order, checking that every mbuf came back.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "nbfwd.h"
+#include "nbfwd_log.h"
+#include "nbfwd_setup.h"
+#include "nbshm_region_dpdk.h"
+
+#define NBFWD_BUF_SIZE RTE_MBUF_DEFAULT_BUF_SIZE
+
+static int
+nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->port_id = port_id;
+	p->region = -1;
+	ret = rte_eth_dev_info_get(port_id, &info);
+	if (ret != 0) {
+		APP_LOG(ERR, "port %u: cannot read device info: %s", port_id, strerror(-ret));
+		return -1;
+	}
+	rte_eth_dev_get_name_by_port(port_id, p->name);
+	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+	p->socket = rte_eth_dev_socket_id(port_id);
+	if (p->socket < 0)
+		p->socket = (int)rte_socket_id();
+	rte_eth_macaddr_get(port_id, &p->mac);
+	p->rx_desc = NBFWD_DEFAULT_RX_DESC;
+	p->tx_desc = NBFWD_DEFAULT_TX_DESC;
+	if (strcmp(info.driver_name, "net_virtio_user") == 0) {
+		APP_LOG(ERR, "port %u (%s, %s): vhost-user ports need a file descriptor for "
+			"every memory segment, and DPDK 22.11 refuses that for external "
+			"memory, so this port cannot receive into a shared region; use "
+			"net_memif, net_af_packet, net_tap or a PCI NIC",
+			port_id, p->name, info.driver_name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+nbfwd_find_port(const struct nbfwd_ctx *ctx, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++)
+		if (strcmp(ctx->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Ports named in the INI file, with their settings. */
+static int
+nbfwd_ports_from_config(struct nbfwd_ctx *ctx)
+{
+	const struct nbfwd_config *cfg = &ctx->cfg;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_ports; i++) {
+		const struct nbfwd_port_cfg *pc = &cfg->ports[i];
+		struct nbfwd_port *p = &ctx->ports[i];
+		uint16_t port_id;
+
+		if (rte_eth_dev_get_port_by_name(pc->name, &port_id) != 0) {
+			APP_LOG(ERR, "%s: [port %s]: no such port; EAL probed %u port(s): "
+				"add it with --vdev or -a", cfg->path, pc->name,
+				rte_eth_dev_count_avail());
+			return -1;
+		}
+		if (nbfwd_port_info(p, port_id) != 0)
+			return -1;
+		p->nb_rxq = pc->queues;
+		p->rx_desc = pc->rx_desc;
+		p->tx_desc = pc->tx_desc;
+		p->pool_size = pc->pool_size;
+		p->mtu = pc->mtu;
+		ctx->n_ports++;
+	}
+	for (i = 0; i < cfg->n_ports; i++) {
+		const struct nbfwd_port_cfg *pc = &cfg->ports[i];
+
+		if (pc->peer[0] != '\0')
+			ctx->ports[i].peer = nbfwd_find_port(ctx, pc->peer);
+	}
+	return 0;
+}
+
+/* Default pairing, as testpmd: 0<->1, 2<->3, an odd last port to itself. */
+static void
+nbfwd_pair_ports(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		if (ctx->cfg.n_ports > 0 && ctx->cfg.ports[i].peer[0] != '\0')
+			continue;
+		if (i % 2 == 0)
+			ctx->ports[i].peer = i + 1 < ctx->n_ports ? i + 1 : i;
+		else
+			ctx->ports[i].peer = i - 1;
+	}
+}
+
+int
+nbfwd_setup_ports(struct nbfwd_ctx *ctx)
+{
+	uint16_t port_id;
+
+	if (ctx->cfg.n_ports > 0) {
+		if (nbfwd_ports_from_config(ctx) != 0)
+			return -1;
+	} else {
+		RTE_ETH_FOREACH_DEV(port_id) {
+			if (ctx->n_ports == NBFWD_MAX_RUN_PORTS) {
+				APP_LOG(WARNING, "using the first %u ports only",
+					NBFWD_MAX_RUN_PORTS);
+				break;
+			}
+			if (nbfwd_port_info(&ctx->ports[ctx->n_ports], port_id) != 0)
+				return -1;
+			ctx->n_ports++;
+		}
+	}
+	if (ctx->n_ports == 0) {
+		APP_LOG(ERR, "no ports: EAL probed none; name some with --vdev "
+			"(e.g. --vdev net_null0 --vdev net_null1) or -a PCI_ADDRESS");
+		return -1;
+	}
+	nbfwd_pair_ports(ctx);
+	return 0;
+}
+
+static int
+nbfwd_add_worker(struct nbfwd_ctx *ctx, unsigned int lcore_id)
+{
+	struct nbfwd_worker *w;
+
+	if (ctx->n_workers == NBFWD_MAX_WORKERS) {
+		APP_LOG(ERR, "more than %u worker lcores", NBFWD_MAX_WORKERS);
+		return -1;
+	}
+	w = &ctx->workers[ctx->n_workers];
+	w->lcore_id = lcore_id;
+	w->index = ctx->n_workers++;
+	return 0;
+}
+
+static int
+nbfwd_worker_add_rxq(struct nbfwd_worker *w, unsigned int pi, uint16_t queue)
+{
+	if (w->n_rxq == NBFWD_MAX_LCORE_RXQ) {
+		APP_LOG(ERR, "lcore %u polls more than %u queues", w->lcore_id,
+			NBFWD_MAX_LCORE_RXQ);
+		return -1;
+	}
+	w->rxq[w->n_rxq].port = pi;	/* index for now, port id after setup */
+	w->rxq[w->n_rxq].queue = queue;
+	w->n_rxq++;
+	return 0;
+}
+
+/* [lcore N] rx = PORT:Q ... from the INI file. */
+static int
+nbfwd_workers_from_config(struct nbfwd_ctx *ctx)
+{
+	const struct nbfwd_config *cfg = &ctx->cfg;
+	unsigned int i, j;
+
+	for (i = 0; i < cfg->n_lcores; i++) {
+		const struct nbfwd_lcore_cfg *lc = &cfg->lcores[i];
+		struct nbfwd_worker *w;
+
+		if (!rte_lcore_is_enabled(lc->lcore_id)) {
+			APP_LOG(ERR, "%s: [lcore %u]: lcore %u is not in EAL's lcore list "
+				"(-l/--lcores)", cfg->path, lc->lcore_id, lc->lcore_id);
+			return -1;
+		}
+		if (nbfwd_add_worker(ctx, lc->lcore_id) != 0)
+			return -1;
+		w = &ctx->workers[ctx->n_workers - 1];
+		for (j = 0; j < lc->n_rxq; j++) {
+			int pi = nbfwd_find_port(ctx, lc->rxq[j].port);
+			struct nbfwd_port *p;
+
+			if (pi < 0) {
+				APP_LOG(ERR, "%s: [lcore %u] rx: port %s is not in use",
+					cfg->path, lc->lcore_id, lc->rxq[j].port);
+				return -1;
+			}
+			p = &ctx->ports[pi];
+			if (p->nb_rxq <= lc->rxq[j].queue)
+				p->nb_rxq = lc->rxq[j].queue + 1;
+			if (nbfwd_worker_add_rxq(w, pi, lc->rxq[j].queue) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static uint16_t
+nbfwd_max_queues(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return 1;
+	return RTE_MIN(info.max_rx_queues, info.max_tx_queues);
+}
+
+int
+nbfwd_setup_workers(struct nbfwd_ctx *ctx)
+{
+	unsigned int lcore_id, i, w;
+
+	if (ctx->cfg.n_lcores > 0)
+		return nbfwd_workers_from_config(ctx);
+
+	RTE_LCORE_FOREACH_WORKER(lcore_id) {
+		if (nbfwd_add_worker(ctx, lcore_id) != 0)
+			return -1;
+	}
+	if (ctx->n_workers == 0 && nbfwd_add_worker(ctx, rte_get_main_lcore()) != 0)
+		return -1;
+
+	/* queue q of every port goes to worker q */
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		uint16_t maxq = nbfwd_max_queues(p->port_id);
+
+		if (p->nb_rxq == 0)
+			p->nb_rxq = RTE_MIN(ctx->n_workers, maxq);
+		if (p->nb_rxq < ctx->n_workers)
+			APP_LOG(NOTICE, "port %u (%s): %u rx queue(s) for %u workers",
+				p->port_id, p->name, p->nb_rxq, ctx->n_workers);
+		for (w = 0; w < p->nb_rxq; w++) {
+			if (nbfwd_worker_add_rxq(&ctx->workers[w % ctx->n_workers], i, w) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static uint32_t
+nbfwd_pool_size_auto(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p)
+{
+	const struct nbfwd_port *peer = &ctx->ports[p->peer];
+	uint64_t n = (uint64_t)p->nb_rxq * p->rx_desc +
+		(uint64_t)ctx->n_workers * peer->tx_desc +
+		(uint64_t)ctx->n_workers * (NBFWD_MEMPOOL_CACHE + 2 * ctx->cfg.burst) + 1024;
+	uint64_t pow = 1;
+
+	while (pow - 1 < n)
+		pow <<= 1;
+	return (uint32_t)(pow - 1);
+}
+
+static int
+nbfwd_find_region(const struct nbfwd_ctx *ctx, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_regions; i++) {
+		if (strcmp(ctx->regions[i].r.name, name) == 0)
+			return (int)i;
+		if (i < ctx->cfg.n_regions && strcmp(ctx->cfg.regions[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The region a port's pool goes to: named in [port], else its node's own. */
+static int
+nbfwd_port_region(struct nbfwd_ctx *ctx, unsigned int pi)
+{
+	const struct nbfwd_port *p = &ctx->ports[pi];
+	const char *want = ctx->cfg.n_ports > 0 ? ctx->cfg.ports[pi].region : "";
+	char autoname[NBSHM_REGION_NAME_MAX];
+	struct nbfwd_region *rg;
+	int ri;
+
+	if (want[0] == '\0') {
+		snprintf(autoname, sizeof(autoname), "%.31s.node%d", ctx->file_prefix,
+			p->socket);
+		want = autoname;
+	}
+	ri = nbfwd_find_region(ctx, want);
+	if (ri >= 0)
+		return ri;
+	if (ctx->n_regions == NBFWD_MAX_REGIONS) {
+		APP_LOG(ERR, "more than %u regions", NBFWD_MAX_REGIONS);
+		return -1;
+	}
+	rg = &ctx->regions[ctx->n_regions];
+	snprintf(rg->r.name, sizeof(rg->r.name), "%s", want);
+	rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
+	rg->numa_node = p->socket;
+	rg->pages = 0;	/* automatic: sized to its pools */
+	return (int)ctx->n_regions++;
+}
+
+/* Regions named in the INI file, then one automatic region per NUMA node. */
+static int
+nbfwd_plan_regions(struct nbfwd_ctx *ctx)
+{
+	uint64_t used[NBFWD_MAX_REGIONS];
+	unsigned int i;
+
+	for (i = 0; i < ctx->cfg.n_regions; i++) {
+		const struct nbfwd_region_cfg *rc = &ctx->cfg.regions[i];
+		struct nbfwd_region *rg = &ctx->regions[ctx->n_regions++];
+
+		snprintf(rg->r.name, sizeof(rg->r.name), "%.31s.%.31s", ctx->file_prefix, rc->name);
+		rg->pages = rc->pages;
+		rg->page_size = rc->page_size;
+		rg->numa_node = rc->numa_node;
+	}
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		int ri = nbfwd_port_region(ctx, i);
+
+		if (ri < 0)
+			return -1;
+		if (p->pool_size == 0)
+			p->pool_size = nbfwd_pool_size_auto(ctx, p);
+		if (ctx->regions[ri].numa_node < 0)
+			ctx->regions[ri].numa_node = p->socket;
+		p->region = ri;
+	}
+	/* size the automatic regions to hold their pools */
+	for (i = 0; i < ctx->n_regions; i++)
+		used[i] = NBSHM_REGION_DATA_OFFSET;
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		struct nbfwd_region *rg = &ctx->regions[p->region];
+
+		used[p->region] += nbshm_region_pool_bytes(used[p->region], rg->page_size,
+			p->pool_size, NBFWD_BUF_SIZE);
+	}
+	for (i = ctx->cfg.n_regions; i < ctx->n_regions; i++) {
+		struct nbfwd_region *rg = &ctx->regions[i];
+
+		rg->pages = (used[i] + rg->page_size - 1) / rg->page_size;
+	}
+	return 0;
+}
+
+int
+nbfwd_setup_regions(struct nbfwd_ctx *ctx)
+{
+	char err[512];
+	unsigned int i, j;
+	int ret;
+
+	ctx->table = nbshm_region_table_create(ctx->cfg.max_regions);
+	if (ctx->table == NULL) {
+		APP_LOG(ERR, "cannot create a region table of %u slots", ctx->cfg.max_regions);
+		return -1;
+	}
+	if (nbfwd_plan_regions(ctx) != 0)
+		return -1;
+	if (ctx->n_regions > ctx->cfg.max_regions) {
+		APP_LOG(ERR, "%u regions needed, max_regions is %u", ctx->n_regions,
+			ctx->cfg.max_regions);
+		return -1;
+	}
+	for (i = 0; i < ctx->n_regions; i++) {
+		struct nbfwd_region *rg = &ctx->regions[i];
+		char name[NBSHM_REGION_NAME_MAX];
+
+		snprintf(name, sizeof(name), "%s", rg->r.name);
+		if (nbshm_region_create(&rg->r, name, rg->page_size, rg->pages,
+				rg->numa_node, err, sizeof(err)) != 0) {
+			APP_LOG(ERR, "%s", err);
+			return -1;
+		}
+		if (nbshm_region_table_add(ctx->table, rg->r.base, rg->r.size,
+				&rg->handle) != 0) {
+			APP_LOG(ERR, "region %s: region table full", name);
+			return -1;
+		}
+		nbshm_region_header(&rg->r)->generation =
+			NET_BUFFER_SHM_HANDLE_GEN(rg->handle);
+		ret = nbshm_region_dpdk_register(&rg->r);
+		if (ret != 0) {
+			APP_LOG(ERR, "region %s: rte_extmem_register: %s", name, strerror(-ret));
+			return -1;
+		}
+		rg->registered = true;
+		REGION_LOG(INFO, "region %s: %u x %" PRIu64 " kB pages on node %d, "
+			"handle 0x%016" PRIx64 ", file %s", name, rg->pages,
+			rg->page_size >> 10, rg->numa_node, rg->handle, rg->r.path);
+	}
+	/* every device may DMA into every region (mbufs cross ports) */
+	for (j = 0; j < ctx->n_ports; j++) {
+		for (i = 0; i < ctx->n_regions; i++) {
+			ret = nbshm_region_dpdk_dma_map(&ctx->regions[i].r, ctx->ports[j].port_id);
+			if (ret < 0) {
+				APP_LOG(ERR, "region %s: DMA map for port %u: %s",
+					ctx->regions[i].r.name, ctx->ports[j].port_id,
+					strerror(-ret));
+				return -1;
+			}
+			ctx->ports[j].dma_mapped |= ret == 1;
+		}
+	}
+	return 0;
+}
+
+int
+nbfwd_setup_pools(struct nbfwd_ctx *ctx)
+{
+	char name[RTE_MEMPOOL_NAMESIZE], err[512];
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		struct nbfwd_region *rg = &ctx->regions[p->region];
+		unsigned int cache = RTE_MIN((uint32_t)NBFWD_MEMPOOL_CACHE, p->pool_size / 2);
+
+		snprintf(name, sizeof(name), "nbfwd_p%u", p->port_id);
+		p->pool = nbshm_region_pool_create(name, &rg->r, rg->handle, p->pool_size,
+			cache, NBFWD_BUF_SIZE, p->socket, err, sizeof(err));
+		if (p->pool == NULL) {
+			APP_LOG(ERR, "port %u (%s): %s", p->port_id, p->name, err);
+			return -1;
+		}
+		REGION_LOG(INFO, "pool %s: %u mbufs, data in region %s", name,
+			p->pool_size, rg->r.name);
+	}
+	return 0;
+}
+
+static void
+nbfwd_port_rss(struct rte_eth_conf *conf, const struct rte_eth_dev_info *info,
+		const struct nbfwd_port *p)
+{
+	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
+		info->flow_type_rss_offloads;
+
+	if (p->nb_rxq < 2)
+		return;
+	if (hf == 0) {
+		APP_LOG(WARNING, "port %u (%s): no RSS hash types offered; %u rx queues "
+			"will not share the load", p->port_id, p->name, p->nb_rxq);
+		return;
+	}
+	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf->rx_adv_conf.rss_conf.rss_hf = hf;
+}
+
+static int
+nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_info_get(p->port_id, &info);
+	if (ret != 0)
+		return ret;
+	p->nb_txq = ctx->n_workers;
+	if (p->nb_rxq > info.max_rx_queues || p->nb_txq > info.max_tx_queues) {
+		APP_LOG(ERR, "port %u (%s): needs %u rx / %u tx queues (one tx queue per "
+			"worker lcore), the device has %u / %u: use fewer lcores or queues",
+			p->port_id, p->name, p->nb_rxq, p->nb_txq, info.max_rx_queues,
+			info.max_tx_queues);
+		return -EINVAL;
+	}
+	nbfwd_port_rss(&conf, &info, p);
+	if (p->mtu != 0) {
+		conf.rxmode.mtu = p->mtu;
+		if ((uint32_t)p->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN >
+				NBFWD_BUF_SIZE - RTE_PKTMBUF_HEADROOM) {
+			if (!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
+				APP_LOG(ERR, "port %u (%s): MTU %u needs rx scatter, which "
+					"the device does not offer", p->port_id, p->name,
+					p->mtu);
+				return -EINVAL;
+			}
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		}
+	}
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	ret = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
+	if (ret != 0) {
+		APP_LOG(ERR, "port %u (%s): rte_eth_dev_configure: %s", p->port_id,
+			p->name, strerror(-ret));
+		return ret;
+	}
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &p->rx_desc, &p->tx_desc);
+	if (ret != 0)
+		return ret;
+	for (q = 0; q < p->nb_rxq; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, p->rx_desc, p->socket, NULL,
+			p->pool);
+		if (ret != 0) {
+			APP_LOG(ERR, "port %u (%s): rx queue %u: %s", p->port_id, p->name, q,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	for (q = 0; q < p->nb_txq; q++) {
+		ret = rte_eth_tx_queue_setup(p->port_id, q, p->tx_desc, p->socket, NULL);
+		if (ret != 0) {
+			APP_LOG(ERR, "port %u (%s): tx queue %u: %s", p->port_id, p->name, q,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Fill in each worker's rx queues now that ports, peers and stats exist. */
+static int
+nbfwd_bind_workers(struct nbfwd_ctx *ctx)
+{
+	unsigned int w, i;
+
+	for (w = 0; w < ctx->n_workers; w++) {
+		struct nbfwd_worker *wk = &ctx->workers[w];
+
+		for (i = 0; i < wk->n_rxq; i++) {
+			struct nbfwd_rxq *q = &wk->rxq[i];
+			struct nbfwd_port *p = &ctx->ports[q->port];
+			struct nbfwd_port *peer = &ctx->ports[p->peer];
+
+			if (q->queue >= p->nb_rxq) {
+				APP_LOG(ERR, "lcore %u: port %s has no rx queue %u",
+					wk->lcore_id, p->name, q->queue);
+				return -1;
+			}
+			q->st = &p->qstats[q->queue];
+			q->port = p->port_id;
+			q->tx_port = peer->port_id;
+			q->tx_queue = wk->index;
+			q->tx_src = peer->mac;
+			memset(&q->tx_dst, 0, sizeof(q->tx_dst));
+			q->tx_dst.addr_bytes[0] = 0x02;
+			q->tx_dst.addr_bytes[5] = (uint8_t)peer->port_id;
+		}
+	}
+	return 0;
+}
+
+int
+nbfwd_start_ports(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+
+		p->qstats = rte_zmalloc_socket("nbfwd_qstats", sizeof(*p->qstats) * p->nb_rxq,
+			RTE_CACHE_LINE_SIZE, p->socket);
+		if (p->qstats == NULL) {
+			APP_LOG(ERR, "port %u: out of memory for counters", p->port_id);
+			return -1;
+		}
+		if (nbfwd_port_configure(ctx, p) != 0)
+			return -1;
+	}
+	if (nbfwd_bind_workers(ctx) != 0)
+		return -1;
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+
+		ret = rte_eth_dev_start(p->port_id);
+		if (ret != 0) {
+			APP_LOG(ERR, "port %u (%s): start: %s", p->port_id, p->name,
+				strerror(-ret));
+			return -1;
+		}
+		p->started = true;
+		ret = rte_eth_promiscuous_enable(p->port_id);
+		if (ret != 0 && ret != -ENOTSUP)
+			APP_LOG(NOTICE, "port %u (%s): promiscuous mode: %s", p->port_id,
+				p->name, strerror(-ret));
+		APP_LOG(INFO, "port %u (%s, %s): %u rxq / %u txq, %u/%u desc, "
+			"MAC " RTE_ETHER_ADDR_PRT_FMT ", forwards to port %u, pool %u mbufs",
+			p->port_id, p->name, p->driver, p->nb_rxq, p->nb_txq, p->rx_desc,
+			p->tx_desc, RTE_ETHER_ADDR_BYTES(&p->mac),
+			ctx->ports[p->peer].port_id, p->pool_size);
+	}
+	return 0;
+}
+
+void
+nbfwd_stop_ports(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		struct rte_eth_stats es;
+
+		if (!p->started)
+			continue;
+		if (rte_eth_stats_get(p->port_id, &es) == 0) {
+			p->rx_nombuf = es.rx_nombuf;
+			p->imissed = es.imissed;
+		}
+		rte_eth_dev_stop(p->port_id);
+		p->started = false;
+	}
+	/* closing releases the queues: every mbuf in a ring goes back to its pool */
+	for (i = 0; i < ctx->n_ports; i++)
+		rte_eth_dev_close(ctx->ports[i].port_id);
+}
+
+int
+nbfwd_check_mbufs(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+	int leaked = 0;
+
+	ctx->mbufs_in_use_at_exit = 0;
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+		unsigned int in_use;
+
+		if (p->pool == NULL)
+			continue;
+		in_use = rte_mempool_in_use_count(p->pool);
+		ctx->mbufs_in_use_at_exit += in_use;
+		if (in_use != 0) {
+			APP_LOG(ERR, "leak: pool %s has %u of %u mbufs in use at exit",
+				p->pool->name, in_use, p->pool->size);
+			leaked = 1;
+		} else {
+			APP_LOG(INFO, "pool %s: all %u mbufs returned", p->pool->name,
+				p->pool->size);
+		}
+	}
+	return leaked ? -1 : 0;
+}
+
+void
+nbfwd_teardown(struct nbfwd_ctx *ctx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		rte_mempool_free(ctx->ports[i].pool);
+		ctx->ports[i].pool = NULL;
+		rte_free(ctx->ports[i].qstats);
+		ctx->ports[i].qstats = NULL;
+	}
+	for (i = ctx->n_regions; i-- > 0;) {
+		struct nbfwd_region *rg = &ctx->regions[i];
+
+		if (rg->r.base == NULL)
+			continue;
+		for (j = 0; j < ctx->n_ports; j++)
+			if (ctx->ports[j].dma_mapped)
+				nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].port_id);
+		if (rg->registered)
+			nbshm_region_dpdk_unregister(&rg->r);
+		rg->registered = false;
+		REGION_LOG(INFO, "region %s: unregistered, file %s removed", rg->r.name,
+			rg->r.path);
+		nbshm_region_close(&rg->r);
+	}
+	nbshm_region_table_free(ctx->table);
+	ctx->table = NULL;
+}
+
+int
+nbfwd_setup_prefix(struct nbfwd_ctx *ctx)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	snprintf(ctx->file_prefix, sizeof(ctx->file_prefix), "%s", basename(dir));
+	return 0;
+}

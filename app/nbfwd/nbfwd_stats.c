@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Counters: per rx queue in the fast path (one writer each, no atomics), summed
+ * here on the main lcore for the periodic line, the exit table and the JSON.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "nbfwd.h"
+#include "nbfwd_log.h"
+#include "nbfwd_stats.h"
+
+static const char * const nbfwd_own_drop_names[] = {
+	[NBFWD_DROP_RUNT - NET_BUFFER_REASON_MAX] = "runt",
+	[NBFWD_DROP_TX_FULL - NET_BUFFER_REASON_MAX] = "tx_full",
+};
+
+const char *
+nbfwd_drop_name(unsigned int reason)
+{
+	if (reason < NET_BUFFER_REASON_MAX)
+		return net_buffer_reason_name(reason);
+	if (reason < NBFWD_DROP_MAX)
+		return nbfwd_own_drop_names[reason - NET_BUFFER_REASON_MAX];
+	return "unknown";
+}
+
+/* Drop reasons reported; NET_BUFFER_OK (index 0) is not one. */
+#define NBFWD_FOREACH_DROP(r) for ((r) = 1; (r) < NBFWD_DROP_MAX; (r)++)
+
+static uint64_t
+nbfwd_read(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void
+nbfwd_queue_sum(const struct nbfwd_qstats *q, struct nbfwd_port_sum *s)
+{
+	unsigned int r;
+
+	s->rx += nbfwd_read(&q->rx);
+	s->fwd += nbfwd_read(&q->tx);
+	s->segs += nbfwd_read(&q->segs);
+	NBFWD_FOREACH_DROP(r) {
+		uint64_t d = nbfwd_read(&q->drop[r]);
+
+		s->drop[r] += d;
+		s->dropped += d;
+	}
+}
+
+void
+nbfwd_stats_port_sum(const struct nbfwd_ctx *ctx, unsigned int pi, struct nbfwd_port_sum *s)
+{
+	const struct nbfwd_port *p = &ctx->ports[pi];
+	unsigned int q, o;
+
+	memset(s, 0, sizeof(*s));
+	for (q = 0; q < p->nb_rxq; q++)
+		nbfwd_queue_sum(&p->qstats[q], s);
+	/* tx of this port: what every port whose peer it is sent to it */
+	for (o = 0; o < ctx->n_ports; o++) {
+		const struct nbfwd_port *src = &ctx->ports[o];
+
+		if (src->peer != pi)
+			continue;
+		for (q = 0; q < src->nb_rxq; q++)
+			s->tx += nbfwd_read(&src->qstats[q].tx);
+	}
+}
+
+static double
+nbfwd_seconds(uint64_t cycles)
+{
+	return (double)cycles / (double)rte_get_tsc_hz();
+}
+
+double
+nbfwd_stats_duration(const struct nbfwd_ctx *ctx)
+{
+	uint64_t end = ctx->stop_tsc != 0 ? ctx->stop_tsc : rte_get_tsc_cycles();
+
+	return nbfwd_seconds(end - ctx->start_tsc);
+}
+
+void
+nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	double dt = nbfwd_seconds(now - prev->tsc);
+	char line[1024];
+	size_t len;
+	unsigned int i;
+
+	if (dt <= 0)
+		return;
+	len = snprintf(line, sizeof(line), "[%7.1fs]", nbfwd_seconds(now - ctx->start_tsc));
+	for (i = 0; i < ctx->n_ports && len < sizeof(line); i++) {
+		struct nbfwd_port_sum s;
+
+		nbfwd_stats_port_sum(ctx, i, &s);
+		len += snprintf(line + len, sizeof(line) - len,
+			" | p%u rx %.3f tx %.3f Mpps drop %" PRIu64,
+			ctx->ports[i].port_id,
+			(double)(s.rx - prev->rx[i]) / dt / 1e6,
+			(double)(s.tx - prev->tx[i]) / dt / 1e6,
+			s.dropped);
+		prev->rx[i] = s.rx;
+		prev->tx[i] = s.tx;
+	}
+	prev->tsc = now;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+void
+nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
+{
+	double dur = nbfwd_stats_duration(ctx);
+	unsigned int i, r;
+
+	fprintf(f, "\n%-5s %-20s %14s %14s %12s %10s\n", "port", "name", "rx_packets",
+		"tx_packets", "dropped", "rx_mpps");
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port_sum s;
+
+		nbfwd_stats_port_sum(ctx, i, &s);
+		fprintf(f, "%-5u %-20s %14" PRIu64 " %14" PRIu64 " %12" PRIu64 " %10.3f\n",
+			ctx->ports[i].port_id, ctx->ports[i].name, s.rx, s.tx, s.dropped,
+			dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
+		NBFWD_FOREACH_DROP(r) {
+			if (s.drop[r] != 0)
+				fprintf(f, "      drop %-18s %14" PRIu64 "\n",
+					nbfwd_drop_name(r), s.drop[r]);
+		}
+		if (ctx->ports[i].rx_nombuf != 0 || ctx->ports[i].imissed != 0)
+			fprintf(f, "      ethdev rx_nombuf %" PRIu64 " imissed %" PRIu64 "\n",
+				ctx->ports[i].rx_nombuf, ctx->ports[i].imissed);
+	}
+	fprintf(f, "duration %.3f s, mbufs in use at exit %" PRIu64 "\n", dur,
+		ctx->mbufs_in_use_at_exit);
+}
+
+static void
+nbfwd_json_drops(FILE *f, const uint64_t *drop)
+{
+	unsigned int r;
+
+	NBFWD_FOREACH_DROP(r)
+		fprintf(f, ", \"%s\": %" PRIu64, nbfwd_drop_name(r), drop[r]);
+}
+
+static void
+nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur)
+{
+	const struct nbfwd_port *p = &ctx->ports[i];
+	struct nbfwd_port_sum s;
+	unsigned int q;
+
+	nbfwd_stats_port_sum(ctx, i, &s);
+	fprintf(f, "    {\"port\": %u, \"name\": \"%s\", \"driver\": \"%s\", "
+		"\"peer\": %u, \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
+		", \"dropped\": %" PRIu64 ", \"segments\": %" PRIu64 ", \"rx_mpps\": %.6f",
+		p->port_id, p->name, p->driver, ctx->ports[p->peer].port_id, s.rx, s.tx,
+		s.dropped, s.segs, dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
+	nbfwd_json_drops(f, s.drop);
+	fprintf(f, ", \"rx_nombuf\": %" PRIu64 ", \"imissed\": %" PRIu64 ", \"queues\": [",
+		p->rx_nombuf, p->imissed);
+	for (q = 0; q < p->nb_rxq; q++) {
+		struct nbfwd_port_sum qs;
+
+		memset(&qs, 0, sizeof(qs));
+		nbfwd_queue_sum(&p->qstats[q], &qs);
+		fprintf(f, "%s{\"queue\": %u, \"rx_packets\": %" PRIu64
+			", \"forwarded\": %" PRIu64 ", \"dropped\": %" PRIu64,
+			q ? ", " : "", q, qs.rx, qs.fwd, qs.dropped);
+		nbfwd_json_drops(f, qs.drop);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}");
+}
+
+int
+nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
+{
+	double dur = nbfwd_stats_duration(ctx);
+	struct nbfwd_port_sum s, total;
+	unsigned int i, r;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (f == NULL) {
+		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(&total, 0, sizeof(total));
+	for (i = 0; i < ctx->n_ports; i++) {
+		nbfwd_stats_port_sum(ctx, i, &s);
+		total.rx += s.rx;
+		total.tx += s.tx;
+		total.dropped += s.dropped;
+		NBFWD_FOREACH_DROP(r)
+			total.drop[r] += s.drop[r];
+	}
+	fprintf(f, "{\n  \"mode\": \"%s\",\n  \"burst\": %u,\n  \"max_segments\": %u,\n"
+		"  \"workers\": %u,\n  \"duration_s\": %.6f,\n  \"rx_packets\": %" PRIu64
+		",\n  \"tx_packets\": %" PRIu64 ",\n  \"dropped\": %" PRIu64
+		",\n  \"rx_mpps\": %.6f,\n  \"mbufs_in_use_at_exit\": %" PRIu64 ",\n  \"drops\": {",
+		nbfwd_config_mode_name(ctx->cfg.mode), ctx->cfg.burst, ctx->cfg.max_segments,
+		ctx->n_workers, dur, total.rx, total.tx, total.dropped,
+		dur > 0 ? (double)total.rx / dur / 1e6 : 0.0, ctx->mbufs_in_use_at_exit);
+	NBFWD_FOREACH_DROP(r)
+		fprintf(f, "%s\"%s\": %" PRIu64, r > 1 ? ", " : "", nbfwd_drop_name(r),
+			total.drop[r]);
+	fprintf(f, "},\n  \"ports\": [\n");
+	for (i = 0; i < ctx->n_ports; i++) {
+		nbfwd_json_port(ctx, f, i, dur);
+		fprintf(f, "%s\n", i + 1 < ctx->n_ports ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	if (fclose(f) != 0) {
+		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

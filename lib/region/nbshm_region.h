@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBSHM_REGION_H
+#define NBSHM_REGION_H
+
+/**
+ * @file
+ * Named shared regions backed by hugetlbfs files.
+ *
+ * A region is one file on a hugetlbfs mount (2 MB pages, or 1 GB where such a
+ * mount exists), sized in whole pages, mapped shared, placed on a chosen NUMA
+ * node. Its first bytes hold a small header (magic, version, size, generation,
+ * name) so that another process can attach to it by name and check what it
+ * maps. Packet data starts at NBSHM_REGION_DATA_OFFSET.
+ *
+ * The creator holds an exclusive flock() on the file for the region's life: a
+ * file left by a process that died is detected as stale and replaced; a file
+ * whose creator is alive is refused. Plain C: no DPDK dependency.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NBSHM_REGION_MAGIC UINT64_C(0x314e4752484d5342)	/**< "BSMHRGN1" LE */
+#define NBSHM_REGION_VERSION 1u
+#define NBSHM_REGION_NAME_MAX 64		/**< name incl. NUL */
+#define NBSHM_REGION_DATA_OFFSET 4096u		/**< first byte after the header */
+#define NBSHM_REGION_FILE_PREFIX "nbshm-"	/**< file = <mount>/nbshm-<name> */
+
+/** Header at offset 0 of every region (read-only for attachers). */
+struct nbshm_region_hdr {
+	uint64_t magic;		/**< NBSHM_REGION_MAGIC */
+	uint32_t version;	/**< NBSHM_REGION_VERSION */
+	uint32_t hdr_size;	/**< NBSHM_REGION_DATA_OFFSET */
+	uint64_t size;		/**< bytes mapped, a multiple of page_size */
+	uint64_t page_size;	/**< bytes per hugepage */
+	uint32_t generation;	/**< set by the owner's region table, 0 = none */
+	int32_t numa_node;	/**< node the pages were placed on, -1 = any */
+	char name[NBSHM_REGION_NAME_MAX];
+};
+
+/** A mapped region, created here or attached. */
+struct nbshm_region {
+	char name[NBSHM_REGION_NAME_MAX];
+	char path[PATH_MAX];	/**< hugetlbfs file */
+	uint8_t *base;		/**< mapping; the header sits at base */
+	uint64_t size;		/**< bytes mapped */
+	uint64_t page_size;	/**< hugepage size */
+	int numa_node;		/**< -1 = no placement */
+	int fd;			/**< open file, -1 when closed */
+	bool owner;		/**< created here: unlinked on close */
+	bool writable;		/**< mapped read-write */
+	uint64_t used;		/**< bytes handed out by nbshm_region_carve() */
+};
+
+/**
+ * Find the hugetlbfs mount for a page size (from /proc/mounts: the pagesize=
+ * option, or the default hugepage size when the option is absent).
+ *
+ * @param page_size
+ *   Bytes per page (2 MB or 1 GB).
+ * @param dir
+ *   Filled with the mount point.
+ * @param len
+ *   Size of @p dir.
+ * @return
+ *   0 on success, -1 when no such mount exists.
+ */
+int nbshm_hugetlbfs_dir(uint64_t page_size, char *dir, size_t len);
+
+/**
+ * Free hugepages of a size, system-wide (sysfs free_hugepages).
+ *
+ * @return
+ *   The count, or -1 when that page size is not supported by the kernel.
+ */
+long nbshm_hugepages_free(uint64_t page_size);
+
+/**
+ * Create a region: a new hugetlbfs file of @p n_pages pages, mapped read-write,
+ * its pages placed on @p numa_node (libnuma; ignored when NUMA is not
+ * available), touched so they are really allocated, header written.
+ *
+ * @param r
+ *   Filled on success; on failure r->fd is -1 and r->base NULL.
+ * @param name
+ *   Region name: [A-Za-z0-9_.-], 1..NBSHM_REGION_NAME_MAX-1 characters.
+ * @param page_size
+ *   Bytes per page; a hugetlbfs mount for that size must exist.
+ * @param n_pages
+ *   Pages (>= 1).
+ * @param numa_node
+ *   Node, or -1 for the default policy.
+ * @param err
+ *   On failure one line saying what failed and what to do.
+ * @param errlen
+ *   Size of @p err.
+ * @return
+ *   0 on success, -1 on failure.
+ */
+int nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, char *err, size_t errlen);
+
+/**
+ * Attach to a region another process created, by name.
+ *
+ * Looks for the file on every hugetlbfs mount, maps it (read-only unless
+ * @p writable), and checks the header: magic, version, header size, size equal
+ * to the file's size, name equal to @p name. Never trusts the header's size
+ * beyond the file's real size.
+ *
+ * @return
+ *   0 on success, -1 on failure with @p err set.
+ */
+int nbshm_region_attach(struct nbshm_region *r, const char *name, bool writable,
+		char *err, size_t errlen);
+
+/**
+ * Header of a mapped region.
+ */
+static inline struct nbshm_region_hdr *
+nbshm_region_header(const struct nbshm_region *r)
+{
+	return (struct nbshm_region_hdr *)r->base;
+}
+
+/**
+ * Reserve @p len bytes of the region's data area, aligned to @p align (a power
+ * of two), after what earlier calls reserved. The first call starts at
+ * NBSHM_REGION_DATA_OFFSET.
+ *
+ * @return
+ *   The offset of the reserved bytes from the region's base, or UINT64_MAX when
+ *   the region has not enough room left.
+ */
+uint64_t nbshm_region_carve(struct nbshm_region *r, uint64_t len, uint64_t align);
+
+/**
+ * Unmap and close a region; the creator also removes its file. Safe to call on
+ * a region that failed to create or was already closed.
+ */
+void nbshm_region_close(struct nbshm_region *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBSHM_REGION_H */

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_memory.h>
+
+#include "nbshm_region_dpdk.h"
+
+/* IOVA of one page of a region, as the device will see it. */
+static rte_iova_t
+nbshm_region_page_iova(const void *va)
+{
+	if (rte_eal_iova_mode() == RTE_IOVA_VA)
+		return (rte_iova_t)(uintptr_t)va;
+	return rte_mem_virt2iova(va);
+}
+
+int
+nbshm_region_dpdk_register(struct nbshm_region *r)
+{
+	unsigned int n_pages = r->size / r->page_size;
+	rte_iova_t *iova;
+	unsigned int i;
+	int ret;
+
+	iova = calloc(n_pages, sizeof(*iova));
+	if (iova == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n_pages; i++)
+		iova[i] = nbshm_region_page_iova(r->base + (uint64_t)i * r->page_size);
+	ret = rte_extmem_register(r->base, r->size, iova, n_pages, r->page_size);
+	free(iova);
+	return ret == 0 ? 0 : -rte_errno;
+}
+
+int
+nbshm_region_dpdk_unregister(struct nbshm_region *r)
+{
+	return rte_extmem_unregister(r->base, r->size) == 0 ? 0 : -rte_errno;
+}
+
+static struct rte_device *
+nbshm_port_device(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0)
+		return NULL;
+	return info.device;
+}
+
+int
+nbshm_region_dpdk_dma_map(struct nbshm_region *r, uint16_t port_id)
+{
+	struct rte_device *dev = nbshm_port_device(port_id);
+	int ret;
+
+	if (dev == NULL)
+		return -ENODEV;
+	ret = rte_dev_dma_map(dev, r->base, nbshm_region_page_iova(r->base), r->size);
+	if (ret == 0)
+		return 1;
+	if (rte_errno == ENOTSUP)
+		return 0;
+	return -rte_errno;
+}
+
+int
+nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, uint16_t port_id)
+{
+	struct rte_device *dev = nbshm_port_device(port_id);
+
+	if (dev == NULL)
+		return -ENODEV;
+	if (rte_dev_dma_unmap(dev, r->base, nbshm_region_page_iova(r->base), r->size) != 0)
+		return -rte_errno;
+	return 0;
+}
+
+/*
+ * Walk the chunks a pool takes from [start, ...): buffers never cross a page
+ * boundary, so every chunk lies inside one page and has one IOVA. Calls fn for
+ * each chunk (when fn is not NULL) and returns the end offset.
+ */
+typedef void (*nbshm_chunk_fn)(void *arg, uint64_t off, uint64_t len);
+
+static uint64_t
+nbshm_region_pool_walk(uint64_t start, uint64_t page_size, unsigned int n,
+		uint16_t buf_size, nbshm_chunk_fn fn, void *arg)
+{
+	uint64_t pos = RTE_ALIGN_CEIL(start, RTE_CACHE_LINE_SIZE);
+	unsigned int left = n;
+
+	while (left > 0) {
+		uint64_t page_end = RTE_ALIGN_FLOOR(pos, page_size) + page_size;
+		uint64_t fit = (page_end - pos) / buf_size;
+
+		if (fit == 0) {
+			pos = page_end;
+			continue;
+		}
+		if (fit > left)
+			fit = left;
+		if (fn != NULL)
+			fn(arg, pos, fit * buf_size);
+		pos += fit * buf_size;
+		left -= fit;
+	}
+	return pos;
+}
+
+uint64_t
+nbshm_region_pool_bytes(uint64_t start, uint64_t page_size, unsigned int n,
+		uint16_t buf_size)
+{
+	return nbshm_region_pool_walk(start, page_size, n, buf_size, NULL, NULL) - start;
+}
+
+struct nbshm_extmem_ctx {
+	struct nbshm_region *r;
+	struct rte_pktmbuf_extmem *ext;
+	unsigned int n_ext;
+	uint16_t buf_size;
+};
+
+static void
+nbshm_extmem_add(void *arg, uint64_t off, uint64_t len)
+{
+	struct nbshm_extmem_ctx *ctx = arg;
+	struct rte_pktmbuf_extmem *e = &ctx->ext[ctx->n_ext++];
+
+	e->buf_ptr = ctx->r->base + off;
+	e->buf_iova = nbshm_region_page_iova(e->buf_ptr);
+	e->buf_len = len;
+	e->elt_size = ctx->buf_size;
+}
+
+struct nbshm_priv_ctx {
+	struct nbshm_region *r;
+	uint64_t handle;
+	unsigned int bad;
+};
+
+static void
+nbshm_mbuf_priv_init(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
+		unsigned int idx __rte_unused)
+{
+	struct nbshm_priv_ctx *ctx = arg;
+	struct rte_mbuf *m = obj;
+	struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(m);
+	uint64_t off = (uint64_t)((uint8_t *)m->buf_addr - ctx->r->base);
+
+	memset(p, 0, sizeof(*p));
+	if ((uint8_t *)m->buf_addr < ctx->r->base || off + m->buf_len > ctx->r->size ||
+			off > UINT32_MAX - UINT16_MAX) {
+		ctx->bad++;
+		return;
+	}
+	NET_BUFFER_FIRST_SHARED_MEM_INFO(&p->nb) = &p->shm;
+	NET_BUFFER_SHARED_MEM_HANDLE(&p->shm) = ctx->handle;
+	NET_BUFFER_SHARED_MEM_FLAGS(&p->shm) = 0;
+	p->buf_off = (uint32_t)off;
+	p->magic = NBSHM_MBUF_PRIV_MAGIC;
+}
+
+struct rte_mempool *
+nbshm_region_pool_create(const char *name, struct nbshm_region *r, uint64_t handle,
+		unsigned int n, unsigned int cache, uint16_t buf_size, int socket,
+		char *err, size_t errlen)
+{
+	struct nbshm_extmem_ctx ectx = { .r = r, .buf_size = buf_size };
+	struct nbshm_priv_ctx pctx = { .r = r, .handle = handle };
+	struct rte_mempool *mp;
+	uint64_t start, end, off;
+	unsigned int max_ext;
+
+	buf_size = RTE_ALIGN_CEIL(buf_size, RTE_CACHE_LINE_SIZE);
+	ectx.buf_size = buf_size;
+	if (buf_size <= RTE_PKTMBUF_HEADROOM || buf_size > r->page_size) {
+		snprintf(err, errlen, "pool %s: buffer size %u must be in %u..%" PRIu64,
+			name, buf_size, RTE_PKTMBUF_HEADROOM + 1, r->page_size);
+		return NULL;
+	}
+	start = r->used;
+	end = nbshm_region_pool_walk(start, r->page_size, n, buf_size, NULL, NULL);
+	if (end > r->size) {
+		snprintf(err, errlen,
+			"region %s too small for pool %s: %u buffers of %u bytes need %" PRIu64
+			" bytes from offset %" PRIu64 ", the region has %" PRIu64
+			": raise its pages",
+			r->name, name, n, buf_size, end - start, start, r->size);
+		return NULL;
+	}
+	max_ext = (end - start) / r->page_size + 2;
+	ectx.ext = calloc(max_ext, sizeof(*ectx.ext));
+	if (ectx.ext == NULL) {
+		snprintf(err, errlen, "pool %s: out of memory", name);
+		return NULL;
+	}
+	nbshm_region_pool_walk(start, r->page_size, n, buf_size, nbshm_extmem_add, &ectx);
+	off = nbshm_region_carve(r, end - start, 1);
+	if (off != start) {
+		free(ectx.ext);
+		snprintf(err, errlen, "region %s: cannot reserve %" PRIu64 " bytes",
+			r->name, end - start);
+		return NULL;
+	}
+
+	mp = rte_pktmbuf_pool_create_extbuf(name, n, cache,
+			sizeof(struct nbshm_mbuf_priv), buf_size, socket,
+			ectx.ext, ectx.n_ext);
+	free(ectx.ext);
+	if (mp == NULL) {
+		snprintf(err, errlen, "pool %s: rte_pktmbuf_pool_create_extbuf failed: %s",
+			name, rte_strerror(rte_errno));
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, nbshm_mbuf_priv_init, &pctx);
+	if (pctx.bad != 0) {
+		snprintf(err, errlen, "pool %s: %u buffers outside region %s",
+			name, pctx.bad, r->name);
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	return mp;
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBSHM_REGION_TABLE_H
+#define NBSHM_REGION_TABLE_H
+
+/**
+ * @file
+ * The region table and handle + offset resolution: the fast path's only way
+ * from a NET_BUFFER_SHARED_MEMORY segment to packet bytes.
+ *
+ * A handle is a dense slot index (low 32 bits) and the slot's generation (high
+ * 32 bits). Each slot is one cache line holding {base, len, gen}; a slot's
+ * generation grows every time a region is put in it, so a handle to a region
+ * that was removed or replaced is "stale", never silently valid. Generation 0
+ * is never valid: a zeroed descriptor is a bad handle.
+ *
+ * Checks, in 64-bit arithmetic, end-exclusive: index < slots, generation
+ * current, length != 0, offset <= len && length <= len - offset. Plain C: no
+ * DPDK dependency, usable by consumers.
+ */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "net_buffer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef NBSHM_CACHE_LINE
+#define NBSHM_CACHE_LINE 64
+#endif
+
+#define nbshm_likely(x) __builtin_expect(!!(x), 1)
+#define nbshm_unlikely(x) __builtin_expect(!!(x), 0)
+
+/** One slot: a region as this process maps it. */
+struct nbshm_region_entry {
+	uint8_t *base;		/**< mapping base, NULL when the slot is empty */
+	uint64_t len;		/**< bytes resolvable from base */
+	uint32_t gen;		/**< current generation, 0 when empty */
+} __attribute__((aligned(NBSHM_CACHE_LINE)));
+
+/** The table: a fixed number of slots, chosen at creation. */
+struct nbshm_region_table {
+	uint32_t n_slots;			/**< slots (max regions) */
+	uint32_t n_used;			/**< slots holding a region */
+	struct nbshm_region_entry *entries;	/**< n_slots cache-aligned slots */
+	uint32_t *last_gen;			/**< per slot: last generation used */
+};
+
+/**
+ * Create a table of @p n_slots empty slots (1..65536).
+ *
+ * @return
+ *   The table, or NULL (bad size or out of memory).
+ */
+struct nbshm_region_table *nbshm_region_table_create(uint32_t n_slots);
+
+/** Free a table (the regions it names are not touched). NULL is fine. */
+void nbshm_region_table_free(struct nbshm_region_table *t);
+
+/**
+ * Put a region in the first empty slot with the next generation for that slot.
+ *
+ * @param t
+ *   Table.
+ * @param base
+ *   Mapping base (not NULL).
+ * @param len
+ *   Bytes resolvable from base (> 0).
+ * @param handle
+ *   Set to the region's handle.
+ * @return
+ *   0, or -1 when the table is full or the arguments are bad.
+ */
+int nbshm_region_table_add(struct nbshm_region_table *t, uint8_t *base, uint64_t len,
+		uint64_t *handle);
+
+/**
+ * Put a region in a given slot with a given generation (an attacher mirrors
+ * the owner's handles). Replaces what the slot held.
+ *
+ * @return
+ *   0, or -1 when index >= slots, gen == 0, base NULL or len 0.
+ */
+int nbshm_region_table_set(struct nbshm_region_table *t, uint32_t index, uint32_t gen,
+		uint8_t *base, uint64_t len);
+
+/**
+ * Empty the slot a handle names. Later lookups of that handle fail as
+ * stale_generation (slot reused) or bad_handle (slot empty).
+ *
+ * @return
+ *   0, or -1 when the handle is not current.
+ */
+int nbshm_region_table_remove(struct nbshm_region_table *t, uint64_t handle);
+
+/**
+ * Find the region holding an address (linear scan, control path).
+ *
+ * @return
+ *   0 with *handle and *offset set, or -1 when no region holds [va, va+len).
+ */
+int nbshm_region_table_find(const struct nbshm_region_table *t, const void *va,
+		uint64_t len, uint64_t *handle, uint64_t *offset);
+
+/**
+ * Resolve one (handle, offset, length) to a pointer.
+ *
+ * @param t
+ *   Table.
+ * @param handle
+ *   Region handle.
+ * @param offset
+ *   Byte offset from the region's base.
+ * @param length
+ *   Bytes the caller will touch from there.
+ * @param reason
+ *   Set to NET_BUFFER_OK or the failed check. Not NULL.
+ * @return
+ *   base + offset, or NULL.
+ */
+static inline void *
+nbshm_region_resolve(const struct nbshm_region_table *t, uint64_t handle,
+		uint32_t offset, uint32_t length, enum net_buffer_reason *reason)
+{
+	uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(handle);
+	const struct nbshm_region_entry *e;
+
+	if (nbshm_unlikely(idx >= t->n_slots)) {
+		*reason = NET_BUFFER_BAD_HANDLE;
+		return NULL;
+	}
+	e = &t->entries[idx];
+	if (nbshm_unlikely(e->gen != NET_BUFFER_SHM_HANDLE_GEN(handle))) {
+		*reason = e->gen == 0 || NET_BUFFER_SHM_HANDLE_GEN(handle) == 0 ?
+			NET_BUFFER_BAD_HANDLE : NET_BUFFER_STALE_GENERATION;
+		return NULL;
+	}
+	if (nbshm_unlikely(length == 0)) {
+		*reason = NET_BUFFER_ZERO_LENGTH;
+		return NULL;
+	}
+	if (nbshm_unlikely((uint64_t)offset > e->len ||
+			(uint64_t)length > e->len - (uint64_t)offset)) {
+		*reason = NET_BUFFER_OUT_OF_BOUNDS;
+		return NULL;
+	}
+	*reason = NET_BUFFER_OK;
+	return e->base + offset;
+}
+
+/**
+ * Resolve one segment descriptor.
+ */
+static inline void *
+nbshm_region_resolve_shm(const struct nbshm_region_table *t,
+		const NET_BUFFER_SHARED_MEMORY *shm, enum net_buffer_reason *reason)
+{
+	return nbshm_region_resolve(t, NET_BUFFER_SHARED_MEM_HANDLE(shm),
+			NET_BUFFER_SHARED_MEM_OFFSET(shm),
+			NET_BUFFER_SHARED_MEM_LENGTH(shm), reason);
+}
+
+/**
+ * Resolve a burst of segments.
+ *
+ * All @p n segments are checked without a branch per check; when all are good
+ * (the common case) the pointers are stored and 0 is returned at once. Only
+ * when one is bad is each segment checked again to store its reason.
+ *
+ * @param t
+ *   Table.
+ * @param segs
+ *   @p n segment pointers (not NULL).
+ * @param n
+ *   Segments.
+ * @param ptrs
+ *   Out: pointer for each segment, NULL for a bad one.
+ * @param status
+ *   Out: one byte per segment, an enum net_buffer_reason (0 = good). Written
+ *   only when the return value is not 0.
+ * @return
+ *   Number of bad segments.
+ */
+static inline unsigned int
+nbshm_region_resolve_burst(const struct nbshm_region_table *t,
+		const NET_BUFFER_SHARED_MEMORY *const *segs, unsigned int n,
+		void **ptrs, uint8_t *status)
+{
+	const struct nbshm_region_entry *entries = t->entries;
+	const uint32_t n_slots = t->n_slots;
+	uint64_t bad = 0;
+	unsigned int i, n_bad;
+
+	for (i = 0; i < n; i++) {
+		const NET_BUFFER_SHARED_MEMORY *s = segs[i];
+		uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(s);
+		uint64_t off = NET_BUFFER_SHARED_MEM_OFFSET(s);
+		uint64_t len = NET_BUFFER_SHARED_MEM_LENGTH(s);
+		uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
+		uint32_t in_range = idx < n_slots;
+		const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
+		uint64_t rlen = e->len;
+
+		bad |= (uint64_t)!in_range |
+			(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
+			(uint64_t)(e->gen == 0) | (uint64_t)(len == 0) |
+			(uint64_t)(off > rlen) | (uint64_t)(len > rlen - off);
+		ptrs[i] = (void *)((uintptr_t)e->base + off);
+	}
+	if (nbshm_likely(bad == 0))
+		return 0;
+
+	n_bad = 0;
+	for (i = 0; i < n; i++) {
+		enum net_buffer_reason r;
+
+		ptrs[i] = nbshm_region_resolve_shm(t, segs[i], &r);
+		status[i] = (uint8_t)r;
+		n_bad += r != NET_BUFFER_OK;
+	}
+	return n_bad;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBSHM_REGION_TABLE_H */
