@@ -67,6 +67,7 @@ struct nbfwd_port {
 	uint16_t peer;			/**< index in nbfwd_ctx.ports of the tx port */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	char driver[64];
+	struct rte_device *dev;		/**< for DMA mapping */
 	int socket;			/**< NUMA node of the device (or the main lcore's) */
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
@@ -91,7 +92,10 @@ struct nbfwd_region {
 	uint32_t pages;
 	uint64_t page_size;
 	int numa_node;
-	bool registered;
+	enum nbfwd_pool_layout layout;
+	char heap[32];			/**< heap name (heap layout) */
+	int heap_socket;		/**< its socket id */
+	bool registered;		/**< extmem registered or heap added */
 };
 
 /** Everything. */

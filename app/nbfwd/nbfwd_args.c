@@ -21,6 +21,7 @@ enum {
 	NBFWD_OPT_BURST,
 	NBFWD_OPT_MAX_SEGS,
 	NBFWD_OPT_TX_FIRST,
+	NBFWD_OPT_POOL_LAYOUT,
 };
 
 static const struct option nbfwd_long_opts[] = {
@@ -32,6 +33,7 @@ static const struct option nbfwd_long_opts[] = {
 	{ "burst", required_argument, NULL, NBFWD_OPT_BURST },
 	{ "max-segments", required_argument, NULL, NBFWD_OPT_MAX_SEGS },
 	{ "tx-first", no_argument, NULL, NBFWD_OPT_TX_FIRST },
+	{ "pool-layout", required_argument, NULL, NBFWD_OPT_POOL_LAYOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -55,6 +57,9 @@ nbfwd_usage(const char *prog, FILE *f)
 		"  --stats-json FILE      write counters as JSON to FILE at exit\n"
 		"  --burst N              packets per rx burst, 1..%u (default 32)\n"
 		"  --max-segments N       segments per packet before it is dropped, 1..64 (default 8)\n"
+		"  --pool-layout L        heap: whole mempools live in the region (default,\n"
+		"                         fastest; for regions no consumer maps); extbuf: only\n"
+		"                         data buffers do, mbuf headers stay in DPDK memory\n"
 		"  --tx-first             send one burst of 64-byte frames per rx queue at start\n"
 		"                         (seeds loopback setups such as net_ring, as testpmd's)\n"
 		"  -h, --help             this text\n"
@@ -120,6 +125,17 @@ nbfwd_args_apply(struct nbfwd_config *cfg, int opt, const char *val, char *err,
 		if (nbfwd_args_u32("burst", val, 1, NBFWD_MAX_BURST, &v, err, errlen) != 0)
 			return -1;
 		cfg->burst = v;
+		return 0;
+	case NBFWD_OPT_POOL_LAYOUT:
+		if (strcmp(val, "heap") == 0) {
+			cfg->pool_layout = NBFWD_POOL_HEAP;
+		} else if (strcmp(val, "extbuf") == 0) {
+			cfg->pool_layout = NBFWD_POOL_EXTBUF;
+		} else {
+			snprintf(err, errlen, "option --pool-layout: expected heap or extbuf, "
+				"got \"%s\"", val);
+			return -1;
+		}
 		return 0;
 	case NBFWD_OPT_TX_FIRST:
 		cfg->tx_first = true;

@@ -337,7 +337,7 @@ nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
 {
 	char msg[NBFWD_CONFIG_MSG_MAX];
 	char where[16] = "";
-	char ctx[CFG_NAME_LEN * 2 + 8] = "";
+	char ctx[CFG_NAME_LEN + NBFWD_CONFIG_LINE_MAX + 8] = "";
 	va_list ap;
 
 	if (c->err == NULL || c->errlen == 0)
@@ -530,7 +530,7 @@ static int
 nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 {
 	char *close = strchr(s, ']');
-	char *after, *name;
+	char *after, *name, *bad;
 	unsigned int i;
 
 	if (close == NULL)
@@ -541,7 +541,9 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	if (*after != '\0' && *after != ';' && *after != '#')
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"text after ']': expected nothing or a comment, got \"%s\"", s);
-	if (strpbrk(s + 1, ";[") != NULL && strpbrk(s + 1, ";[") < close)
+	/* rte_cfgfile would cut the line at a ';' */
+	bad = strpbrk(s + 1, ";[");
+	if (bad != NULL && bad < close)
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"bad section header: expected [NAME] without ';' or '[' in NAME, got \"%s\"",
 				s);
@@ -559,7 +561,8 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 					"duplicate section (first at line %u)", c->secs[i].line);
 	if (c->n_secs == NBFWD_CONFIG_SECTIONS_MAX)
 		return nbfwd_config_err(c, line, name, NULL,
-				"too many sections: expected at most %u", NBFWD_CONFIG_SECTIONS_MAX);
+				"too many sections: expected at most %u",
+				NBFWD_CONFIG_SECTIONS_MAX);
 	c->secs[c->n_secs].line = line;
 	c->secs[c->n_secs].name = name;
 	c->n_secs++;
@@ -606,7 +609,8 @@ nbfwd_config_add_key(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 				"line has no '=': expected key = value, got \"%s\"", s);
 	if (c->n_secs == 0)
 		return nbfwd_config_err(c, line, NULL, NULL,
-				"key before any section: expected a [section] line first, got \"%s\"", s);
+				"key before any section: expected a [section] line first, got \"%s\"",
+				s);
 	sec = c->secs[c->n_secs - 1].name;
 	if (memchr(s, ';', (size_t)(eq - s)) != NULL)
 		return nbfwd_config_err(c, line, sec, NULL,
@@ -620,7 +624,8 @@ nbfwd_config_add_key(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 		return -1;
 	if (c->n_ents == NBFWD_CONFIG_KEYS_MAX)
 		return nbfwd_config_err(c, line, sec, key,
-				"too many keys: expected at most %u in a file", NBFWD_CONFIG_KEYS_MAX);
+				"too many keys: expected at most %u in a file",
+				NBFWD_CONFIG_KEYS_MAX);
 	c->ents[c->n_ents].line = line;
 	c->ents[c->n_ents].sec = c->n_secs - 1;
 	c->ents[c->n_ents].key = key;
@@ -977,7 +982,8 @@ nbfwd_config_set_string(struct nbfwd_config_ctx *c, const struct nbfwd_config_en
 		ok = nbfwd_config_port_name_ok(value);
 	if (!ok && k->type == NBFWD_CONFIG_PATH)
 		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-				"expected a path shorter than %zu bytes, got \"%s\"", k->size, value);
+				"expected a path shorter than %zu bytes, got \"%s\"",
+				k->size, value);
 	if (!ok)
 		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
 				"expected the name of a [%s] section, got \"%s\"", k->ref, value);
@@ -1035,7 +1041,8 @@ nbfwd_config_set_rxq(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 
 		if (l->n_rxq == NBFWD_MAX_LCORE_RXQ)
 			return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-					"too many rx queues: expected at most %d", NBFWD_MAX_LCORE_RXQ);
+					"too many rx queues: expected at most %d",
+					NBFWD_MAX_LCORE_RXQ);
 		memcpy(buf, p, len);
 		item = nbfwd_config_trim(buf, buf + len);
 		if (nbfwd_config_parse_rxq_item(c, e, item, &l->rxq[l->n_rxq]) != 0)

@@ -29,6 +29,13 @@ enum nbfwd_mode {
 	NBFWD_MODE_MAX,
 };
 
+/** Where a region's mbuf pools put things. */
+enum nbfwd_pool_layout {
+	NBFWD_POOL_HEAP = 0,	/**< whole mempools in the region (a DPDK heap): fast */
+	NBFWD_POOL_EXTBUF,	/**< only data buffers in the region, headers outside */
+	NBFWD_POOL_MAX,
+};
+
 /** [region NAME] */
 struct nbfwd_region_cfg {
 	char name[NBFWD_NAME_MAX];
@@ -90,6 +97,7 @@ struct nbfwd_config {
 	struct nbfwd_lcore_cfg lcores[NBFWD_MAX_LCORES];
 
 	bool tx_first;			/**< --tx-first (command line only) */
+	enum nbfwd_pool_layout pool_layout;	/**< --pool-layout (default heap) */
 	uint32_t set;			/**< NBFWD_SET_* */
 	char path[PATH_MAX];		/**< file loaded, "" = built-in defaults */
 };

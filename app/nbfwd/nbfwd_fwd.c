@@ -7,6 +7,7 @@
  * allocation, no lock, no syscall, no log line.
  */
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -20,6 +21,8 @@
 
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
 #define NBFWD_MAC_BYTES (2 * RTE_ETHER_ADDR_LEN)
+/* Packets ahead whose private area is prefetched while building. */
+#define NBFWD_PREFETCH_AHEAD 4
 
 /* Scratch of one burst: the segments of all its packets, resolved. */
 struct nbfwd_burst {
@@ -101,8 +104,11 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
 
 	switch (mode) {
 	case NBFWD_MODE_MACSWAP:
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (likely(i + 1 < n))
+				rte_prefetch0(data[i + 1]);
 			nbfwd_macswap(data[i]);
+		}
 		break;
 	case NBFWD_MODE_L2FWD:
 		for (i = 0; i < n; i++)
@@ -111,6 +117,23 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
 	default:
 		break;
 	}
+}
+
+/*
+ * The common case: every segment resolved and every packet has one segment,
+ * so segment i is packet i. True when no packet is too short for the action.
+ */
+static inline bool
+nbfwd_straight(const struct nbfwd_burst *b, uint16_t n, enum nbfwd_mode mode)
+{
+	uint32_t runt = 0;
+	uint16_t i;
+
+	if (mode == NBFWD_MODE_IO)
+		return true;
+	for (i = 0; i < n; i++)
+		runt |= NET_BUFFER_SHARED_MEM_LENGTH(b->segs[i]) < NBFWD_MAC_BYTES;
+	return runt == 0;
 }
 
 /* Build the NET_BUFFERs of a burst; bad chains are dropped right here. */
@@ -125,6 +148,8 @@ nbfwd_build(struct rte_mbuf **pkts, uint16_t n, unsigned int max_segs,
 		enum net_buffer_reason r;
 		unsigned int k;
 
+		if (likely(i + NBFWD_PREFETCH_AHEAD < n))
+			rte_prefetch0(nbshm_mbuf_priv(pkts[i + NBFWD_PREFETCH_AHEAD]));
 		r = nbshm_mbuf_to_net_buffer(pkts[i], max_segs, &b->segs[n_segs], &k);
 		if (unlikely(r != NET_BUFFER_OK)) {
 			nbfwd_drop(pkts[i], st, r);
@@ -157,8 +182,12 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q, struct nbf
 	n = nbfwd_build(pkts, n, ctx->cfg.max_segments, b, &n_segs, st);
 	n_bad = nbshm_region_resolve_burst(ctx->table, b->segs, n_segs, b->ptrs, b->status);
 	st->segs += n_segs;
-	n = nbfwd_keep_valid(pkts, n, b, n_bad, mode, data, st);
-	nbfwd_action(mode, data, n, q);
+	if (likely(n_bad == 0 && n_segs == n && nbfwd_straight(b, n, mode))) {
+		nbfwd_action(mode, b->ptrs, n, q);
+	} else {
+		n = nbfwd_keep_valid(pkts, n, b, n_bad, mode, data, st);
+		nbfwd_action(mode, data, n, q);
+	}
 
 	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 	st->tx += sent;

@@ -43,6 +43,7 @@ nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
 	}
 	rte_eth_dev_get_name_by_port(port_id, p->name);
 	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+	p->dev = info.device;
 	p->socket = rte_eth_dev_socket_id(port_id);
 	if (p->socket < 0)
 		p->socket = (int)rte_socket_id();
@@ -316,6 +317,7 @@ nbfwd_port_region(struct nbfwd_ctx *ctx, unsigned int pi)
 	snprintf(rg->r.name, sizeof(rg->r.name), "%s", want);
 	rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
 	rg->numa_node = p->socket;
+	rg->layout = ctx->cfg.pool_layout;
 	rg->pages = 0;	/* automatic: sized to its pools */
 	return (int)ctx->n_regions++;
 }
@@ -335,6 +337,7 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 		rg->pages = rc->pages;
 		rg->page_size = rc->page_size;
 		rg->numa_node = rc->numa_node;
+		rg->layout = ctx->cfg.pool_layout;
 	}
 	for (i = 0; i < ctx->n_ports; i++) {
 		struct nbfwd_port *p = &ctx->ports[i];
@@ -350,19 +353,53 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 	}
 	/* size the automatic regions to hold their pools */
 	for (i = 0; i < ctx->n_regions; i++)
-		used[i] = NBSHM_REGION_DATA_OFFSET;
+		used[i] = ctx->regions[i].layout == NBFWD_POOL_HEAP ?
+			ctx->regions[i].page_size : NBSHM_REGION_DATA_OFFSET;
 	for (i = 0; i < ctx->n_ports; i++) {
 		struct nbfwd_port *p = &ctx->ports[i];
 		struct nbfwd_region *rg = &ctx->regions[p->region];
 
-		used[p->region] += nbshm_region_pool_bytes(used[p->region], rg->page_size,
-			p->pool_size, NBFWD_BUF_SIZE);
+		if (rg->layout == NBFWD_POOL_HEAP)
+			used[p->region] += nbshm_region_heap_pool_bytes(p->pool_size,
+				NBFWD_BUF_SIZE);
+		else
+			used[p->region] += nbshm_region_pool_bytes(used[p->region],
+				rg->page_size, p->pool_size, NBFWD_BUF_SIZE);
 	}
 	for (i = ctx->cfg.n_regions; i < ctx->n_regions; i++) {
 		struct nbfwd_region *rg = &ctx->regions[i];
 
 		rg->pages = (used[i] + rg->page_size - 1) / rg->page_size;
+		if (rg->layout == NBFWD_POOL_HEAP)
+			rg->pages++;	/* the heap loses some to page boundaries */
 	}
+	return 0;
+}
+
+/* Make a region known to DPDK: a malloc heap, or registered external memory. */
+static int
+nbfwd_region_register(struct nbfwd_region *rg)
+{
+	int ret;
+
+	if (rg->layout == NBFWD_POOL_HEAP) {
+		snprintf(rg->heap, sizeof(rg->heap), "nbshm_r%u",
+			NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
+		ret = nbshm_region_dpdk_heap_add(&rg->r, rg->heap, &rg->heap_socket);
+		if (ret != 0) {
+			APP_LOG(ERR, "region %s: cannot make it a DPDK heap "
+				"(rte_malloc_heap_memory_add): %s", rg->r.name, strerror(-ret));
+			return -1;
+		}
+	} else {
+		ret = nbshm_region_dpdk_register(&rg->r);
+		if (ret != 0) {
+			APP_LOG(ERR, "region %s: rte_extmem_register: %s", rg->r.name,
+				strerror(-ret));
+			return -1;
+		}
+	}
+	rg->registered = true;
 	return 0;
 }
 
@@ -402,20 +439,22 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 		}
 		nbshm_region_header(&rg->r)->generation =
 			NET_BUFFER_SHM_HANDLE_GEN(rg->handle);
-		ret = nbshm_region_dpdk_register(&rg->r);
-		if (ret != 0) {
-			APP_LOG(ERR, "region %s: rte_extmem_register: %s", name, strerror(-ret));
+		if (nbfwd_region_register(rg) != 0)
 			return -1;
-		}
-		rg->registered = true;
 		REGION_LOG(INFO, "region %s: %u x %" PRIu64 " kB pages on node %d, "
-			"handle 0x%016" PRIx64 ", file %s", name, rg->pages,
-			rg->page_size >> 10, rg->numa_node, rg->handle, rg->r.path);
+			"handle 0x%016" PRIx64 ", %s layout, file %s", name, rg->pages,
+			rg->page_size >> 10, rg->numa_node, rg->handle,
+			rg->layout == NBFWD_POOL_HEAP ? "heap" : "extbuf", rg->r.path);
 	}
-	/* every device may DMA into every region (mbufs cross ports) */
+	/*
+	 * Every device may DMA into every region (mbufs cross ports). Heap
+	 * regions are DPDK memory: EAL maps them for VFIO itself.
+	 */
 	for (j = 0; j < ctx->n_ports; j++) {
 		for (i = 0; i < ctx->n_regions; i++) {
-			ret = nbshm_region_dpdk_dma_map(&ctx->regions[i].r, ctx->ports[j].port_id);
+			if (ctx->regions[i].layout == NBFWD_POOL_HEAP)
+				continue;
+			ret = nbshm_region_dpdk_dma_map(&ctx->regions[i].r, ctx->ports[j].dev);
 			if (ret < 0) {
 				APP_LOG(ERR, "region %s: DMA map for port %u: %s",
 					ctx->regions[i].r.name, ctx->ports[j].port_id,
@@ -440,14 +479,21 @@ nbfwd_setup_pools(struct nbfwd_ctx *ctx)
 		unsigned int cache = RTE_MIN((uint32_t)NBFWD_MEMPOOL_CACHE, p->pool_size / 2);
 
 		snprintf(name, sizeof(name), "nbfwd_p%u", p->port_id);
-		p->pool = nbshm_region_pool_create(name, &rg->r, rg->handle, p->pool_size,
-			cache, NBFWD_BUF_SIZE, p->socket, err, sizeof(err));
+		if (rg->layout == NBFWD_POOL_HEAP)
+			p->pool = nbshm_region_heap_pool_create(name, &rg->r, rg->handle,
+				p->pool_size, cache, NBFWD_BUF_SIZE, rg->heap_socket,
+				err, sizeof(err));
+		else
+			p->pool = nbshm_region_pool_create(name, &rg->r, rg->handle,
+				p->pool_size, cache, NBFWD_BUF_SIZE, p->socket,
+				err, sizeof(err));
 		if (p->pool == NULL) {
 			APP_LOG(ERR, "port %u (%s): %s", p->port_id, p->name, err);
 			return -1;
 		}
-		REGION_LOG(INFO, "pool %s: %u mbufs, data in region %s", name,
-			p->pool_size, rg->r.name);
+		REGION_LOG(INFO, "pool %s: %u mbufs, %s in region %s", name, p->pool_size,
+			rg->layout == NBFWD_POOL_HEAP ? "mbufs and data" : "data buffers",
+			rg->r.name);
 	}
 	return 0;
 }
@@ -677,9 +723,11 @@ nbfwd_teardown(struct nbfwd_ctx *ctx)
 		if (rg->r.base == NULL)
 			continue;
 		for (j = 0; j < ctx->n_ports; j++)
-			if (ctx->ports[j].dma_mapped)
-				nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].port_id);
-		if (rg->registered)
+			if (ctx->ports[j].dma_mapped && rg->layout != NBFWD_POOL_HEAP)
+				nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].dev);
+		if (rg->registered && rg->layout == NBFWD_POOL_HEAP)
+			nbshm_region_dpdk_heap_remove(&rg->r, rg->heap);
+		else if (rg->registered)
 			nbshm_region_dpdk_unregister(&rg->r);
 		rg->registered = false;
 		REGION_LOG(INFO, "region %s: unregistered, file %s removed", rg->r.name,

@@ -10,8 +10,8 @@
  *    then is it given its name with linkat(), which fails with EEXIST rather
  *    than replace a file. So an attacher never sees a half-built region (no
  *    header yet, size 0), and a creator that dies half-way leaves nothing
- *    behind: its pages go back to the pool when its descriptor closes. Kernels
- *    without O_TMPFILE on hugetlbfs (before 5.5) get a hidden temporary name,
+ *    behind: its pages go back to the pool when its descriptor closes. Older
+ *    kernels without O_TMPFILE on hugetlbfs get a hidden temporary name,
  *    ".nbshm-<name>.<pid>.tmp", which region names can never produce.
  *
  * 2. Pages are allocated with fallocate(), not by touching the mapping. A
@@ -24,6 +24,9 @@
  *    hugetlbfs mapping sets only that mapping's policy), so for a NUMA node the
  *    thread's policy is bound to that node around the call and restored after.
  *    An allocation that would have to leave the node fails with ENOSPC.
+ *    Before that, the free counts in sysfs are checked, so that an obviously
+ *    short pool is reported without fallocate() first taking every free page
+ *    (it keeps what it got until the file is closed) from other processes.
  *
  * 3. The mapping is then mbind()ed to the node too (so that no later fault of
  *    this mapping could ever land elsewhere), every page is touched (the pages
@@ -406,7 +409,8 @@ nbshm_region_allocate(int fd, const char *name, uint64_t size, uint64_t page_siz
 		nbshm_region_nodemask(new_mask, node);
 		if (set_mempolicy(MPOL_BIND, new_mask, NBSHM_REGION_MASK_MAXNODE) != 0)
 			return nbshm_region_err(err, errlen,
-				"region %s: set_mempolicy(MPOL_BIND, node %d): %s: is the node in this process's cpuset?",
+				"region %s: set_mempolicy(MPOL_BIND, node %d): %s: "
+				"is the node in this process's cpuset?",
 				name, node, strerror(errno));
 	}
 	rc = fallocate(fd, 0, 0, (off_t)size);
@@ -424,13 +428,13 @@ nbshm_region_allocate(int fd, const char *name, uint64_t size, uint64_t page_siz
 			name, n_pages, page_size >> 10, node_str, strerror(e));
 	if (free_pages >= 0 && (unsigned long)free_pages < n_pages)
 		return nbshm_region_err(err, errlen,
-			"region %s: fallocate: %s: need %u free %" PRIu64 " kB hugepages%s, %ld free: "
-			NBSHM_REGION_SETUP_HINT " with more pages",
+			"region %s: fallocate: %s: need %u free %" PRIu64
+			" kB hugepages%s, %ld free: " NBSHM_REGION_SETUP_HINT " with more pages",
 			name, strerror(e), n_pages, page_size >> 10, node_str, free_pages);
 	return nbshm_region_err(err, errlen,
-		"region %s: fallocate: %s: need %u free %" PRIu64 " kB hugepages%s, %ld free but "
-		"some are reserved by other mappings or a hugetlb cgroup limit applies: "
-		NBSHM_REGION_SETUP_HINT " with more pages",
+		"region %s: fallocate: %s: need %u free %" PRIu64 " kB hugepages%s, %ld free: "
+		"a size= limit on the hugetlbfs mount, a hugetlb cgroup limit or other "
+		"mappings' reservations stand in the way",
 		name, strerror(e), n_pages, page_size >> 10, node_str, free_pages);
 }
 
@@ -682,7 +686,9 @@ fail_nofd:
 
 /*
  * Open <mount>/nbshm-<name> on the first hugetlbfs mount that has it; fills
- * @p path. Returns the descriptor, or -1 with @p err set.
+ * @p path. Returns the descriptor, or -1 with @p err set. Attachers take no
+ * lock (a shared lock would make a creator's stale check see "in use") and
+ * never unlink.
  */
 static int
 nbshm_region_find(const char *name, bool writable, char *path, size_t pathlen,
@@ -712,6 +718,12 @@ nbshm_region_find(const char *name, bool writable, char *path, size_t pathlen,
 		fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0)
 			break;
+		if (errno == EISDIR) {
+			nbshm_region_err(err, errlen, "region %s: %s is not a regular file",
+				name, path);
+			endmntent(f);
+			return -1;
+		}
 		if (errno != ENOENT) {
 			nbshm_region_err(err, errlen, "region %s: open(%s, %s): %s",
 				name, path, writable ? "O_RDWR" : "O_RDONLY", strerror(errno));

@@ -9,7 +9,7 @@
 #include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 
 #include "nbshm_region_dpdk.h"
@@ -23,22 +23,83 @@ nbshm_region_page_iova(const void *va)
 	return rte_mem_virt2iova(va);
 }
 
+/* Per-page IOVAs of [va, va + n_pages pages); free() the result. */
+static rte_iova_t *
+nbshm_region_iovas(uint8_t *va, unsigned int n_pages, uint64_t page_size)
+{
+	rte_iova_t *iova = calloc(n_pages, sizeof(*iova));
+	unsigned int i;
+
+	if (iova == NULL)
+		return NULL;
+	for (i = 0; i < n_pages; i++)
+		iova[i] = nbshm_region_page_iova(va + (uint64_t)i * page_size);
+	return iova;
+}
+
 int
 nbshm_region_dpdk_register(struct nbshm_region *r)
 {
 	unsigned int n_pages = r->size / r->page_size;
-	rte_iova_t *iova;
-	unsigned int i;
+	rte_iova_t *iova = nbshm_region_iovas(r->base, n_pages, r->page_size);
 	int ret;
 
-	iova = calloc(n_pages, sizeof(*iova));
 	if (iova == NULL)
 		return -ENOMEM;
-	for (i = 0; i < n_pages; i++)
-		iova[i] = nbshm_region_page_iova(r->base + (uint64_t)i * r->page_size);
 	ret = rte_extmem_register(r->base, r->size, iova, n_pages, r->page_size);
 	free(iova);
 	return ret == 0 ? 0 : -rte_errno;
+}
+
+int
+nbshm_region_dpdk_heap_add(struct nbshm_region *r, const char *heap, int *socket)
+{
+	unsigned int n_pages = r->size / r->page_size;
+	rte_iova_t *iova;
+	int ret;
+
+	if (n_pages < 2)
+		return -ENOSPC;
+	/* page 0 keeps the region header; the rest becomes the heap */
+	iova = nbshm_region_iovas(r->base + r->page_size, n_pages - 1, r->page_size);
+	if (iova == NULL)
+		return -ENOMEM;
+	ret = rte_malloc_heap_create(heap);
+	if (ret == 0)
+		ret = rte_malloc_heap_memory_add(heap, r->base + r->page_size,
+			r->size - r->page_size, iova, n_pages - 1, r->page_size);
+	free(iova);
+	if (ret != 0) {
+		ret = -rte_errno;
+		rte_malloc_heap_destroy(heap);
+		return ret;
+	}
+	*socket = rte_malloc_heap_get_socket(heap);
+	r->used = r->size;	/* nothing more to carve: the heap owns it */
+	return 0;
+}
+
+int
+nbshm_region_dpdk_heap_remove(struct nbshm_region *r, const char *heap)
+{
+	int ret = 0;
+
+	if (rte_malloc_heap_memory_remove(heap, r->base + r->page_size,
+			r->size - r->page_size) != 0)
+		ret = -rte_errno;
+	if (rte_malloc_heap_destroy(heap) != 0 && ret == 0)
+		ret = -rte_errno;
+	return ret;
+}
+
+uint64_t
+nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size)
+{
+	uint64_t elt = RTE_CACHE_LINE_SIZE + sizeof(struct rte_mbuf) +
+		sizeof(struct nbshm_mbuf_priv) + RTE_ALIGN_CEIL(buf_size, RTE_CACHE_LINE_SIZE);
+
+	/* objects, the ring, and malloc/memzone overhead */
+	return (uint64_t)n * elt + (uint64_t)n * 2 * sizeof(void *) + (64u << 10);
 }
 
 int
@@ -47,20 +108,9 @@ nbshm_region_dpdk_unregister(struct nbshm_region *r)
 	return rte_extmem_unregister(r->base, r->size) == 0 ? 0 : -rte_errno;
 }
 
-static struct rte_device *
-nbshm_port_device(uint16_t port_id)
-{
-	struct rte_eth_dev_info info;
-
-	if (rte_eth_dev_info_get(port_id, &info) != 0)
-		return NULL;
-	return info.device;
-}
-
 int
-nbshm_region_dpdk_dma_map(struct nbshm_region *r, uint16_t port_id)
+nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev)
 {
-	struct rte_device *dev = nbshm_port_device(port_id);
 	int ret;
 
 	if (dev == NULL)
@@ -74,10 +124,8 @@ nbshm_region_dpdk_dma_map(struct nbshm_region *r, uint16_t port_id)
 }
 
 int
-nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, uint16_t port_id)
+nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, struct rte_device *dev)
 {
-	struct rte_device *dev = nbshm_port_device(port_id);
-
 	if (dev == NULL)
 		return -ENODEV;
 	if (rte_dev_dma_unmap(dev, r->base, nbshm_region_page_iova(r->base), r->size) != 0)
@@ -171,6 +219,21 @@ nbshm_mbuf_priv_init(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
 	p->magic = NBSHM_MBUF_PRIV_MAGIC;
 }
 
+/* Fill every mbuf's NET_BUFFER; refuse a pool with a buffer outside the region. */
+static struct rte_mempool *
+nbshm_region_pool_finish(struct rte_mempool *mp, struct nbshm_priv_ctx *pctx,
+		char *err, size_t errlen)
+{
+	rte_mempool_obj_iter(mp, nbshm_mbuf_priv_init, pctx);
+	if (pctx->bad != 0) {
+		snprintf(err, errlen, "pool %s: %u buffers outside region %s",
+			mp->name, pctx->bad, pctx->r->name);
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	return mp;
+}
+
 struct rte_mempool *
 nbshm_region_pool_create(const char *name, struct nbshm_region *r, uint64_t handle,
 		unsigned int n, unsigned int cache, uint16_t buf_size, int socket,
@@ -223,12 +286,23 @@ nbshm_region_pool_create(const char *name, struct nbshm_region *r, uint64_t hand
 			name, rte_strerror(rte_errno));
 		return NULL;
 	}
-	rte_mempool_obj_iter(mp, nbshm_mbuf_priv_init, &pctx);
-	if (pctx.bad != 0) {
-		snprintf(err, errlen, "pool %s: %u buffers outside region %s",
-			name, pctx.bad, r->name);
-		rte_mempool_free(mp);
+	return nbshm_region_pool_finish(mp, &pctx, err, errlen);
+}
+
+struct rte_mempool *
+nbshm_region_heap_pool_create(const char *name, struct nbshm_region *r, uint64_t handle,
+		unsigned int n, unsigned int cache, uint16_t buf_size, int heap_socket,
+		char *err, size_t errlen)
+{
+	struct nbshm_priv_ctx pctx = { .r = r, .handle = handle };
+	struct rte_mempool *mp;
+
+	mp = rte_pktmbuf_pool_create(name, n, cache, sizeof(struct nbshm_mbuf_priv),
+		buf_size, heap_socket);
+	if (mp == NULL) {
+		snprintf(err, errlen, "pool %s: cannot place %u mbufs in region %s (%s): "
+			"raise its pages", name, n, r->name, rte_strerror(rte_errno));
 		return NULL;
 	}
-	return mp;
+	return nbshm_region_pool_finish(mp, &pctx, err, errlen);
 }

@@ -20,6 +20,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_dev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -61,17 +62,51 @@ int nbshm_region_dpdk_register(struct nbshm_region *r);
 int nbshm_region_dpdk_unregister(struct nbshm_region *r);
 
 /**
- * DMA-map a region for a port's device (rte_dev_dma_map), so a NIC bound to
- * vfio-pci can write into it.
+ * Hand a region's pages, but the first (which keeps the header), to a new DPDK
+ * malloc heap (rte_malloc_heap_memory_add), so that whole mempools (mbuf
+ * headers and data) can live in it: the fast layout for a region that no
+ * consumer maps. DPDK registers that memory itself (and maps it for VFIO).
+ *
+ * @param r
+ *   Region of at least 2 pages; nothing may be carved from it afterwards.
+ * @param heap
+ *   Heap name (< RTE_HEAP_NAME_MAX_LEN).
+ * @param socket
+ *   Out: the heap's socket id, to pass to pool creation.
+ * @return
+ *   0, or a negative errno.
+ */
+int nbshm_region_dpdk_heap_add(struct nbshm_region *r, const char *heap, int *socket);
+
+/** Undo nbshm_region_dpdk_heap_add() (every allocation from it freed first). */
+int nbshm_region_dpdk_heap_remove(struct nbshm_region *r, const char *heap);
+
+/**
+ * Create an mbuf pool wholly inside a region given to a heap by
+ * nbshm_region_dpdk_heap_add(), each mbuf's NET_BUFFER pre-filled.
+ *
+ * @return
+ *   The pool, or NULL with @p err set.
+ */
+struct rte_mempool *nbshm_region_heap_pool_create(const char *name,
+		struct nbshm_region *r, uint64_t handle, unsigned int n, unsigned int cache,
+		uint16_t buf_size, int heap_socket, char *err, size_t errlen);
+
+/** Upper bound of the heap bytes a pool of @p n buffers of @p buf_size takes. */
+uint64_t nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size);
+
+/**
+ * DMA-map a region for a device (rte_dev_dma_map), so a NIC bound to vfio-pci
+ * can write into it.
  *
  * @return
  *   1 when mapped, 0 when the device's bus has no DMA mapping (vdevs: ENOTSUP,
  *   not an error), a negative errno on failure.
  */
-int nbshm_region_dpdk_dma_map(struct nbshm_region *r, uint16_t port_id);
+int nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev);
 
 /** Undo a mapping that nbshm_region_dpdk_dma_map() made (returned 1). */
-int nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, uint16_t port_id);
+int nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, struct rte_device *dev);
 
 /**
  * Create an mbuf pool whose data buffers are carved out of a region (pinned
@@ -116,6 +151,8 @@ uint64_t nbshm_region_pool_bytes(uint64_t start, uint64_t page_size, unsigned in
  * One NET_BUFFER_SHARED_MEMORY per mbuf segment: handle = the region of that
  * segment's pool (set when the pool was made), offset = the region offset of
  * the segment's first data byte, length = its data length. No allocation.
+ * A packet with nb_segs == 1 is built from its first cache line alone; a
+ * chain is walked through m->next, at most @p max_segs links.
  *
  * @param m
  *   First segment of the packet (from a region pool).
@@ -143,7 +180,7 @@ nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
 	NET_BUFFER_SHARED_MEM_OFFSET(&p->shm) = p->buf_off + m->data_off;
 	NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = m->data_len;
 	segs[0] = &p->shm;
-	if (likely(m->next == NULL)) {
+	if (likely(m->nb_segs == 1)) {
 		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
 		*n_segs = 1;
 		return likely(m->data_len == m->pkt_len) ?

@@ -59,7 +59,8 @@ nbshm_region_table_fill(struct nbshm_region_table *t, uint32_t index, uint32_t g
 	e->base = base;
 	e->len = len;
 	e->gen = gen;
-	t->last_gen[index] = gen;
+	if (gen > t->last_gen[index])
+		t->last_gen[index] = gen;
 }
 
 int
@@ -122,7 +123,7 @@ nbshm_region_table_find(const struct nbshm_region_table *t, const void *va,
 		const struct nbshm_region_entry *e = &t->entries[i];
 		uintptr_t b = (uintptr_t)e->base;
 
-		if (e->gen == 0 || a < b || a - b > e->len || len > e->len - (a - b))
+		if (e->gen == 0 || a < b || a - b >= e->len || len > e->len - (a - b))
 			continue;
 		*handle = NET_BUFFER_SHM_HANDLE(i, e->gen);
 		*offset = a - b;

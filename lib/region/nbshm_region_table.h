@@ -174,7 +174,8 @@ nbshm_region_resolve_shm(const struct nbshm_region_table *t,
  * @param t
  *   Table.
  * @param segs
- *   @p n segment pointers (not NULL).
+ *   @p n segment pointers (not NULL). Segments are read twice when one is
+ *   bad: they must be private copies, never memory a peer can write.
  * @param n
  *   Segments.
  * @param ptrs

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# nbfwd's command line and start-up errors: exit status and a message that
+# names what was wrong. Every run still gets --no-pci and its own
+# --file-prefix, in case a broken parser let EAL start.
+set -euo pipefail
+NBT_NAME=cli
+. "$(dirname "$0")/lib.sh"
+
+need_nbfwd
+
+# cli_case WHAT STATUS PATTERN [EAL args] -- [nbfwd args]
+#   nbfwd must exit with STATUS and print a line matching PATTERN (grep -E).
+cli_case() {
+	local what=$1 status=$2 pat=$3
+	shift 3
+	NBT_APP_DEFAULTS=0 NBT_LCORES=0 NBT_LIMIT=30 run_nbfwd "cli$NBT_SEQ" "$@"
+	expect_rc "$what" "$status"
+	expect_log "$pat" "$what"
+	say "ok $what: exit $status, $(grep -E -m1 -- "$pat" "$NBT_LOG" | cut -c1-110)"
+}
+
+cli_case "--help" 0 "^Usage: .*nbfwd \[EAL options\] -- \[options\]" -- --help
+cli_case "-h" 0 "^Usage: " -- -h
+expect_log "--max-segments" "--help lists --max-segments"
+cli_case "unknown option" 2 'unknown option.*--no-such-option' -- --no-such-option
+cli_case "unexpected argument" 2 'unexpected argument.*stray' -- --mode io stray
+cli_case "--mode bogus" 2 '--mode.*"bogus"' -- --mode bogus
+cli_case "--mode without a value" 2 '"--mode" needs a value' -- --mode
+cli_case "--burst 0" 2 '--burst.*"0"' -- --burst 0
+cli_case "--burst 513" 2 '--burst.*"513"' -- --burst 513
+cli_case "--max-segments 0" 2 '--max-segments.*"0"' -- --max-segments 0
+cli_case "--time abc" 2 '--time.*"abc"' -- --time abc
+cli_case "burst x segments too big" 2 'segments per burst' -- --burst 512 --max-segments 64
+cli_case "-f missing file" 1 '/nonexistent/nbt-no-such\.ini' -- -f /nonexistent/nbt-no-such.ini
+expect_log "^nbfwd: " "-f missing file: message starts with nbfwd:"
+
+# This one runs EAL: no vdev, no PCI -> nothing to forward.
+need_hugepages 64
+cli_case "no ports" 1 'no ports' -- --time 1
+say PASS

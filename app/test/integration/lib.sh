@@ -1,0 +1,374 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared helpers of the integration tests. Source it first:
+#   . "$(dirname "$0")/lib.sh"
+#
+# Environment:
+#   NBSHM_BUILD   build directory (meson test sets it; else MESON_BUILD_ROOT,
+#                 else <repo>/build)
+#   NBSHM_SRC     repository root (else found from this file's place)
+#   NBSHM_PCAPS   the shared captures (default <repo>/../shared/pcaps)
+#   NBT_KEEP=1    keep the temporary directory (logs, outputs) after a failure
+#
+# Safety: every DPDK process started through these helpers gets --no-pci and
+# a --file-prefix of its own, runs under `timeout`, and is stopped by its PID;
+# the EXIT trap kills what is still running and removes the hugepage files,
+# runtime directories, sockets and network namespaces the test made.
+
+set -euo pipefail
+
+NBT_NAME=${NBT_NAME:-$(basename "$0" .sh)}
+NBT_SRC=${NBSHM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+NBT_BUILD=${NBSHM_BUILD:-${MESON_BUILD_ROOT:-$NBT_SRC/build}}
+NBFWD=${NBFWD:-$NBT_BUILD/app/nbfwd/nbfwd}
+NBT_PCAPS=${NBSHM_PCAPS:-$NBT_SRC/../shared/pcaps}
+NBT_TOOLS=$NBT_SRC/app/test/tools
+NBT_PY=${NBSHM_PYTHON:-python3}
+NBT_HUGEDIR=${NBSHM_HUGEDIR:-/dev/hugepages}
+# How net_pcap splits a frame into nbfwd's mbufs (RTE_MBUF_DEFAULT_BUF_SIZE,
+# 2176 bytes): the first segment keeps the 128-byte headroom (2048 data
+# bytes), the chained ones get all 2176 (DPDK 22.11 eth_pcap_rx_jumbo()).
+NBT_SEG_FIRST=2048
+NBT_SEG_NEXT=2176
+
+NBT_PIDS=()		# background processes (timeout wrappers) still to reap
+NBT_PREFIXES=()		# DPDK --file-prefix values used
+NBT_NETNS=()		# network namespaces created
+NBT_FILES=()		# sockets and other files outside NBT_TMP
+NBT_SEQ=0
+NBT_TMP=$(mktemp -d "/tmp/nbt-$NBT_NAME.XXXXXX")
+
+# Last nbfwd run: its log, stats JSON, exit status, pid (of its timeout).
+NBT_LOG=
+NBT_JSON=
+NBT_RC=
+NBT_PID=
+NBT_CMD=
+
+nbt_cleanup() {
+	local rc=$? pid p ns f i
+	set +e
+	trap - EXIT INT TERM
+	for pid in "${NBT_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${NBT_PIDS[@]}"; do
+		for i in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "cleanup: pid $pid did not stop on SIGTERM, sending SIGKILL"
+			kill -KILL "$pid" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${NBT_NETNS[@]}"; do
+		# deleting a namespace removes the veths in it
+		ip netns pids "$ns" 2>/dev/null | while read -r p; do kill -KILL "$p"; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	for p in "${NBT_PREFIXES[@]}"; do
+		rm -f "$NBT_HUGEDIR/${p}map_"* "$NBT_HUGEDIR/nbshm-${p}."* \
+			"$NBT_HUGEDIR/.nbshm-${p}."*
+		rm -rf "/var/run/dpdk/$p"
+	done
+	for f in "${NBT_FILES[@]}"; do
+		rm -f "$f"
+	done
+	if [ "$rc" -ne 0 ] && [ "${NBT_KEEP:-0}" = 1 ]; then
+		echo "kept $NBT_TMP"
+	else
+		rm -rf "$NBT_TMP"
+	fi
+	exit "$rc"
+}
+trap nbt_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# say MESSAGE: a progress line
+say() {
+	echo "[$NBT_NAME] $*"
+}
+
+# fail MESSAGE: report on stderr (also from inside $(...)) and exit 1; the
+# EXIT trap cleans up
+fail() {
+	{
+		echo "FAIL: $NBT_NAME: $*"
+		if [ -n "$NBT_LOG" ] && [ -f "$NBT_LOG" ]; then
+			[ -z "$NBT_CMD" ] || echo "command: $NBT_CMD"
+			echo "---- last lines of $NBT_LOG ----"
+			tail -n 25 "$NBT_LOG"
+			echo "----"
+		fi
+	} >&2
+	exit 1
+}
+
+# skip MESSAGE: the test cannot run here (meson: SKIP)
+skip() {
+	echo "SKIP: $NBT_NAME: $*" >&2
+	exit 77
+}
+
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || fail "needs the command '$c' (scripts/setup.sh installs it)"
+	done
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root ($*)"
+}
+
+need_nbfwd() {
+	[ -x "$NBFWD" ] || fail "nbfwd is not built: $NBFWD (NBSHM_BUILD=$NBT_BUILD)"
+}
+
+# pcap NAME: path of a shared capture, checked
+pcap() {
+	local f="$NBT_PCAPS/$1.pcap"
+	[ -r "$f" ] || fail "capture $f not found (set NBSHM_PCAPS to the shared pcaps directory)"
+	echo "$f"
+}
+
+need_hugepages() {
+	local free
+	free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	mountpoint -q "$NBT_HUGEDIR" 2>/dev/null || grep -q " $NBT_HUGEDIR hugetlbfs " /proc/mounts ||
+		fail "no hugetlbfs at $NBT_HUGEDIR (run scripts/setup-hugepages.sh)"
+	[ "${free:-0}" -ge "${1:-64}" ] ||
+		fail "only ${free:-0} free 2 MB hugepages, need ${1:-64} (run scripts/setup-hugepages.sh)"
+}
+
+# new_prefix: a --file-prefix no other process uses; registered for cleanup
+new_prefix() {
+	NBT_SEQ=$((NBT_SEQ + 1))
+	NBT_PREFIX="nbt${NBT_SEQ}_${NBT_NAME//[^A-Za-z0-9]/}_$$"
+	NBT_PREFIXES+=("$NBT_PREFIX")
+}
+
+# reg_file PATH: remove PATH at exit
+reg_file() {
+	NBT_FILES+=("$1")
+}
+
+# start_nbfwd TAG [EAL args] -- [nbfwd args]
+#   Starts nbfwd in the background under `timeout $NBT_LIMIT` (default 30 s),
+#   with --no-pci, a fresh --file-prefix, -l $NBT_LCORES (default 0,1) unless
+#   the EAL args give -l/--lcores, and, unless NBT_APP_DEFAULTS=0, the nbfwd
+#   options --stats-period 0 --stats-json $NBT_JSON before the caller's.
+#   NBT_IN_NETNS=NS runs it inside that network namespace.
+#   Sets NBT_PID, NBT_LOG ($NBT_TMP/TAG.log: stdout and stderr), NBT_JSON.
+start_nbfwd() {
+	local tag=$1 a has_l=0 limit=${NBT_LIMIT:-30}
+	local eal=() app=() seen=0 cmd=()
+	shift
+	need_nbfwd
+	for a in "$@"; do
+		if [ $seen = 0 ] && [ "$a" = "--" ]; then
+			seen=1
+			continue
+		fi
+		if [ $seen = 0 ]; then
+			eal+=("$a")
+			case "$a" in -l|-l*|--lcores|--lcores=*) has_l=1 ;; esac
+		else
+			app+=("$a")
+		fi
+	done
+	new_prefix
+	NBT_LOG=$NBT_TMP/$tag.log
+	NBT_JSON=$NBT_TMP/$tag.json
+	rm -f "$NBT_JSON"
+	[ $has_l = 1 ] || eal=(-l "${NBT_LCORES:-0,1}" "${eal[@]}")
+	if [ "${NBT_APP_DEFAULTS:-1}" = 1 ]; then
+		app=(--stats-period 0 --stats-json "$NBT_JSON" "${app[@]}")
+	fi
+	[ -z "${NBT_IN_NETNS:-}" ] || cmd=(ip netns exec "$NBT_IN_NETNS")
+	cmd+=("$NBFWD" --no-pci --file-prefix "$NBT_PREFIX" "${eal[@]}" -- "${app[@]}")
+	NBT_CMD="${cmd[*]}"
+	: >"$NBT_LOG"
+	timeout -k 5 "$limit" "${cmd[@]}" >"$NBT_LOG" 2>&1 </dev/null &
+	NBT_PID=$!
+	NBT_PIDS+=("$NBT_PID")
+}
+
+# wait_nbfwd: wait for the last started nbfwd; sets NBT_RC (124: timed out)
+wait_nbfwd() {
+	NBT_RC=0
+	wait "$NBT_PID" || NBT_RC=$?
+	nbt_forget_pid "$NBT_PID"
+}
+
+# stop_nbfwd: SIGTERM to the last started nbfwd (timeout passes it on), wait
+stop_nbfwd() {
+	kill -TERM "$NBT_PID" 2>/dev/null || true
+	wait_nbfwd
+}
+
+nbt_forget_pid() {
+	local keep=() p
+	for p in "${NBT_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	NBT_PIDS=("${keep[@]}")
+}
+
+# run_nbfwd TAG [EAL args] -- [nbfwd args]: start_nbfwd, then wait_nbfwd
+run_nbfwd() {
+	start_nbfwd "$@"
+	wait_nbfwd
+}
+
+# bg_start LIMIT LOG CMD...: run CMD in the background under `timeout LIMIT`,
+# stdout and stderr to LOG; sets BG_PID (stopped by the EXIT trap if still running)
+bg_start() {
+	local limit=$1 log=$2
+	shift 2
+	timeout -k 5 "$limit" "$@" >"$log" 2>&1 </dev/null &
+	BG_PID=$!
+	NBT_PIDS+=("$BG_PID")
+}
+
+# bg_wait PID: wait for a bg_start process; sets BG_RC
+bg_wait() {
+	BG_RC=0
+	wait "$1" || BG_RC=$?
+	nbt_forget_pid "$1"
+}
+
+# wait_log PATTERN SECONDS: wait until the last nbfwd's log matches (grep -E)
+wait_log() {
+	local pat=$1 secs=${2:-20} t
+	for ((t = 0; t < secs * 10; t++)); do
+		grep -qE -- "$pat" "$NBT_LOG" && return 0
+		if ! kill -0 "$NBT_PID" 2>/dev/null; then
+			sleep 0.2
+			grep -qE -- "$pat" "$NBT_LOG" && return 0
+			fail "nbfwd exited before its log showed /$pat/"
+		fi
+		sleep 0.1
+	done
+	fail "nbfwd's log did not show /$pat/ within $secs s"
+}
+
+# port_mac PORT_ID: the MAC nbfwd logged for that port ("port N (...) ... MAC x")
+port_mac() {
+	local mac
+	mac=$(sed -nE "s/.*port $1 \([^)]*\): .* MAC ([0-9A-Fa-f:]{17}), forwards to port.*/\1/p" \
+		"$NBT_LOG" | head -n 1)
+	[ -n "$mac" ] || fail "no 'port $1 (...) ... MAC xx:xx:xx:xx:xx:xx, forwards to port' line in the log"
+	echo "$mac" | tr 'A-F' 'a-f'
+}
+
+# json_get FILE KEY.PATH: print one value (a.b.0.c: list index 0)
+json_get() {
+	"$NBT_PY" - "$1" "$2" <<'PY' || fail "cannot read '$2' from $1"
+import json, sys
+with open(sys.argv[1]) as f:
+	d = json.load(f)
+for k in sys.argv[2].split("."):
+	d = d[int(k)] if isinstance(d, list) else d[k]
+print(json.dumps(d) if isinstance(d, (dict, list, bool)) else d)
+PY
+}
+
+# expect_json [FILE] KEY OP VALUE [KEY OP VALUE ...]: OP is == != > >= < <=;
+# FILE defaults to $NBT_JSON. Every failing check is printed, then fail.
+expect_json() {
+	local file=$NBT_JSON out
+	if [ $(( $# % 3 )) -eq 1 ]; then
+		file=$1
+		shift
+	fi
+	[ -s "$file" ] || fail "no stats JSON written ($file); nbfwd exit status ${NBT_RC:-?}"
+	if ! out=$("$NBT_PY" - "$file" "$@" <<'PY'
+import json, operator, sys
+ops = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge,
+	"<": operator.lt, "<=": operator.le}
+with open(sys.argv[1]) as f:
+	doc = json.load(f)
+args = sys.argv[2:]
+bad = 0
+for i in range(0, len(args), 3):
+	key, op, want = args[i:i + 3]
+	d = doc
+	try:
+		for k in key.split("."):
+			d = d[int(k)] if isinstance(d, list) else d[k]
+	except (KeyError, IndexError, ValueError, TypeError):
+		print("  %s: missing in the stats JSON" % key)
+		bad += 1
+		continue
+	try:
+		w = type(d)(want) if not isinstance(d, bool) else want == "true"
+	except ValueError:
+		w = want
+	if not ops[op](d, w):
+		print("  %s: expected %s %s, got %s" % (key, op, want, d))
+		bad += 1
+sys.exit(1 if bad else 0)
+PY
+	); then
+		fail "stats JSON $(basename "$file"):"$'\n'"$out"
+	fi
+}
+
+# expect_zero_drops [EXCEPT...]: every drop reason in the JSON is 0 except those named
+expect_zero_drops() {
+	local r checks=()
+	for r in bad_handle stale_generation out_of_bounds zero_length too_many_segments \
+			length_mismatch bad_flags runt tx_full; do
+		case " $* " in *" $r "*) continue ;; esac
+		checks+=("drops.$r" == 0)
+	done
+	expect_json "${checks[@]}"
+}
+
+# expect_rc WHAT EXPECTED: the last nbfwd's exit status
+expect_rc() {
+	[ "$NBT_RC" = "$2" ] || fail "$1: nbfwd exit status $NBT_RC, expected $2$( [ "$NBT_RC" = 124 ] && echo ' (timed out)')"
+}
+
+# expect_ok: exit 0, JSON written, no mbuf in use at exit
+expect_ok() {
+	expect_rc "${1:-run}" 0
+	expect_json mbufs_in_use_at_exit == 0
+	grep -q "leak:" "$NBT_LOG" && fail "the log reports a leak" || true
+}
+
+# expect_log PATTERN WHAT: the last log matches (grep -E)
+expect_log() {
+	grep -qE -- "$1" "$NBT_LOG" || fail "${2:-log}: no line matching /$1/ in the output"
+}
+
+# expect_eq WHAT EXPECTED GOT / expect_gt WHAT MIN GOT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected $2, got $3"
+}
+expect_gt() {
+	[ "$3" -gt "$2" ] 2>/dev/null || fail "$1: expected > $2, got $3"
+}
+
+# pcap_compare ARGS...: app/test/tools/pcap_compare.py; fails the test on a mismatch
+pcap_compare() {
+	local out
+	out=$("$NBT_PY" "$NBT_TOOLS/pcap_compare.py" "$@" 2>&1) || fail "pcap_compare $*: $out"
+	echo "$out"
+}
+
+# seg_limit K: the largest frame that fits in K segments
+seg_limit() {
+	echo $((NBT_SEG_FIRST + ($1 - 1) * NBT_SEG_NEXT))
+}
+
+# pcap_field FILE FIELD [--min-caplen N] [--max-caplen N]: one value of pcap_compare --count
+pcap_field() {
+	local f=$1 field=$2
+	shift 2
+	"$NBT_PY" "$NBT_TOOLS/pcap_compare.py" --count --seg-size "$NBT_SEG_FIRST,$NBT_SEG_NEXT" \
+		--field "$field" "$@" "$f" || fail "cannot count $field in $f"
+}

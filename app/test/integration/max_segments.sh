@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# --max-segments caps the mbuf chain of a packet: a frame that arrives in more
+# segments (net_pcap: 2048 data bytes in the first, 2176 in each next) is dropped and counted as too_many_segments,
+# every other frame is forwarded unchanged, and no mbuf is lost.
+set -euo pipefail
+NBT_NAME=max-segments
+. "$(dirname "$0")/lib.sh"
+
+secs=${NBT_TIME:-2}
+need_hugepages 64
+need_nbfwd
+
+# capture, --max-segments, mode
+cases=(
+	"no-ip-frag-all 2 io"
+	"no-ip-frag-all 3 l2fwd"
+	"of10_s4810 1 macswap"
+)
+for c in "${cases[@]}"; do
+	read -r name maxseg mode <<<"$c"
+	in=$(pcap "$name")
+	out=$NBT_TMP/$name.seg$maxseg.pcap
+	limit=$(seg_limit "$maxseg")
+	n_in=$(pcap_field "$in" packets)
+	n_big=$(pcap_field "$in" packets --min-caplen $((limit + 1)))
+	n_fwd=$(pcap_field "$in" packets --max-caplen "$limit")
+	segs=$(pcap_field "$in" segments --max-caplen "$limit")
+	[ "$n_big" -gt 0 ] || fail "$name has no frame over $limit bytes: the case tests nothing"
+
+	NBT_LIMIT=$((secs + 30)) run_nbfwd "$name.seg$maxseg" \
+		--vdev "net_pcap0,rx_pcap=$in,tx_pcap=$out" -- \
+		--mode "$mode" --max-segments "$maxseg" --time "$secs"
+	expect_ok "$name --max-segments $maxseg"
+	expect_json max_segments == "$maxseg" \
+		rx_packets == "$n_in" tx_packets == "$n_fwd" dropped == "$n_big" \
+		drops.too_many_segments == "$n_big" \
+		ports.0.too_many_segments == "$n_big" ports.0.segments == "$segs" \
+		ports.0.queues.0.too_many_segments == "$n_big" ports.0.rx_nombuf == 0
+	expect_zero_drops too_many_segments
+	if [ "$mode" = l2fwd ]; then
+		src=$(port_mac 0)
+		res=$(pcap_compare --mode l2fwd --l2fwd-dst 02:00:00:00:00:00 --l2fwd-src "$src" \
+			--max-caplen "$limit" "$in" "$out")
+	else
+		res=$(pcap_compare --mode "$mode" --max-caplen "$limit" "$in" "$out")
+	fi
+	say "ok $name --max-segments $maxseg ($mode): rx $n_in, $n_big over $limit B dropped as too_many_segments, tx $n_fwd; $res"
+done
+say PASS
