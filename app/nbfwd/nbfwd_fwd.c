@@ -179,6 +179,9 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q, struct nbf
 		return;
 	st->rx += n;
 
+#ifdef NBFWD_EXP_NOBUILD
+	goto tx;
+#endif
 	n = nbfwd_build(pkts, n, ctx->cfg.max_segments, b, &n_segs, st);
 	n_bad = nbshm_region_resolve_burst(ctx->table, b->segs, n_segs, b->ptrs, b->status);
 	st->segs += n_segs;
@@ -189,6 +192,9 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q, struct nbf
 		nbfwd_action(mode, data, n, q);
 	}
 
+#ifdef NBFWD_EXP_NOBUILD
+tx:
+#endif
 	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 	st->tx += sent;
 	if (unlikely(sent < n)) {

@@ -656,10 +656,35 @@ nbfwd_start_ports(struct nbfwd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Take back what is still queued in the rx rings: PMDs whose queues are plain
+ * rings (net_ring) keep in-flight mbufs across stop and close.
+ */
+static void
+nbfwd_drain_rx(const struct nbfwd_port *p)
+{
+	struct rte_mbuf *pkts[NBFWD_MAX_BURST];
+	unsigned int round;
+	uint16_t q, n;
+
+	for (q = 0; q < p->nb_rxq; q++) {
+		for (round = 0; round < 1024; round++) {
+			n = rte_eth_rx_burst(p->port_id, q, pkts, NBFWD_MAX_BURST);
+			if (n == 0)
+				break;
+			rte_pktmbuf_free_bulk(pkts, n);
+		}
+	}
+}
+
 void
 nbfwd_stop_ports(struct nbfwd_ctx *ctx)
 {
 	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++)
+		if (ctx->ports[i].started)
+			nbfwd_drain_rx(&ctx->ports[i]);
 
 	for (i = 0; i < ctx->n_ports; i++) {
 		struct nbfwd_port *p = &ctx->ports[i];

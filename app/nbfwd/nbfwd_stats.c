@@ -64,13 +64,15 @@ nbfwd_stats_port_sum(const struct nbfwd_ctx *ctx, unsigned int pi, struct nbfwd_
 	unsigned int q, o;
 
 	memset(s, 0, sizeof(*s));
+	if (p->qstats == NULL)	/* start-up stopped before counters existed */
+		return;
 	for (q = 0; q < p->nb_rxq; q++)
 		nbfwd_queue_sum(&p->qstats[q], s);
 	/* tx of this port: what every port whose peer it is sent to it */
 	for (o = 0; o < ctx->n_ports; o++) {
 		const struct nbfwd_port *src = &ctx->ports[o];
 
-		if (src->peer != pi)
+		if (src->peer != pi || src->qstats == NULL)
 			continue;
 		for (q = 0; q < src->nb_rxq; q++)
 			s->tx += nbfwd_read(&src->qstats[q].tx);
@@ -174,7 +176,7 @@ nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur
 	nbfwd_json_drops(f, s.drop);
 	fprintf(f, ", \"rx_nombuf\": %" PRIu64 ", \"imissed\": %" PRIu64 ", \"queues\": [",
 		p->rx_nombuf, p->imissed);
-	for (q = 0; q < p->nb_rxq; q++) {
+	for (q = 0; p->qstats != NULL && q < p->nb_rxq; q++) {
 		struct nbfwd_port_sum qs;
 
 		memset(&qs, 0, sizeof(qs));

@@ -97,9 +97,14 @@ nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size)
 {
 	uint64_t elt = RTE_CACHE_LINE_SIZE + sizeof(struct rte_mbuf) +
 		sizeof(struct nbshm_mbuf_priv) + RTE_ALIGN_CEIL(buf_size, RTE_CACHE_LINE_SIZE);
+	/* the mempool header holds a cache for every possible lcore */
+	uint64_t hdr = sizeof(struct rte_mempool) +
+		(uint64_t)RTE_MAX_LCORE * sizeof(struct rte_mempool_cache) +
+		sizeof(struct rte_pktmbuf_pool_private);
 
-	/* objects, the ring, and malloc/memzone overhead */
-	return (uint64_t)n * elt + (uint64_t)n * 2 * sizeof(void *) + (64u << 10);
+	/* objects, the header, the ring, and malloc/memzone overhead */
+	return (uint64_t)n * elt + RTE_ALIGN_CEIL(hdr, RTE_CACHE_LINE_SIZE) +
+		(uint64_t)n * 2 * sizeof(void *) + (256u << 10);
 }
 
 int

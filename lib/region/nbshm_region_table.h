@@ -193,7 +193,8 @@ nbshm_region_resolve_burst(const struct nbshm_region_table *t,
 {
 	const struct nbshm_region_entry *entries = t->entries;
 	const uint32_t n_slots = t->n_slots;
-	uint64_t bad = 0;
+	uint64_t bad = 0, last_h = 0, rlen = 0;
+	uintptr_t base = 0;
 	unsigned int i, n_bad;
 
 	for (i = 0; i < n; i++) {
@@ -201,16 +202,28 @@ nbshm_region_resolve_burst(const struct nbshm_region_table *t,
 		uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(s);
 		uint64_t off = NET_BUFFER_SHARED_MEM_OFFSET(s);
 		uint64_t len = NET_BUFFER_SHARED_MEM_LENGTH(s);
-		uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
-		uint32_t in_range = idx < n_slots;
-		const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
-		uint64_t rlen = e->len;
 
-		bad |= (uint64_t)!in_range |
-			(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
-			(uint64_t)(e->gen == 0) | (uint64_t)(len == 0) |
-			(uint64_t)(off > rlen) | (uint64_t)(len > rlen - off);
-		ptrs[i] = (void *)((uintptr_t)e->base + off);
+		/*
+		 * Segments of a burst mostly share a region: look the slot up
+		 * only when the handle changes. Handle 0 (generation 0) is never
+		 * looked up and is always bad: rlen stays 0 for it.
+		 */
+		if (nbshm_unlikely(h != last_h)) {
+			uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
+			uint32_t in_range = idx < n_slots;
+			const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
+			uint64_t hbad = (uint64_t)!in_range |
+				(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
+				(uint64_t)(e->gen == 0);
+
+			bad |= hbad;
+			base = (uintptr_t)e->base;
+			rlen = hbad ? 0 : e->len;
+			last_h = h;
+		}
+		bad |= (uint64_t)(len == 0) | (uint64_t)(off > rlen) |
+			(uint64_t)(len > rlen - off);
+		ptrs[i] = (void *)(base + off);
 	}
 	if (nbshm_likely(bad == 0))
 		return 0;

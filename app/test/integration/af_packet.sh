@@ -45,7 +45,7 @@ wait_log "forwarding: mode io" 30
 
 # first contact: ARP through nbfwd (allow the very first probe to be lost)
 ok=0
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	if timeout 5 ip netns exec "$ns_a" ping -c 1 -W 2 10.77.0.2 >/dev/null 2>&1; then
 		ok=1
 		break

@@ -7,6 +7,8 @@
 #                 else <repo>/build)
 #   NBSHM_SRC     repository root (else found from this file's place)
 #   NBSHM_PCAPS   the shared captures (default <repo>/../shared/pcaps)
+#   NBSHM_NBFWD_ARGS  extra nbfwd options for every run but the CLI checks
+#                 (e.g. "--pool-layout extbuf" to run the suite on that layout)
 #   NBT_KEEP=1    keep the temporary directory (logs, outputs) after a failure
 #
 # Safety: every DPDK process started through these helpers gets --no-pci and
@@ -45,19 +47,23 @@ NBT_PID=
 NBT_CMD=
 
 nbt_cleanup() {
-	local rc=$? pid p ns f i
+	local rc=$? pid p ns f c
 	set +e
 	trap - EXIT INT TERM
 	for pid in "${NBT_PIDS[@]}"; do
 		kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
 	done
 	for pid in "${NBT_PIDS[@]}"; do
-		for i in $(seq 50); do
+		for _ in $(seq 50); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
 		if kill -0 "$pid" 2>/dev/null; then
-			echo "cleanup: pid $pid did not stop on SIGTERM, sending SIGKILL"
+			# the timeout wrapper and the process it runs, by their pids
+			for c in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
+				echo "cleanup: pid $c did not stop on SIGTERM, sending SIGKILL" >&2
+				kill -KILL "$c" 2>/dev/null
+			done
 			kill -KILL "$pid" 2>/dev/null
 		fi
 		wait "$pid" 2>/dev/null
@@ -159,7 +165,8 @@ reg_file() {
 #   Starts nbfwd in the background under `timeout $NBT_LIMIT` (default 30 s),
 #   with --no-pci, a fresh --file-prefix, -l $NBT_LCORES (default 0,1) unless
 #   the EAL args give -l/--lcores, and, unless NBT_APP_DEFAULTS=0, the nbfwd
-#   options --stats-period 0 --stats-json $NBT_JSON before the caller's.
+#   options --stats-period 0 --stats-json $NBT_JSON $NBSHM_NBFWD_ARGS before
+#   the caller's.
 #   NBT_IN_NETNS=NS runs it inside that network namespace.
 #   Sets NBT_PID, NBT_LOG ($NBT_TMP/TAG.log: stdout and stderr), NBT_JSON.
 start_nbfwd() {
@@ -185,7 +192,8 @@ start_nbfwd() {
 	rm -f "$NBT_JSON"
 	[ $has_l = 1 ] || eal=(-l "${NBT_LCORES:-0,1}" "${eal[@]}")
 	if [ "${NBT_APP_DEFAULTS:-1}" = 1 ]; then
-		app=(--stats-period 0 --stats-json "$NBT_JSON" "${app[@]}")
+		# shellcheck disable=SC2206
+		app=(--stats-period 0 --stats-json "$NBT_JSON" ${NBSHM_NBFWD_ARGS:-} "${app[@]}")
 	fi
 	[ -z "${NBT_IN_NETNS:-}" ] || cmd=(ip netns exec "$NBT_IN_NETNS")
 	cmd+=("$NBFWD" --no-pci --file-prefix "$NBT_PREFIX" "${eal[@]}" -- "${app[@]}")
@@ -234,6 +242,7 @@ bg_start() {
 }
 
 # bg_wait PID: wait for a bg_start process; sets BG_RC
+# shellcheck disable=SC2034
 bg_wait() {
 	BG_RC=0
 	wait "$1" || BG_RC=$?
@@ -248,7 +257,9 @@ wait_log() {
 		if ! kill -0 "$NBT_PID" 2>/dev/null; then
 			sleep 0.2
 			grep -qE -- "$pat" "$NBT_LOG" && return 0
-			fail "nbfwd exited before its log showed /$pat/"
+			wait_nbfwd
+			fail "nbfwd exited (status $NBT_RC$([ "$NBT_RC" -gt 128 ] &&
+				echo ": signal $((NBT_RC - 128))")) before its log showed /$pat/"
 		fi
 		sleep 0.1
 	done
@@ -318,26 +329,32 @@ PY
 }
 
 # expect_zero_drops [EXCEPT...]: every drop reason in the JSON is 0 except those named
+# shellcheck disable=SC2120
 expect_zero_drops() {
 	local r checks=()
 	for r in bad_handle stale_generation out_of_bounds zero_length too_many_segments \
 			length_mismatch bad_flags runt tx_full; do
 		case " $* " in *" $r "*) continue ;; esac
-		checks+=("drops.$r" == 0)
+		checks+=("drops.$r" "==" 0)
 	done
 	expect_json "${checks[@]}"
 }
 
 # expect_rc WHAT EXPECTED: the last nbfwd's exit status
 expect_rc() {
-	[ "$NBT_RC" = "$2" ] || fail "$1: nbfwd exit status $NBT_RC, expected $2$( [ "$NBT_RC" = 124 ] && echo ' (timed out)')"
+	local why=
+	[ "$NBT_RC" != 124 ] || why=" (timed out)"
+	[ "$NBT_RC" -le 128 ] || [ "$NBT_RC" = 124 ] || why=" (signal $((NBT_RC - 128)))"
+	[ "$NBT_RC" = "$2" ] || fail "$1: nbfwd exit status $NBT_RC, expected $2$why"
 }
 
 # expect_ok: exit 0, JSON written, no mbuf in use at exit
 expect_ok() {
 	expect_rc "${1:-run}" 0
 	expect_json mbufs_in_use_at_exit == 0
-	grep -q "leak:" "$NBT_LOG" && fail "the log reports a leak" || true
+	if grep -q "leak:" "$NBT_LOG"; then
+		fail "the log reports a leak"
+	fi
 }
 
 # expect_log PATTERN WHAT: the last log matches (grep -E)

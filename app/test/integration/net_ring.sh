@@ -5,13 +5,33 @@
 # nbfwd twice: pcap -> ring -> (loop) -> ring -> pcap. The output must equal
 # the input after the mode's rewrite applied twice, and both ports' counters
 # must agree with each other.
+#   net_ring.sh            the above
+#   net_ring.sh tx-first   net_ring0 alone (its own peer), seeded by
+#                          --tx-first: the burst circulates until --time ends,
+#                          and every mbuf (also those left in the ring) must
+#                          be back in its pool at exit
 set -euo pipefail
-NBT_NAME=net-ring
+NBT_NAME=net-ring${1:+-$1}
 . "$(dirname "$0")/lib.sh"
 
 secs=${NBT_TIME:-2}
 need_hugepages 64
 need_nbfwd
+
+if [ "${1:-}" = tx-first ]; then
+	for mode in io macswap; do
+		NBT_LIMIT=$((secs + 30)) run_nbfwd "txfirst.$mode" --vdev net_ring0 -- \
+			--mode "$mode" --tx-first --time "$secs"
+		expect_log "--tx-first: sent [1-9][0-9]* packets" "--tx-first"
+		expect_ok "net_ring0 --tx-first $mode"
+		expect_json ports.0.driver == net_ring ports.0.peer == 0 \
+			rx_packets '>' 1000 tx_packets '>' 1000
+		expect_zero_drops
+		say "ok --tx-first $mode: rx $(json_get "$NBT_JSON" rx_packets), all mbufs back"
+	done
+	say PASS
+	exit 0
+fi
 
 # capture, mode
 cases=(

@@ -6,7 +6,7 @@
 #   pcap_fwd.sh MODE [CAPTURE...]     MODE: io | macswap | l2fwd
 # CAPTURE is a name in the shared pcaps directory, without .pcap.
 set -euo pipefail
-NBT_NAME=pcap-${1:-io}
+NBT_NAME=${NBT_NAME:-pcap-${1:-io}}
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:?usage: pcap_fwd.sh io|macswap|l2fwd [CAPTURE...]}
