@@ -33,18 +33,21 @@ Peers:
                 layout nbfwd's region pools use)
   nbfwd         this project's forwarder
 
-Method: both apps print per-port rx rates once a second (testpmd
---stats-period 1 "Rx-pps:", nbfwd --stats-period 1 "pN rx X Mpps"). A run's
-figure is the median over its 1-second samples 1..SECONDS (testpmd's first
-block, printed at t=0 with no interval behind it, is not a sample), after
-skipping the first --skip samples (warm-up), of the sum of the ports' rx
-rates. cycles/pkt = TSC Hz / that rate (one forwarding core busy-polls).
+Method (the same for both; details in bench/README.md): each app's own
+periodic stats (--stats-period 1) cut a run into intervals, each with a
+packet count and a length from the app's counters and TSC clock (testpmd:
+delta of RX-packets over the ports, length = delta / Rx-pps, blocks every 1-2
+s; nbfwd: "pN rx R Mpps" every second). A run's figure is packets / seconds
+(rx on all ports) over the intervals that begin after the first --skip
+seconds. Each run forwards --seconds (nbfwd --time; testpmd is sent SIGINT by
+PID once its stats cover that long). cycles/pkt = TSC Hz / that rate (one
+forwarding core, busy-polling).
 
 Options:
   --runs N          runs per peer and (setup, mode) (default 3)
   --seconds S       forwarding seconds per run (default 5)
-  --skip K          warm-up samples skipped per run (default 2; at least one
-                    sample is always kept)
+  --skip K          warm-up seconds left out of each run's window (default 2;
+                    if no interval begins after it, the last interval counts)
   --setups LIST     comma-separated: null,ring (default both)
   --modes LIST      comma-separated: io,macswap,l2fwd (default all)
   --peers LIST      comma-separated: testpmd,nbfwd,testpmd-xbuf (default all;
@@ -138,6 +141,8 @@ done
 
 # --- tools -----------------------------------------------------------------
 py=$(command -v /usr/bin/python3 || command -v python3) || die "python3 is needed"
+report=$root/bench/fwd_report.py
+[[ -r $report ]] || die "missing $report"
 command -v timeout >/dev/null || die "timeout (coreutils) is needed"
 tp_bin=$(command -v "$testpmd") || die "testpmd not found ('$testpmd'): apt-get install dpdk"
 if ((want_nbfwd)); then
@@ -151,6 +156,16 @@ if ((want_nbfwd)); then
 or pass --nbfwd PATH (or --peers testpmd,testpmd-xbuf)"
 fi
 [[ $(id -u) -eq 0 ]] || echo "run-fwd: warning: not root; hugepages may be unusable" >&2
+
+# Our shell and its helpers (sleep, awk, grep) run on the main lcore's CPU,
+# which the apps' main threads leave idle; the apps start with every CPU and
+# EAL pins their lcores itself. The same for both apps.
+main_cpu=${lcores%%,*}
+all_cpus=0-$(($(nproc --all) - 1))
+pin=()
+if command -v taskset >/dev/null; then
+	taskset -pc "$main_cpu" $$ >/dev/null 2>&1 && pin=(taskset -c "$all_cpus")
+fi
 
 # --- hugepages ---------------------------------------------------------------
 hp_free() { awk '/^HugePages_Free:/ {print $2}' /proc/meminfo; }
@@ -264,10 +279,10 @@ child_cpu() {   # must run in this shell: a subshell's `times` starts at zero
 
 # Others' CPU use over 1 s, in CPUs (we are idle meanwhile: only `sleep`).
 others_cpus() {
-	local b0 b1 x
-	read -r b0 x < <(stat_busy)
+	local b0 b1
+	read -r b0 _ < <(stat_busy)
 	sleep 1
-	read -r b1 x < <(stat_busy)
+	read -r b1 _ < <(stat_busy)
 	awk -v d=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", d / hz}'
 }
 busy_procs() {
@@ -295,20 +310,16 @@ vdevs_for() {
 	esac
 }
 
-# Samples 1..secs of the sum of per-port rx rates, in Mpps, one per line.
-samples_testpmd() {   # first "Port statistics" block is at t=0, no interval: skip it
-	awk -v n="$secs" '
-		/Port statistics ====/ { if (blk > 0) out[blk] = sum; blk++; sum = 0; next }
-		/Rx-pps:/ { sum += $2 }
-		END { if (blk > 0) out[blk] = sum
-		      for (i = 2; i <= blk && i <= n + 1; i++) printf "%.3f\n", out[i] / 1e6 }' "$1"
-}
-samples_nbfwd() {
-	awk -v n="$secs" '
-		/^\[ *[0-9.]+s\] \|/ {
-			s = 0
-			for (i = 1; i < NF; i++) if ($i ~ /^p[0-9]+$/ && $(i + 1) == "rx") s += $(i + 2)
-			if (++k <= n) printf "%.3f\n", s }' "$1"
+# Do testpmd's stats blocks in LOG cover >= S seconds of forwarding? (awk: cheap
+# enough to poll while testpmd forwards; fwd_report.py does the same sum.)
+tp_elapsed_ge() {
+	awk -v s="$2" '
+		/Telling cores to stop|Forward statistics for port/ { exit }
+		/Port statistics ====/ { if (nb++) blk(); rx = 0; pps = 0; next }
+		/RX-packets:/ { rx += $2 }
+		/Rx-pps:/ { pps += $2 }
+		function blk() { if (have) t += pps > 0 ? (rx - prx) / pps : 1; prx = rx; have = 1 }
+		END { if (nb) blk(); exit !(t >= s - 0.05) }' "$1"
 }
 
 records=$work/records.jsonl
@@ -319,7 +330,7 @@ run_one() {
 	local setup=$1 mode=$2 peer=$3 run=$4
 	local log=$work/$setup-$mode-$peer-$run.log sj=$work/$setup-$mode-$peer-$run.json
 	local vd pfx tpmode rc=0 i started=0 ok=1 note=""
-	local b0 b1 c0 c1 st0 st1 samples
+	local b0 b1 c0 c1 st0 st1
 	local -a cmd
 
 	vd=$(vdevs_for "$setup")
@@ -356,92 +367,55 @@ run_one() {
 	echo "${cmd[*]}" >"$log.cmd"
 
 	read -r b0 st0 < <(stat_busy); child_cpu; c0=$(<"$work/cpu")
-	timeout -s INT -k 10 $((secs + 60)) "${cmd[@]}" </dev/null >"$log" 2>&1 &
+	: >"$log"
+	"${pin[@]}" timeout -s INT -k 10 $((secs + 60)) "${cmd[@]}" </dev/null >>"$log" 2>&1 &
 	cur_pid=$!
 	if [[ $peer == nbfwd ]]; then
 		wait "$cur_pid"; rc=$?
 	else
 		# testpmd with --stats-period does not read stdin (Enter does nothing):
-		# it forwards until SIGINT/SIGTERM. Stop it by PID secs seconds after
-		# its first stats block (its forwarding start), as nbfwd's --time does.
-		for ((i = 0; i < 600; i++)); do
-			grep -q 'Port statistics ====' "$log" && { started=1; break; }
+		# it forwards until SIGINT/SIGTERM. Send SIGINT (by PID, through
+		# timeout(1), which forwards it) once its own stats cover $secs
+		# seconds of forwarding, as nbfwd's --time does. Poll twice a second.
+		for ((i = 0; i < 2 * (secs + 40); i++)); do
 			kill -0 "$cur_pid" 2>/dev/null || break
-			sleep 0.05
+			sleep 0.5
+			grep -q 'Port statistics ====' "$log" || continue
+			started=1
+			tp_elapsed_ge "$log" "$secs" && break
 		done
-		if ((started)); then
-			sleep "$secs.6"
-			kill -INT "$cur_pid" 2>/dev/null
-		fi
+		kill -INT "$cur_pid" 2>/dev/null
 		for ((i = 0; i < 150; i++)); do
 			kill -0 "$cur_pid" 2>/dev/null || break
 			sleep 0.1
 		done
 		kill -0 "$cur_pid" 2>/dev/null && { kill_run "$cur_pid"; note+="killed after SIGINT; "; }
 		wait "$cur_pid"; rc=$?
-		((started)) || note+="never started forwarding; "
+		((started)) || { note+="never started forwarding; "; ok=0; }
 	fi
 	cur_pid=
 	read -r b1 st1 < <(stat_busy); child_cpu; c1=$(<"$work/cpu")
 	clean_prefix "$pfx"
 
 	if [[ $peer == nbfwd ]]; then
-		samples=$(samples_nbfwd "$log")
 		((rc == 0)) || note+="exit status $rc; "
+		((rc == 3)) && note+="(nbfwd: mbufs in use at exit) "
 		[[ -s $sj ]] || note+="no --stats-json; "
+		grep -q '^\[ *[0-9.]*s\] |' "$log" || ok=0
 	else
-		samples=$(samples_testpmd "$log")
-		# 130 / 124: stopped by our SIGINT; testpmd re-raises it
-		((rc == 0 || rc == 130 || rc == 124)) || note+="exit status $rc; "
+		# 130: stopped by our SIGINT (testpmd re-raises it)
+		((rc == 0 || rc == 130)) || note+="exit status $rc; "
 		grep -q 'Bye' "$log" || note+="no clean exit; "
 	fi
-	local ns
-	ns=$(grep -c . <<<"$samples")
-	[[ -n $samples ]] || ns=0
-	if ((ns < secs - 1)); then
-		note+="only $ns of $secs samples; "
-		((ns == 0)) && ok=0
-	fi
 
-	# shellcheck disable=SC2016
 	SETUP=$setup MODE=$mode PEER=$peer RUN=$run RC=$rc OK=$ok NOTE=$note \
-	SAMPLES=$samples SKIP=$skip SECS=$secs B0=$b0 B1=$b1 ST0=$st0 ST1=$st1 C0=$c0 C1=$c1 \
-	LOG=$log SJ=$sj CMD="${cmd[*]}" "$py" - >>"$records" <<'EOF'
-import json, os, re, statistics
-e = os.environ
-s = [float(x) for x in e["SAMPLES"].split()]
-skip = int(e["SKIP"])
-kept = s[skip:] if len(s) > skip else s[-1:]
-hz = os.sysconf("SC_CLK_TCK")
-busy = (float(e["B1"]) - float(e["B0"])) / hz
-ours = float(e["C1"]) - float(e["C0"])
-r = {"setup": e["SETUP"], "mode": e["MODE"], "peer": e["PEER"], "run": int(e["RUN"]),
-     "ok": e["OK"] == "1" and bool(kept), "exit_status": int(e["RC"]),
-     "mpps": round(statistics.median(kept), 3) if kept else None,
-     "samples_mpps": s, "kept_samples": len(kept),
-     "other_cpu_s": round(max(busy - ours, 0.0), 2),
-     "noisy": max(busy - ours, 0.0) > 0.1 * float(e["SECS"]),
-     "steal_s": round((float(e["ST1"]) - float(e["ST0"])) / hz, 2),
-     "note": e["NOTE"].strip("; "), "command": e["CMD"]}
-log = open(e["LOG"], errors="replace").read()
-if r["peer"] == "nbfwd":
-    try:
-        j = json.load(open(e["SJ"]))
-        r["nbfwd_json"] = {k: j.get(k) for k in ("duration_s", "rx_packets", "tx_packets",
-                           "dropped", "rx_mpps", "mbufs_in_use_at_exit", "drops")}
-    except Exception as x:
-        r["nbfwd_json"] = None
-else:
-    m = re.search(r"Accumulated forward statistics.*?RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+).*?"
-                  r"TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", log, re.S)
-    if m:
-        r["testpmd_totals"] = dict(zip(("rx_packets", "rx_dropped", "tx_packets", "tx_dropped"),
-                                       map(int, m.groups())))
-print(json.dumps(r))
-EOF
+	SKIP=$skip SECS=$secs B0=$b0 B1=$b1 ST0=$st0 ST1=$st1 C0=$c0 C1=$c1 \
+	LOG=$log SJ=$sj CMD="${cmd[*]}" "$py" "$report" record >>"$records" ||
+		{ echo "run-fwd: cannot summarise $log" >&2; return 1; }
 	local fig
-	fig=$(tail -1 "$records" | "$py" -c 'import json,sys; r=json.load(sys.stdin); print(r["mpps"] if r["mpps"] is not None else "FAILED", "Mpps;", "other cpu", r["other_cpu_s"], "s;", r["note"])')
+	fig=$(tail -1 "$records" | "$py" -c 'import json,sys; r=json.load(sys.stdin); print(r["mpps"] if r["mpps"] is not None else "FAILED", "Mpps over", r["window_s"], "s; others used", r["other_cpu_s"], "CPU-s;", r["note"])')
 	printf '  %-5s %-8s %-13s run %d: %s\n' "$setup" "$mode" "$peer" "$run" "$fig"
+	ok=$(tail -1 "$records" | "$py" -c 'import json,sys; print(int(json.load(sys.stdin)["ok"]))')
 	if ((!ok)); then
 		echo "  --- last lines of $peer's output:" >&2
 		tail -15 "$log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/^/  | /' >&2
@@ -467,20 +441,7 @@ for setup in "${setup_list[@]}"; do
 				done
 			done
 		done
-		SETUP=$setup MODE=$mode "$py" - "$records" <<'EOF'
-import json, os, statistics, sys
-rs = [json.loads(l) for l in open(sys.argv[1])]
-rs = [r for r in rs if r["setup"] == os.environ["SETUP"] and r["mode"] == os.environ["MODE"]]
-med = {}
-for p in dict.fromkeys(r["peer"] for r in rs):
-    v = [r["mpps"] for r in rs if r["peer"] == p and r["ok"]]
-    if v:
-        med[p] = statistics.median(v)
-        print(f"   {p:<13} min {min(v):8.3f}  median {med[p]:8.3f}  max {max(v):8.3f} Mpps")
-for b in ("testpmd", "testpmd-xbuf"):
-    if "nbfwd" in med and b in med:
-        print(f"   nbfwd/{b:<13} {med['nbfwd'] / med[b]:.3f}")
-EOF
+		TSC_HZ=$tsc_hz "$py" "$report" block "$records" "$setup" "$mode"
 		echo
 	done
 done
@@ -491,89 +452,7 @@ DATE=$(date -Is) HOST=$(hostname) DPDK=$dpdk_ver CPU=$cpu_model KERNEL=$kernel N
 TSC_HZ=$tsc_hz TSC_SRC=$tsc_src LOAD=$load_before TOPB=$top_before \
 RUNS=$runs SECS=$secs SKIP=$skip LCORES=$lcores BURST=$burst RXD=$rxd TXD=$txd \
 SETUPS=$setups MODES=$modes PEERS=$peers TP=$tp_bin NB=$nbfwd \
-ARGV="$0 $orig_args" "$py" - "$records" "$json" <<'EOF'
-import json, os, statistics, sys
-e = os.environ
-rs = [json.loads(l) for l in open(sys.argv[1])] if os.path.exists(sys.argv[1]) else []
-hz = float(e["TSC_HZ"])
-peers = e["PEERS"].split(",")
-out = {
-    "benchmark": "bench/run-fwd.sh",
-    "date": e["DATE"], "host": e["HOST"], "dpdk_version": e["DPDK"], "cpu_model": e["CPU"],
-    "cpus": int(e["NCPU"]), "kernel": e["KERNEL"], "tsc_hz": hz, "tsc_hz_source": e["TSC_SRC"],
-    "load_average_before": e["LOAD"], "busy_processes_before": e["TOPB"].strip(),
-    "method": ("per run: median of the 1 s samples 1..seconds (sum of per-port rx rates from "
-               "testpmd --stats-period 1 Rx-pps / nbfwd --stats-period 1 'pN rx'), first "
-               "'skip' samples dropped; per peer: min/median/max over runs; "
-               "cycles_per_packet = tsc_hz / median pps (one forwarding core)"),
-    "config": {"runs": int(e["RUNS"]), "seconds": int(e["SECS"]), "skip": int(e["SKIP"]),
-               "lcores": e["LCORES"], "burst": int(e["BURST"]), "rxd": int(e["RXD"]),
-               "txd": int(e["TXD"]), "setups": e["SETUPS"].split(","),
-               "modes": e["MODES"].split(","), "peers": peers,
-               "testpmd": e["TP"], "nbfwd": e["NB"] or None,
-               "testpmd_total_num_mbufs": 16384,
-               "vdevs": {"null": "net_null0,copy=1 net_null1,copy=1",
-                         "ring": "net_ring0 net_ring1 (+ --tx-first)"}},
-    "results": [], "runs": rs,
-}
-rows = []
-for setup in e["SETUPS"].split(","):
-    for mode in e["MODES"].split(","):
-        res = {"setup": setup, "mode": mode, "peers": {}, "ratios": {}}
-        for p in peers:
-            v = [r["mpps"] for r in rs if r["setup"] == setup and r["mode"] == mode
-                 and r["peer"] == p and r["ok"]]
-            if not v:
-                continue
-            m = statistics.median(v)
-            res["peers"][p] = {"runs_mpps": v, "min_mpps": min(v), "median_mpps": m,
-                               "max_mpps": max(v),
-                               "cycles_per_packet": round(hz / (m * 1e6), 2) if m > 0 else None}
-        nb = res["peers"].get("nbfwd")
-        for b in ("testpmd", "testpmd-xbuf"):
-            if nb and b in res["peers"] and res["peers"][b]["median_mpps"] > 0:
-                res["ratios"]["nbfwd/" + b] = round(nb["median_mpps"] / res["peers"][b]["median_mpps"], 3)
-        if "testpmd" in res["peers"] and "testpmd-xbuf" in res["peers"]:
-            res["ratios"]["testpmd-xbuf/testpmd"] = round(
-                res["peers"]["testpmd-xbuf"]["median_mpps"] / res["peers"]["testpmd"]["median_mpps"], 3)
-        out["results"].append(res)
-noisy = [r for r in rs if r.get("noisy")]
-out["noisy_runs"] = len(noisy)
-out["failed_runs"] = sum(1 for r in rs if not r["ok"])
-with open(sys.argv[2], "w") as f:
-    json.dump(out, f, indent=2)
-    f.write("\n")
-
-def cell(res, p):
-    x = res["peers"].get(p)
-    return f"{x['min_mpps']:.1f} / {x['median_mpps']:.1f} / {x['max_mpps']:.1f}" if x else "-"
-def cyc(res, p):
-    x = res["peers"].get(p)
-    return f"{x['cycles_per_packet']:.1f}" if x and x["cycles_per_packet"] else "-"
-def rat(res, k):
-    return f"{res['ratios'][k]:.3f}" if k in res["ratios"] else "-"
-
-hdr = ["setup", "mode", "testpmd Mpps", "testpmd-xbuf Mpps", "nbfwd Mpps",
-       "nb/tp", "nb/xbuf", "xbuf/tp", "cyc/pkt tp", "cyc/pkt xbuf", "cyc/pkt nb"]
-table = [[r["setup"], r["mode"], cell(r, "testpmd"), cell(r, "testpmd-xbuf"), cell(r, "nbfwd"),
-          rat(r, "nbfwd/testpmd"), rat(r, "nbfwd/testpmd-xbuf"), rat(r, "testpmd-xbuf/testpmd"),
-          cyc(r, "testpmd"), cyc(r, "testpmd-xbuf"), cyc(r, "nbfwd")] for r in out["results"]]
-w = [max(len(str(x)) for x in col) for col in zip(hdr, *table)]
-print("Final table (Mpps: min / median / max over runs; ratios of medians; "
-      f"cycles/pkt = {hz / 1e6:.1f} MHz TSC / median pps)")
-print("  ".join(h.ljust(n) for h, n in zip(hdr, w)))
-for row in table:
-    print("  ".join(str(c).ljust(n) for c, n in zip(row, w)))
-md = sys.argv[2][:-5] + ".md" if sys.argv[2].endswith(".json") else sys.argv[2] + ".md"
-with open(md, "w") as f:
-    f.write(f"<!-- {e['ARGV'].strip()} | {e['DATE']} | {e['CPU']}, {e['NCPU']} CPUs, "
-            f"kernel {e['KERNEL']}, DPDK {e['DPDK']}, TSC {hz / 1e6:.1f} MHz -->\n")
-    f.write("| " + " | ".join(hdr) + " |\n|" + "---|" * len(hdr) + "\n")
-    for row in table:
-        f.write("| " + " | ".join(row) + " |\n")
-print(f"\nnoisy runs (others used > 10% of a CPU): {out['noisy_runs']}, failed runs: {out['failed_runs']}")
-print(f"JSON: {sys.argv[2]}\nMarkdown table: {md}")
-EOF
+ARGV="$0 $orig_args" "$py" "$report" summary "$records" "$json"
 echo "run-fwd: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 ((failed)) && exit 1
 exit 0

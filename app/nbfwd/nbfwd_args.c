@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "nbfwd_args.h"
-#include "nbfwd_fwd.h"
+#include "nbfwd.h"
 
 enum {
 	NBFWD_OPT_MODE = 256,
@@ -195,12 +195,6 @@ nbfwd_args_parse(int argc, char **argv, struct nbfwd_config *cfg, char *err,
 		if (pass == 0 && file != NULL &&
 				nbfwd_config_load(file, cfg, err, errlen) != 0)
 			return NBFWD_ARGS_CONFIG;
-	}
-	if ((unsigned int)cfg->burst * cfg->max_segments > NBFWD_BURST_SEGS_MAX) {
-		snprintf(err, errlen, "burst %u x max_segments %u = %u segments per burst; "
-			"at most %u", cfg->burst, cfg->max_segments,
-			(unsigned int)cfg->burst * cfg->max_segments, NBFWD_BURST_SEGS_MAX);
-		return NBFWD_ARGS_ERROR;
 	}
 	return NBFWD_ARGS_OK;
 }

@@ -21,19 +21,13 @@
 
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
 #define NBFWD_MAC_BYTES (2 * RTE_ETHER_ADDR_LEN)
-/* Packets ahead whose private area is prefetched while building. */
-#define NBFWD_PREFETCH_AHEAD 4
 
-/* Scratch of one burst: the segments of all its packets, resolved. */
-struct nbfwd_burst {
-	const NET_BUFFER_SHARED_MEMORY *segs[NBFWD_BURST_SEGS_MAX];
-	void *ptrs[NBFWD_BURST_SEGS_MAX];
-	uint8_t status[NBFWD_BURST_SEGS_MAX];
-	uint16_t first_seg[NBFWD_MAX_BURST];	/* index in segs of each packet's first */
-	uint8_t n_segs[NBFWD_MAX_BURST];
-};
-
-static RTE_DEFINE_PER_LCORE(struct nbfwd_burst, nbfwd_burst);
+/* Bytes the first resolved segment of a packet holds. */
+static inline uint32_t
+nbfwd_first_len(struct rte_mbuf *m)
+{
+	return NET_BUFFER_SHARED_MEM_LENGTH(&nbshm_mbuf_priv(m)->shm);
+}
 
 static inline void
 nbfwd_drop(struct rte_mbuf *m, struct nbfwd_qstats *st, unsigned int reason)
@@ -60,38 +54,26 @@ nbfwd_l2fwd(uint8_t *eth, const struct nbfwd_rxq *q)
 }
 
 /*
- * Validate the resolved burst: a packet with a bad segment, or whose first
- * segment is too short for a MAC-rewriting action, is dropped. Packets kept
- * are compacted in pkts[] with their first data pointer in data[].
+ * Drop the packets that failed a check, or whose first segment is too short
+ * for a MAC-rewriting action; compact the rest (and their data pointers).
  */
 static inline uint16_t
-nbfwd_keep_valid(struct rte_mbuf **pkts, uint16_t n, struct nbfwd_burst *b,
-		unsigned int n_bad, enum nbfwd_mode mode, void **data, struct nbfwd_qstats *st)
+nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t *status,
+		unsigned int n_bad, enum nbfwd_mode mode, struct nbfwd_qstats *st)
 {
 	uint16_t i, kept = 0;
-	unsigned int s;
 
 	for (i = 0; i < n; i++) {
-		unsigned int first = b->first_seg[i];
-		unsigned int reason = NET_BUFFER_OK;
+		unsigned int reason = n_bad != 0 ? status[i] : NET_BUFFER_OK;
 
-		if (unlikely(n_bad != 0)) {
-			for (s = first; s < first + b->n_segs[i]; s++) {
-				if (b->status[s] != NET_BUFFER_OK) {
-					reason = b->status[s];
-					break;
-				}
-			}
-		}
 		if (reason == NET_BUFFER_OK && mode != NBFWD_MODE_IO &&
-				unlikely(NET_BUFFER_SHARED_MEM_LENGTH(b->segs[first]) <
-					NBFWD_MAC_BYTES))
+				unlikely(nbfwd_first_len(pkts[i]) < NBFWD_MAC_BYTES))
 			reason = NBFWD_DROP_RUNT;
 		if (unlikely(reason != NET_BUFFER_OK)) {
 			nbfwd_drop(pkts[i], st, reason);
 			continue;
 		}
-		data[kept] = b->ptrs[first];
+		data[kept] = data[i];
 		pkts[kept++] = pkts[i];
 	}
 	return kept;
@@ -119,12 +101,9 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
 	}
 }
 
-/*
- * The common case: every segment resolved and every packet has one segment,
- * so segment i is packet i. True when no packet is too short for the action.
- */
+/* True when no packet of the burst is too short for the mode's action. */
 static inline bool
-nbfwd_straight(const struct nbfwd_burst *b, uint16_t n, enum nbfwd_mode mode)
+nbfwd_no_runt(struct rte_mbuf **pkts, uint16_t n, enum nbfwd_mode mode)
 {
 	uint32_t runt = 0;
 	uint16_t i;
@@ -132,43 +111,16 @@ nbfwd_straight(const struct nbfwd_burst *b, uint16_t n, enum nbfwd_mode mode)
 	if (mode == NBFWD_MODE_IO)
 		return true;
 	for (i = 0; i < n; i++)
-		runt |= NET_BUFFER_SHARED_MEM_LENGTH(b->segs[i]) < NBFWD_MAC_BYTES;
+		runt |= nbfwd_first_len(pkts[i]) < NBFWD_MAC_BYTES;
 	return runt == 0;
 }
 
-/* Build the NET_BUFFERs of a burst; bad chains are dropped right here. */
-static inline uint16_t
-nbfwd_build(struct rte_mbuf **pkts, uint16_t n, unsigned int max_segs,
-		struct nbfwd_burst *b, unsigned int *n_segs_out, struct nbfwd_qstats *st)
-{
-	unsigned int n_segs = 0;
-	uint16_t i, kept = 0;
-
-	for (i = 0; i < n; i++) {
-		enum net_buffer_reason r;
-		unsigned int k;
-
-		if (likely(i + NBFWD_PREFETCH_AHEAD < n))
-			rte_prefetch0(nbshm_mbuf_priv(pkts[i + NBFWD_PREFETCH_AHEAD]));
-		r = nbshm_mbuf_to_net_buffer(pkts[i], max_segs, &b->segs[n_segs], &k);
-		if (unlikely(r != NET_BUFFER_OK)) {
-			nbfwd_drop(pkts[i], st, r);
-			continue;
-		}
-		b->first_seg[kept] = n_segs;
-		b->n_segs[kept] = k;
-		pkts[kept++] = pkts[i];
-		n_segs += k;
-	}
-	*n_segs_out = n_segs;
-	return kept;
-}
-
 static inline void
-nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q, struct nbfwd_burst *b)
+nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
 {
 	struct rte_mbuf *pkts[NBFWD_MAX_BURST];
 	void *data[NBFWD_MAX_BURST];
+	uint8_t status[NBFWD_MAX_BURST];
 	struct nbfwd_qstats *st = q->st;
 	const enum nbfwd_mode mode = ctx->cfg.mode;
 	unsigned int n_segs, n_bad;
@@ -179,22 +131,14 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q, struct nbf
 		return;
 	st->rx += n;
 
-#ifdef NBFWD_EXP_NOBUILD
-	goto tx;
-#endif
-	n = nbfwd_build(pkts, n, ctx->cfg.max_segments, b, &n_segs, st);
-	n_bad = nbshm_region_resolve_burst(ctx->table, b->segs, n_segs, b->ptrs, b->status);
+	/* every segment described as a NET_BUFFER and resolved, or dropped */
+	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
+		data, status, &n_segs);
 	st->segs += n_segs;
-	if (likely(n_bad == 0 && n_segs == n && nbfwd_straight(b, n, mode))) {
-		nbfwd_action(mode, b->ptrs, n, q);
-	} else {
-		n = nbfwd_keep_valid(pkts, n, b, n_bad, mode, data, st);
-		nbfwd_action(mode, data, n, q);
-	}
+	if (unlikely(n_bad != 0 || !nbfwd_no_runt(pkts, n, mode)))
+		n = nbfwd_keep_valid(pkts, data, n, status, n_bad, mode, st);
+	nbfwd_action(mode, data, n, q);
 
-#ifdef NBFWD_EXP_NOBUILD
-tx:
-#endif
 	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 	st->tx += sent;
 	if (unlikely(sent < n)) {
@@ -207,13 +151,12 @@ int
 nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		nbfwd_tick_fn tick, void *tick_arg)
 {
-	struct nbfwd_burst *b = &RTE_PER_LCORE(nbfwd_burst);
 	unsigned int i, n = w->n_rxq;
 	uint64_t polls = 0;
 
 	while (!nbfwd_force_quit) {
 		for (i = 0; i < n; i++)
-			nbfwd_fwd_rxq(ctx, &w->rxq[i], b);
+			nbfwd_fwd_rxq(ctx, &w->rxq[i]);
 		if (tick != NULL && (++polls & 0x3ff) == 0)
 			tick(tick_arg);
 	}

@@ -10,12 +10,6 @@
 
 #include "nbfwd.h"
 
-/**
- * Segments one burst may carry: burst x max_segments must not exceed it (the
- * command line and the INI loader's values are checked against it at start).
- */
-#define NBFWD_BURST_SEGS_MAX 4096
-
 /** Called every 1024 polls by a loop that also has control work (main lcore). */
 typedef void (*nbfwd_tick_fn)(void *arg);
 

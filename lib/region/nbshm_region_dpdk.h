@@ -6,14 +6,12 @@
 /**
  * @file
  * The DPDK side of a region: external-memory registration (so the IOMMU and
- * PMDs know its pages), DMA mapping for each port's device, mbuf pools whose
- * data buffers live in the region, and the mbuf -> NET_BUFFER bridge.
- *
- * mbuf headers never live in a region: they stay in DPDK memory, which no
- * consumer maps. Each mbuf's private area holds a NET_BUFFER and the
- * NET_BUFFER_SHARED_MEMORY segment that describes that mbuf's data, so a
- * packet's descriptor chain is built without allocation: segment i sits in
- * the private area of mbuf segment i.
+ * PMDs know its pages), DMA mapping for each port's device, and mbuf pools
+ * whose data buffers live in the region, in one of two layouts: extbuf (only
+ * data buffers in the region, mbuf headers in DPDK memory, which no consumer
+ * maps) or heap (whole mempools in a region given to a DPDK malloc heap: the
+ * fast layout for regions no consumer maps). Every mbuf's private area is a
+ * struct nbshm_mbuf_priv (see nbshm_mbuf_bridge.h).
  */
 
 #include <stdint.h>
@@ -27,27 +25,11 @@
 #include "net_buffer.h"
 #include "nbshm_region.h"
 #include "nbshm_region_table.h"
+#include "nbshm_mbuf_bridge.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Private area of every mbuf of a region pool: one cache line. */
-struct nbshm_mbuf_priv {
-	NET_BUFFER nb;			/**< the packet (used in the first segment) */
-	NET_BUFFER_SHARED_MEMORY shm;	/**< this segment */
-	uint32_t buf_off;		/**< region offset of the mbuf's buf_addr */
-	uint32_t magic;			/**< NBSHM_MBUF_PRIV_MAGIC */
-} __rte_aligned(RTE_MBUF_PRIV_ALIGN);
-
-#define NBSHM_MBUF_PRIV_MAGIC 0x6e627368u	/**< "nbsh" */
-
-/** Private area of an mbuf. */
-static inline struct nbshm_mbuf_priv *
-nbshm_mbuf_priv(struct rte_mbuf *m)
-{
-	return (struct nbshm_mbuf_priv *)rte_mbuf_to_priv(m);
-}
 
 /**
  * Register a region's pages with DPDK as external memory, with each page's IOVA
@@ -144,76 +126,6 @@ struct rte_mempool *nbshm_region_pool_create(const char *name, struct nbshm_regi
  */
 uint64_t nbshm_region_pool_bytes(uint64_t start, uint64_t page_size, unsigned int n,
 		uint16_t buf_size);
-
-/**
- * Build the NET_BUFFER of a packet in its mbufs' private areas.
- *
- * One NET_BUFFER_SHARED_MEMORY per mbuf segment: handle = the region of that
- * segment's pool (set when the pool was made), offset = the region offset of
- * the segment's first data byte, length = its data length. No allocation.
- * A packet with nb_segs == 1 is built from its first cache line alone; a
- * chain is walked through m->next, at most @p max_segs links.
- *
- * @param m
- *   First segment of the packet (from a region pool).
- * @param max_segs
- *   Cap on segments.
- * @param segs
- *   Out: the packet's segments are stored here (room for @p max_segs).
- * @param n_segs
- *   Out: number of segments stored in @p segs (valid when NET_BUFFER_OK).
- * @return
- *   NET_BUFFER_OK, NET_BUFFER_TOO_MANY_SEGMENTS (nb_segs over the cap) or
- *   NET_BUFFER_LENGTH_MISMATCH (data lengths do not sum to pkt_len).
- *   Handles, bounds and zero lengths are the resolver's job.
- */
-static __rte_always_inline enum net_buffer_reason
-nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
-		const NET_BUFFER_SHARED_MEMORY **segs, unsigned int *n_segs)
-{
-	struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(m);
-	NET_BUFFER_SHARED_MEMORY *prev;
-	uint64_t total;
-	unsigned int i;
-
-	NET_BUFFER_DATA_LENGTH(&p->nb) = m->pkt_len;
-	NET_BUFFER_SHARED_MEM_OFFSET(&p->shm) = p->buf_off + m->data_off;
-	NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = m->data_len;
-	segs[0] = &p->shm;
-	if (likely(m->nb_segs == 1)) {
-		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
-		*n_segs = 1;
-		return likely(m->data_len == m->pkt_len) ?
-			NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
-	}
-
-	total = m->data_len;
-	prev = &p->shm;
-	for (i = 1, m = m->next; m != NULL; i++, m = m->next) {
-		struct nbshm_mbuf_priv *q;
-
-		if (unlikely(i >= max_segs))
-			return NET_BUFFER_TOO_MANY_SEGMENTS;
-		q = nbshm_mbuf_priv(m);
-		NET_BUFFER_SHARED_MEM_OFFSET(&q->shm) = q->buf_off + m->data_off;
-		NET_BUFFER_SHARED_MEM_LENGTH(&q->shm) = m->data_len;
-		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = &q->shm;
-		segs[i] = &q->shm;
-		prev = &q->shm;
-		total += m->data_len;
-	}
-	NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = NULL;
-	*n_segs = i;
-	return total == NET_BUFFER_DATA_LENGTH(&p->nb) ?
-		NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
-}
-
-/** The NET_BUFFER of a packet built by nbshm_mbuf_to_net_buffer(). */
-static inline NET_BUFFER *
-nbshm_mbuf_net_buffer(struct rte_mbuf *m)
-{
-	return &nbshm_mbuf_priv(m)->nb;
-}
 
 #ifdef __cplusplus
 }

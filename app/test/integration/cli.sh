@@ -31,7 +31,10 @@ cli_case "--burst 0" 2 '--burst.*"0"' -- --burst 0
 cli_case "--burst 513" 2 '--burst.*"513"' -- --burst 513
 cli_case "--max-segments 0" 2 '--max-segments.*"0"' -- --max-segments 0
 cli_case "--time abc" 2 '--time.*"abc"' -- --time abc
-cli_case "burst x segments too big" 2 'segments per burst' -- --burst 512 --max-segments 64
+cli_case "--max-segments 65" 2 '--max-segments.*"65"' -- --max-segments 65
+cli_case "--pool-layout bogus" 2 '--pool-layout.*"bogus"' -- --pool-layout bogus
+cli_case "-f twice" 2 '-f given twice' -- -f a.ini -f b.ini
+cli_case "--stats-period missing value" 2 'needs a value' -- --stats-period
 cli_case "-f missing file" 1 '/nonexistent/nbt-no-such\.ini' -- -f /nonexistent/nbt-no-such.ini
 expect_log "^nbfwd: " "-f missing file: message starts with nbfwd:"
 

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBSHM_MBUF_BRIDGE_H
+#define NBSHM_MBUF_BRIDGE_H
+
+/**
+ * @file
+ * The mbuf -> NET_BUFFER bridge.
+ *
+ * Each mbuf of a region pool carries, in its private area, a NET_BUFFER and
+ * the NET_BUFFER_SHARED_MEMORY segment that describes that mbuf's data, so a
+ * packet's descriptor chain is built without allocation: segment i sits in
+ * the private area of mbuf segment i. The segment's handle (the region of the
+ * mbuf's pool) and the region offset of its buffer are set once, when the pool
+ * is made; per packet only the offset, length, link and DataLength change.
+ */
+
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "net_buffer.h"
+#include "nbshm_region_table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest segment cap nbshm_mbuf_build_resolve_burst() takes. */
+#define NBSHM_MBUF_MAX_SEGS 64
+
+/** Private area of every mbuf of a region pool: one cache line. */
+struct nbshm_mbuf_priv {
+	NET_BUFFER nb;			/**< the packet (used in the first segment) */
+	NET_BUFFER_SHARED_MEMORY shm;	/**< this segment */
+	uint32_t buf_off;		/**< region offset of the mbuf's buf_addr */
+	uint32_t magic;			/**< NBSHM_MBUF_PRIV_MAGIC */
+} __rte_aligned(RTE_MBUF_PRIV_ALIGN);
+
+#define NBSHM_MBUF_PRIV_MAGIC 0x6e627368u	/**< "nbsh" */
+
+/** Private area of an mbuf. */
+static inline struct nbshm_mbuf_priv *
+nbshm_mbuf_priv(struct rte_mbuf *m)
+{
+	return (struct nbshm_mbuf_priv *)rte_mbuf_to_priv(m);
+}
+
+/**
+ * Build the NET_BUFFER of a packet in its mbufs' private areas.
+ *
+ * One NET_BUFFER_SHARED_MEMORY per mbuf segment: handle = the region of that
+ * segment's pool (set when the pool was made), offset = the region offset of
+ * the segment's first data byte, length = its data length. No allocation.
+ * A packet with nb_segs == 1 is built from its first cache line alone; a
+ * chain is walked through m->next, at most @p max_segs links.
+ *
+ * @param m
+ *   First segment of the packet (from a region pool).
+ * @param max_segs
+ *   Cap on segments.
+ * @param segs
+ *   Out: the packet's segments are stored here (room for @p max_segs).
+ * @param n_segs
+ *   Out: number of segments stored in @p segs (valid when NET_BUFFER_OK).
+ * @return
+ *   NET_BUFFER_OK, NET_BUFFER_TOO_MANY_SEGMENTS (nb_segs over the cap) or
+ *   NET_BUFFER_LENGTH_MISMATCH (data lengths do not sum to pkt_len).
+ *   Handles, bounds and zero lengths are the resolver's job.
+ */
+static __rte_always_inline enum net_buffer_reason
+nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
+		const NET_BUFFER_SHARED_MEMORY **segs, unsigned int *n_segs)
+{
+	struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(m);
+	NET_BUFFER_SHARED_MEMORY *prev;
+	uint64_t total;
+	unsigned int i;
+
+	NET_BUFFER_DATA_LENGTH(&p->nb) = m->pkt_len;
+	NET_BUFFER_SHARED_MEM_OFFSET(&p->shm) = p->buf_off + m->data_off;
+	NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = m->data_len;
+	segs[0] = &p->shm;
+	if (likely(m->nb_segs == 1)) {
+		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
+		*n_segs = 1;
+		return likely(m->data_len == m->pkt_len) ?
+			NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
+	}
+
+	total = m->data_len;
+	prev = &p->shm;
+	for (i = 1, m = m->next; m != NULL; i++, m = m->next) {
+		struct nbshm_mbuf_priv *q;
+
+		if (unlikely(i >= max_segs))
+			return NET_BUFFER_TOO_MANY_SEGMENTS;
+		q = nbshm_mbuf_priv(m);
+		NET_BUFFER_SHARED_MEM_OFFSET(&q->shm) = q->buf_off + m->data_off;
+		NET_BUFFER_SHARED_MEM_LENGTH(&q->shm) = m->data_len;
+		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = &q->shm;
+		segs[i] = &q->shm;
+		prev = &q->shm;
+		total += m->data_len;
+	}
+	NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = NULL;
+	*n_segs = i;
+	return total == NET_BUFFER_DATA_LENGTH(&p->nb) ?
+		NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
+}
+
+/** The NET_BUFFER of a packet built by nbshm_mbuf_to_net_buffer(). */
+static inline NET_BUFFER *
+nbshm_mbuf_net_buffer(struct rte_mbuf *m)
+{
+	return &nbshm_mbuf_priv(m)->nb;
+}
+
+/*
+ * Full checks of one packet: build its chain, resolve every segment. Used for
+ * chains and for bursts where the one-pass check saw something wrong.
+ */
+static inline enum net_buffer_reason
+nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf *m,
+		unsigned int max_segs, const NET_BUFFER_SHARED_MEMORY **segs, void **first,
+		unsigned int *n_segs)
+{
+	enum net_buffer_reason r;
+	unsigned int k, i;
+	void *ptr;
+
+	r = nbshm_mbuf_to_net_buffer(m, max_segs, segs, &k);
+	if (r != NET_BUFFER_OK)
+		return r;
+	for (i = 0; i < k; i++) {
+		ptr = nbshm_region_resolve_shm(t, segs[i], &r);
+		if (r != NET_BUFFER_OK)
+			return r;
+		if (i == 0)
+			*first = ptr;
+	}
+	*n_segs = k;
+	return NET_BUFFER_OK;
+}
+
+/**
+ * Build the NET_BUFFERs of a burst and resolve every segment, in one pass.
+ *
+ * The same descriptors and checks as nbshm_mbuf_to_net_buffer() followed by
+ * nbshm_region_resolve() on each segment, fused so that the common case (one
+ * segment per packet, all in one region) writes each NET_BUFFER and checks it
+ * from registers: the region slot is looked up only when the handle changes,
+ * and the checks are accumulated without a branch. Chains, and bursts in which
+ * something failed, take a second, per-packet pass.
+ *
+ * @param t
+ *   Region table.
+ * @param pkts
+ *   @p n packets from region pools.
+ * @param n
+ *   Packets.
+ * @param max_segs
+ *   Cap on segments per packet (1..NBSHM_MBUF_MAX_SEGS).
+ * @param first
+ *   Out: per packet, the resolved pointer of its first segment (NULL if bad).
+ * @param status
+ *   Out: per packet, an enum net_buffer_reason. Written only when the
+ *   return value is not 0.
+ * @param n_segs
+ *   Out: segments built and resolved in the burst (good packets).
+ * @return
+ *   Number of packets that are not NET_BUFFER_OK.
+ */
+static __rte_always_inline unsigned int
+nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mbuf **pkts,
+		unsigned int n, unsigned int max_segs, void **first, uint8_t *status,
+		unsigned int *n_segs)
+{
+	const struct nbshm_region_entry *entries = t->entries;
+	const uint32_t n_slots = t->n_slots;
+	uint64_t bad = 0, last_h = 0, rlen = 0;
+	uintptr_t base = 0;
+	unsigned int i, n_bad = 0, total = 0;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(m);
+		uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(&p->shm);
+		uint64_t off = (uint64_t)p->buf_off + m->data_off;
+		uint64_t len = m->data_len;
+
+		NET_BUFFER_DATA_LENGTH(&p->nb) = m->pkt_len;
+		NET_BUFFER_SHARED_MEM_OFFSET(&p->shm) = (uint32_t)off;
+		NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = (uint32_t)len;
+		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
+		if (unlikely(h != last_h)) {
+			uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
+			uint32_t in_range = idx < n_slots;
+			const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
+			uint64_t hbad = (uint64_t)!in_range |
+				(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
+				(uint64_t)(e->gen == 0);
+
+			bad |= hbad;
+			base = (uintptr_t)e->base;
+			rlen = hbad ? 0 : e->len;
+			last_h = h;
+		}
+		/* a chain (nb_segs != 1) is "bad" here and checked in full below */
+		bad |= (uint64_t)(m->nb_segs != 1) | (uint64_t)(len != m->pkt_len) |
+			(uint64_t)(len == 0) | (uint64_t)(off > rlen) |
+			(uint64_t)(len > rlen - off);
+		first[i] = (void *)(base + off);
+	}
+	if (likely(bad == 0)) {
+		*n_segs = n;
+		return 0;
+	}
+
+	for (i = 0; i < n; i++) {
+		const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
+		unsigned int k = 0;
+		enum net_buffer_reason r;
+
+		first[i] = NULL;
+		r = nbshm_mbuf_build_resolve_one(t, pkts[i], RTE_MIN(max_segs,
+			(unsigned int)NBSHM_MBUF_MAX_SEGS), segs, &first[i], &k);
+		status[i] = (uint8_t)r;
+		n_bad += r != NET_BUFFER_OK;
+		total += r == NET_BUFFER_OK ? k : 0;
+	}
+	*n_segs = total;
+	return n_bad;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBSHM_MBUF_BRIDGE_H */
