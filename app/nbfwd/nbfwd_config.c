@@ -97,6 +97,7 @@ enum nbfwd_config_type {
 	NBFWD_CONFIG_PAGE_SIZE,	/* 2M or 1G */
 	NBFWD_CONFIG_NUMA,	/* -1 or min..max */
 	NBFWD_CONFIG_RXQ,	/* PORT:QUEUE[, PORT:QUEUE ...] */
+	NBFWD_CONFIG_LAYOUT,	/* heap or extbuf, stored in an int */
 };
 
 /* One key of a section. */
@@ -139,6 +140,8 @@ static const struct nbfwd_config_key nbfwd_config_keys_main[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_config, time_s), .set = NBFWD_SET_TIME },
 	{ .name = "max_regions", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 1024,
 	  NBFWD_CONFIG_AT(struct nbfwd_config, max_regions) },
+	{ .name = "pool_layout", .type = NBFWD_CONFIG_LAYOUT,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, pool_layout), .set = NBFWD_SET_LAYOUT },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {
@@ -156,6 +159,8 @@ static const struct nbfwd_config_key nbfwd_config_keys_region[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_region_cfg, page_size) },
 	{ .name = "numa_node", .type = NBFWD_CONFIG_NUMA, .min = 0,
 	  .max = NBFWD_CONFIG_NUMA_MAX, NBFWD_CONFIG_AT(struct nbfwd_region_cfg, numa_node) },
+	{ .name = "layout", .type = NBFWD_CONFIG_LAYOUT,
+	  NBFWD_CONFIG_AT(struct nbfwd_region_cfg, layout) },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_port[] = {
@@ -822,6 +827,7 @@ nbfwd_config_open_region(struct nbfwd_config_ctx *c, unsigned int sec, const cha
 	strcpy(r->name, arg);
 	r->page_size = NBFWD_DEFAULT_PAGE_SIZE;
 	r->numa_node = -1;
+	r->layout = -1;
 	c->region_sec[cfg->n_regions++] = sec;
 	*base = r;
 	return 0;
@@ -955,6 +961,23 @@ nbfwd_config_set_mode(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 }
 
 static int
+nbfwd_config_set_layout(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		void *field, const char *value)
+{
+	int layout;
+
+	if (strcmp(value, "heap") == 0)
+		layout = NBFWD_POOL_HEAP;
+	else if (strcmp(value, "extbuf") == 0)
+		layout = NBFWD_POOL_EXTBUF;
+	else
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected heap or extbuf, got \"%s\"", value);
+	*(int *)field = layout;
+	return 0;
+}
+
+static int
 nbfwd_config_set_page_size(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		void *field, const char *value)
 {
@@ -1074,6 +1097,8 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		return nbfwd_config_set_string(c, e, k, field, value);
 	case NBFWD_CONFIG_RXQ:
 		return nbfwd_config_set_rxq(c, e, base, value);
+	case NBFWD_CONFIG_LAYOUT:
+		return nbfwd_config_set_layout(c, e, field, value);
 	}
 	return -1;
 }

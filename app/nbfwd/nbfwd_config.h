@@ -42,6 +42,7 @@ struct nbfwd_region_cfg {
 	uint32_t pages;		/**< size in pages (required, >= 1) */
 	uint64_t page_size;	/**< bytes: 2M (default) or 1G */
 	int numa_node;		/**< NUMA node, -1 = node of the first port using it */
+	int layout;		/**< enum nbfwd_pool_layout, -1 = [nbfwd] pool_layout */
 };
 
 /** [port NAME]: NAME is an ethdev name (net_null0) or a PCI address. */
@@ -76,6 +77,7 @@ struct nbfwd_lcore_cfg {
 #define NBFWD_SET_TIME		(1u << 3)
 #define NBFWD_SET_STATS_PERIOD	(1u << 4)
 #define NBFWD_SET_STATS_JSON	(1u << 5)
+#define NBFWD_SET_LAYOUT	(1u << 6)
 
 /** The whole configuration. */
 struct nbfwd_config {
@@ -85,6 +87,7 @@ struct nbfwd_config {
 	uint16_t max_segments;		/**< max_segments = 1..64 (default 8) */
 	uint32_t time_s;		/**< time = seconds, 0 = until a signal */
 	uint32_t max_regions;		/**< max_regions = 1..1024 (default 16) */
+	/* pool_layout: see below */
 	/* [stats] */
 	uint32_t stats_period_s;	/**< period = seconds, 0 = off (default 1) */
 	char stats_json[PATH_MAX];	/**< json = file written at exit, "" = none */
@@ -97,7 +100,7 @@ struct nbfwd_config {
 	struct nbfwd_lcore_cfg lcores[NBFWD_MAX_LCORES];
 
 	bool tx_first;			/**< --tx-first (command line only) */
-	enum nbfwd_pool_layout pool_layout;	/**< --pool-layout (default heap) */
+	enum nbfwd_pool_layout pool_layout;	/**< pool_layout = heap|extbuf (default heap) */
 	uint32_t set;			/**< NBFWD_SET_* */
 	char path[PATH_MAX];		/**< file loaded, "" = built-in defaults */
 };

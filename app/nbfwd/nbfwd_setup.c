@@ -337,7 +337,8 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 		rg->pages = rc->pages;
 		rg->page_size = rc->page_size;
 		rg->numa_node = rc->numa_node;
-		rg->layout = ctx->cfg.pool_layout;
+		rg->layout = rc->layout >= 0 ? (enum nbfwd_pool_layout)rc->layout :
+			ctx->cfg.pool_layout;
 	}
 	for (i = 0; i < ctx->n_ports; i++) {
 		struct nbfwd_port *p = &ctx->ports[i];

@@ -379,13 +379,17 @@ test_good_full(void **state)
 	assert_int_equal(cfg->stats_period_s, 5);
 	assert_string_equal(cfg->stats_json, "/tmp/nbfwd-stats.json");
 	assert_int_equal(cfg->set, NBFWD_SET_MODE | NBFWD_SET_BURST | NBFWD_SET_MAX_SEGS |
-			NBFWD_SET_TIME | NBFWD_SET_STATS_PERIOD | NBFWD_SET_STATS_JSON);
+			NBFWD_SET_TIME | NBFWD_SET_STATS_PERIOD | NBFWD_SET_STATS_JSON |
+			NBFWD_SET_LAYOUT);
+	assert_int_equal(cfg->pool_layout, NBFWD_POOL_EXTBUF);
 
 	assert_int_equal(cfg->n_regions, 2);
 	assert_string_equal(cfg->regions[0].name, "r0");
 	assert_int_equal(cfg->regions[0].pages, 32);
 	assert_int_equal(cfg->regions[0].page_size, 2ull << 20);
 	assert_int_equal(cfg->regions[0].numa_node, 0);
+	assert_int_equal(cfg->regions[0].layout, NBFWD_POOL_HEAP);
+	assert_int_equal(cfg->regions[1].layout, -1);
 	assert_string_equal(cfg->regions[1].name, "big.1-G_x");
 	assert_int_equal(cfg->regions[1].pages, 2);
 	assert_int_equal(cfg->regions[1].page_size, 1ull << 30);
@@ -655,6 +659,8 @@ static const struct bad_case bad_cases[] = {
 	{ "bad_missing_pages.ini", 0, "[region r0] pages", { "required key missing" } },
 	{ "bad_missing_rx.ini", 0, "[lcore 1] rx", { "required key missing" } },
 	{ "bad_page_size.ini", 4, "[region r0] page_size", { "expected 2M or 1G", "\"4M\"" } },
+	{ "bad_layout.ini", 4, "[region r0] layout", { "expected heap or extbuf", "\"pinned\"" } },
+	{ "bad_pool_layout.ini", 3, "[nbfwd] pool_layout", { "expected heap or extbuf", "\"1\"" } },
 	{ "bad_mode.ini", 3, "[nbfwd] mode",
 		{ "expected one of io, macswap, l2fwd", "got \"fast\"" } },
 	{ "bad_numa.ini", 4, "[region r0] numa_node",
