@@ -115,7 +115,7 @@ def cmd_record():
          "noisy": other > 0.1 * float(e["SECS"]),
          "note": "; ".join(note), "command": e["CMD"]}
     log = open(e["LOG"], errors="replace").read()
-    if peer == "nbfwd":
+    if peer.startswith("nbfwd"):
         try:
             j = json.load(open(e["SJ"]))
             r["nbfwd_json"] = {k: j.get(k) for k in (
@@ -154,13 +154,19 @@ def summarise(rs, setup, mode, peers, hz):
                                              r["mode"] == mode and r["peer"] == p and
                                              r.get("noisy"))}
     pp = res["peers"]
-    for b in ("testpmd", "testpmd-xbuf"):
-        if "nbfwd" in pp and b in pp:
-            res["ratios"]["nbfwd/" + b] = round(pp["nbfwd"]["median_mpps"] / pp[b]["median_mpps"], 3)
-    if "testpmd" in pp and "testpmd-xbuf" in pp:
-        res["ratios"]["testpmd-xbuf/testpmd"] = round(
-            pp["testpmd-xbuf"]["median_mpps"] / pp["testpmd"]["median_mpps"], 3)
+    for a, b in RATIOS:
+        if a in pp and b in pp and pp[b]["median_mpps"] > 0:
+            res["ratios"][a + "/" + b] = round(pp[a]["median_mpps"] / pp[b]["median_mpps"], 3)
     return res
+
+
+# numerator / denominator pairs reported when both peers ran
+RATIOS = [("nbfwd", "testpmd"), ("nbfwd", "testpmd-xbuf"), ("nbfwd", "testpmd-xmemhuge"),
+          ("nbfwd-extbuf", "testpmd"), ("nbfwd-extbuf", "testpmd-xbuf"),
+          ("testpmd-xbuf", "testpmd"), ("testpmd-xmemhuge", "testpmd"),
+          ("nbfwd-extbuf", "nbfwd")]
+SHORT = {"testpmd": "tp", "testpmd-xbuf": "xbuf", "testpmd-xmemhuge": "xmem",
+         "nbfwd": "nb", "nbfwd-extbuf": "nb-ext"}
 
 
 def cmd_block(path, setup, mode):
@@ -221,28 +227,40 @@ def cmd_summary(path, out_json):
         x = res["peers"].get(p)
         return "%.1f" % x["cycles_per_packet"] if x and x["cycles_per_packet"] else "-"
 
-    def rat(res, k):
-        return "%.3f" % res["ratios"][k] if k in res["ratios"] else "-"
+    ran = [p for p in peers if any(p in r["peers"] for r in out["results"])]
+    rkeys = [a + "/" + b for a, b in RATIOS
+             if any(a + "/" + b in r["ratios"] for r in out["results"])]
+    hdr1 = ["setup", "mode"] + [p + " Mpps" for p in ran]
+    t1 = [[r["setup"], r["mode"]] + [cell(r, p) for p in ran] for r in out["results"]]
+    hdr2 = ["setup", "mode"] + ["%s/%s" % (SHORT[a], SHORT[b]) for a, b in
+                                (k.split("/") for k in rkeys)] + \
+        ["cyc/pkt " + SHORT[p] for p in ran]
+    t2 = [[r["setup"], r["mode"]] + ["%.3f" % r["ratios"][k] if k in r["ratios"] else "-"
+                                     for k in rkeys] + [cyc(r, p) for p in ran]
+          for r in out["results"]]
 
-    hdr = ["setup", "mode", "testpmd Mpps", "testpmd-xbuf Mpps", "nbfwd Mpps",
-           "nb/tp", "nb/xbuf", "xbuf/tp", "cyc/pkt tp", "cyc/pkt xbuf", "cyc/pkt nb"]
-    table = [[r["setup"], r["mode"], cell(r, "testpmd"), cell(r, "testpmd-xbuf"),
-              cell(r, "nbfwd"), rat(r, "nbfwd/testpmd"), rat(r, "nbfwd/testpmd-xbuf"),
-              rat(r, "testpmd-xbuf/testpmd"), cyc(r, "testpmd"), cyc(r, "testpmd-xbuf"),
-              cyc(r, "nbfwd")] for r in out["results"]]
-    w = [max(len(str(x)) for x in col) for col in zip(hdr, *table)]
-    print("Final table (Mpps min / median / max over runs; ratios of medians; "
-          "cycles/pkt = %.1f MHz TSC / median pps)" % (hz / 1e6))
-    print("  ".join(h.ljust(n) for h, n in zip(hdr, w)).rstrip())
-    for row in table:
-        print("  ".join(str(c).ljust(n) for c, n in zip(row, w)).rstrip())
-    md = out_json[:-5] + ".md" if out_json.endswith(".json") else out_json + ".md"
-    with open(md, "w") as f:
-        f.write("<!-- %s | %s | %s, %s CPUs, kernel %s, DPDK %s, TSC %.1f MHz -->\n" % (
-            out["command"], e["DATE"], e["CPU"], e["NCPU"], e["KERNEL"], e["DPDK"], hz / 1e6))
+    def show(hdr, table):
+        w = [max(len(str(x)) for x in col) for col in zip(hdr, *table)]
+        print("  ".join(h.ljust(n) for h, n in zip(hdr, w)).rstrip())
+        for row in table:
+            print("  ".join(str(c).ljust(n) for c, n in zip(row, w)).rstrip())
+
+    def md_table(f, hdr, table):
         f.write("| " + " | ".join(hdr) + " |\n|" + "---|" * len(hdr) + "\n")
         for row in table:
             f.write("| " + " | ".join(row) + " |\n")
+
+    print("Throughput, Mpps (rx on both ports, one forwarding core): min / median / max over runs")
+    show(hdr1, t1)
+    print("\nRatios of medians; cycles/pkt = %.1f MHz TSC / median pps" % (hz / 1e6))
+    show(hdr2, t2)
+    md = out_json[:-5] + ".md" if out_json.endswith(".json") else out_json + ".md"
+    with open(md, "w") as f:
+        f.write("<!-- %s | %s | %s, %s CPUs, kernel %s, DPDK %s, TSC %.1f MHz -->\n\n" % (
+            out["command"], e["DATE"], e["CPU"], e["NCPU"], e["KERNEL"], e["DPDK"], hz / 1e6))
+        md_table(f, hdr1, t1)
+        f.write("\n")
+        md_table(f, hdr2, t2)
     odd = [r for r in rs if r["note"]]
     if odd:
         print("\nruns with remarks:")

@@ -27,11 +27,15 @@ Setups:
   ring   two net_ring ports (each loops its tx to its rx), seeded on both
          sides with --tx-first; both apps forward 0<->1
 Modes (nbfwd / testpmd): io / io, macswap / macswap, l2fwd / mac
-Peers:
-  testpmd       testpmd with its native mempool (--mp-alloc native)
-  testpmd-xbuf  testpmd --mp-alloc=xbuf (pinned external data buffers, the
-                layout nbfwd's region pools use)
-  nbfwd         this project's forwarder
+Peers (default: testpmd,nbfwd,testpmd-xbuf,nbfwd-extbuf, run in that order):
+  testpmd           testpmd with its native mempool (--mp-alloc native)
+  nbfwd             this project's forwarder, default pool layout (heap: whole
+                    mempools inside the region)
+  testpmd-xbuf      testpmd --mp-alloc=xbuf (pinned external data buffers)
+  nbfwd-extbuf      nbfwd --pool-layout extbuf (data buffers in the region,
+                    mbuf headers outside: testpmd-xbuf's layout)
+  testpmd-xmemhuge  testpmd --mp-alloc=xmemhuge (whole mempool in external
+                    hugepage memory: nbfwd heap's layout); not in the default
 
 Method (the same for both; details in bench/README.md): each app's own
 periodic stats (--stats-period 1) cut a run into intervals, each with a
@@ -50,8 +54,8 @@ Options:
                     if no interval begins after it, the last interval counts)
   --setups LIST     comma-separated: null,ring (default both)
   --modes LIST      comma-separated: io,macswap,l2fwd (default all)
-  --peers LIST      comma-separated: testpmd,nbfwd,testpmd-xbuf (default all;
-                    the order is the interleaving order)
+  --peers LIST      comma-separated peers (above); the order is the
+                    interleaving order
   --quick           CI smoke: 1 run, 2 s, skip 1, null/io only
   --json FILE       results (default bench/results/fwd-latest.json; a Markdown
                     table goes next to it as .md)
@@ -77,7 +81,7 @@ secs=5
 skip=2
 setups=null,ring
 modes=io,macswap,l2fwd
-peers=testpmd,nbfwd,testpmd-xbuf
+peers=testpmd,nbfwd,testpmd-xbuf,nbfwd-extbuf
 json=$root/bench/results/fwd-latest.json
 nbfwd=${NBFWD:-}
 testpmd=dpdk-testpmd
@@ -133,8 +137,8 @@ for m in "${mode_list[@]}"; do [[ $m == io || $m == macswap || $m == l2fwd ]] ||
 want_nbfwd=0
 for p in "${peer_list[@]}"; do
 	case $p in
-	testpmd|testpmd-xbuf) ;;
-	nbfwd) want_nbfwd=1 ;;
+	testpmd|testpmd-xbuf|testpmd-xmemhuge) ;;
+	nbfwd|nbfwd-extbuf) want_nbfwd=1 ;;
 	*) die "unknown peer '$p'" ;;
 	esac
 done
@@ -161,7 +165,7 @@ fi
 # which the apps' main threads leave idle; the apps start with every CPU and
 # EAL pins their lcores itself. The same for both apps.
 main_cpu=${lcores%%,*}
-all_cpus=0-$(($(nproc --all) - 1))
+all_cpus=0-$(($(getconf _NPROCESSORS_ONLN) - 1))
 pin=()
 if command -v taskset >/dev/null; then
 	taskset -pc "$main_cpu" $$ >/dev/null 2>&1 && pin=(taskset -c "$all_cpus")
@@ -181,6 +185,8 @@ work=$(mktemp -d /tmp/run-fwd.XXXXXX) || die "mktemp failed"
 pfx_tp=bench_tp_$$
 pfx_tx=bench_tx_$$
 pfx_nb=bench_nb_$$
+pfx_tm=bench_tm_$$
+pfx_nx=bench_nx_$$
 cur_pid=        # the running timeout(1) process, if any
 
 clean_prefix() {
@@ -209,7 +215,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	[[ -n $cur_pid ]] && kill_run "$cur_pid"
-	clean_prefix "$pfx_tp"; clean_prefix "$pfx_tx"; clean_prefix "$pfx_nb"
+	for p in "$pfx_tp" "$pfx_tx" "$pfx_nb" "$pfx_tm" "$pfx_nx"; do clean_prefix "$p"; done
 	if [[ -n $keep_logs ]]; then
 		mkdir -p "$keep_logs" && cp -r "$work"/. "$keep_logs"/ 2>/dev/null
 	fi
@@ -223,7 +229,7 @@ trap 'echo "run-fwd: interrupted" >&2; exit 130' INT TERM
 dpdk_ver=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)
 cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 kernel=$(uname -r)
-ncpu=$(nproc)
+ncpu=$(getconf _NPROCESSORS_ONLN)
 
 # TSC frequency: measured against CLOCK_MONOTONIC_RAW by a 10-line C program;
 # else the kernel's "tsc: Detected" line; else /proc/cpuinfo's MHz.
@@ -336,22 +342,28 @@ run_one() {
 	vd=$(vdevs_for "$setup")
 	case $mode in l2fwd) tpmode=mac ;; *) tpmode=$mode ;; esac
 	case $peer in
-	testpmd|testpmd-xbuf)
-		[[ $peer == testpmd ]] && pfx=$pfx_tp || pfx=$pfx_tx
+	testpmd*)
+		case $peer in
+		testpmd) pfx=$pfx_tp ;;
+		testpmd-xbuf) pfx=$pfx_tx ;;
+		testpmd-xmemhuge) pfx=$pfx_tm ;;
+		esac
 		# shellcheck disable=SC2206
 		cmd=("$tp_bin" -l "$lcores" --no-pci --file-prefix "$pfx" $vd --
 			--forward-mode="$tpmode" --nb-cores=1 --burst="$burst"
 			--rxd="$rxd" --txd="$txd" --stats-period 1 --total-num-mbufs=16384)
 		[[ $peer == testpmd-xbuf ]] && cmd+=(--mp-alloc=xbuf)
+		[[ $peer == testpmd-xmemhuge ]] && cmd+=(--mp-alloc=xmemhuge)
 		[[ $setup == ring ]] && cmd+=(--tx-first)
 		;;
-	nbfwd)
-		pfx=$pfx_nb
+	nbfwd*)
+		[[ $peer == nbfwd ]] && pfx=$pfx_nb || pfx=$pfx_nx
 		rm -f "$sj"
 		# shellcheck disable=SC2206
 		cmd=("$nbfwd" -l "$lcores" --no-pci --file-prefix "$pfx" $vd --
 			--mode "$mode" --time "$secs" --stats-period 1 --burst "$burst"
 			--stats-json "$sj")
+		[[ $peer == nbfwd-extbuf ]] && cmd+=(--pool-layout extbuf)
 		[[ $setup == ring ]] && cmd+=(--tx-first)
 		;;
 	esac
@@ -370,7 +382,7 @@ run_one() {
 	: >"$log"
 	"${pin[@]}" timeout -s INT -k 10 $((secs + 60)) "${cmd[@]}" </dev/null >>"$log" 2>&1 &
 	cur_pid=$!
-	if [[ $peer == nbfwd ]]; then
+	if [[ $peer == nbfwd* ]]; then
 		wait "$cur_pid"; rc=$?
 	else
 		# testpmd with --stats-period does not read stdin (Enter does nothing):
@@ -397,7 +409,7 @@ run_one() {
 	read -r b1 st1 < <(stat_busy); child_cpu; c1=$(<"$work/cpu")
 	clean_prefix "$pfx"
 
-	if [[ $peer == nbfwd ]]; then
+	if [[ $peer == nbfwd* ]]; then
 		((rc == 0)) || note+="exit status $rc; "
 		((rc == 3)) && note+="(nbfwd: mbufs in use at exit) "
 		[[ -s $sj ]] || note+="no --stats-json; "

@@ -29,7 +29,8 @@
 
 /** Drop reasons: the NET_BUFFER reasons, then nbfwd's own. */
 enum nbfwd_drop {
-	NBFWD_DROP_RUNT = NET_BUFFER_REASON_MAX,	/**< too short for the action */
+	/** too short for the action (NBSHM_MBUF_STATUS_SHORT) */
+	NBFWD_DROP_RUNT = NET_BUFFER_REASON_MAX,
 	NBFWD_DROP_TX_FULL,				/**< tx queue did not take it */
 	NBFWD_DROP_MAX,
 };

@@ -22,13 +22,6 @@
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
 #define NBFWD_MAC_BYTES (2 * RTE_ETHER_ADDR_LEN)
 
-/* Bytes the first resolved segment of a packet holds. */
-static inline uint32_t
-nbfwd_first_len(struct rte_mbuf *m)
-{
-	return NET_BUFFER_SHARED_MEM_LENGTH(&nbshm_mbuf_priv(m)->shm);
-}
-
 static inline void
 nbfwd_drop(struct rte_mbuf *m, struct nbfwd_qstats *st, unsigned int reason)
 {
@@ -53,24 +46,16 @@ nbfwd_l2fwd(uint8_t *eth, const struct nbfwd_rxq *q)
 	memcpy(eth + RTE_ETHER_ADDR_LEN, &q->tx_src, RTE_ETHER_ADDR_LEN);
 }
 
-/*
- * Drop the packets that failed a check, or whose first segment is too short
- * for a MAC-rewriting action; compact the rest (and their data pointers).
- */
+/* Drop the packets that failed a check (or are runts); compact the rest. */
 static inline uint16_t
 nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t *status,
-		unsigned int n_bad, enum nbfwd_mode mode, struct nbfwd_qstats *st)
+		struct nbfwd_qstats *st)
 {
 	uint16_t i, kept = 0;
 
 	for (i = 0; i < n; i++) {
-		unsigned int reason = n_bad != 0 ? status[i] : NET_BUFFER_OK;
-
-		if (reason == NET_BUFFER_OK && mode != NBFWD_MODE_IO &&
-				unlikely(nbfwd_first_len(pkts[i]) < NBFWD_MAC_BYTES))
-			reason = NBFWD_DROP_RUNT;
-		if (unlikely(reason != NET_BUFFER_OK)) {
-			nbfwd_drop(pkts[i], st, reason);
+		if (unlikely(status[i] != NET_BUFFER_OK)) {
+			nbfwd_drop(pkts[i], st, status[i]);
 			continue;
 		}
 		data[kept] = data[i];
@@ -101,20 +86,6 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
 	}
 }
 
-/* True when no packet of the burst is too short for the mode's action. */
-static inline bool
-nbfwd_no_runt(struct rte_mbuf **pkts, uint16_t n, enum nbfwd_mode mode)
-{
-	uint32_t runt = 0;
-	uint16_t i;
-
-	if (mode == NBFWD_MODE_IO)
-		return true;
-	for (i = 0; i < n; i++)
-		runt |= nbfwd_first_len(pkts[i]) < NBFWD_MAC_BYTES;
-	return runt == 0;
-}
-
 static inline void
 nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
 {
@@ -133,10 +104,10 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
 
 	/* every segment described as a NET_BUFFER and resolved, or dropped */
 	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
-		data, status, &n_segs);
+		mode == NBFWD_MODE_IO ? 0 : NBFWD_MAC_BYTES, data, status, &n_segs);
 	st->segs += n_segs;
-	if (unlikely(n_bad != 0 || !nbfwd_no_runt(pkts, n, mode)))
-		n = nbfwd_keep_valid(pkts, data, n, status, n_bad, mode, st);
+	if (unlikely(n_bad != 0))
+		n = nbfwd_keep_valid(pkts, data, n, status, st);
 	nbfwd_action(mode, data, n, q);
 
 	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);

@@ -146,14 +146,22 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
 }
 
 /**
+ * Status of a packet whose segments are all good but whose first segment is
+ * shorter than the caller's minimum (see nbshm_mbuf_build_resolve_burst()).
+ */
+#define NBSHM_MBUF_STATUS_SHORT NET_BUFFER_REASON_MAX
+
+/**
  * Build the NET_BUFFERs of a burst and resolve every segment, in one pass.
  *
  * The same descriptors and checks as nbshm_mbuf_to_net_buffer() followed by
  * nbshm_region_resolve() on each segment, fused so that the common case (one
  * segment per packet, all in one region) writes each NET_BUFFER and checks it
- * from registers: the region slot is looked up only when the handle changes,
- * and the checks are accumulated without a branch. Chains, and bursts in which
- * something failed, take a second, per-packet pass.
+ * from registers: the region slot is looked up only when the handle changes.
+ * The end check is offset + length <= region length, which for 32-bit offsets
+ * and lengths summed in 64 bits is the resolver's offset <= len && length <=
+ * len - offset. Chains, and bursts in which any check failed, take a second,
+ * per-packet pass that runs the full checks and says why.
  *
  * @param t
  *   Region table.
@@ -163,24 +171,25 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  *   Packets.
  * @param max_segs
  *   Cap on segments per packet (1..NBSHM_MBUF_MAX_SEGS).
+ * @param min_first_len
+ *   Bytes the first segment must hold (e.g. an Ethernet header the caller
+ *   rewrites), 0 for none.
  * @param first
  *   Out: per packet, the resolved pointer of its first segment (NULL if bad).
  * @param status
- *   Out: per packet, an enum net_buffer_reason. Written only when the
- *   return value is not 0.
+ *   Out: per packet, an enum net_buffer_reason, or NBSHM_MBUF_STATUS_SHORT.
+ *   Written only when the return value is not 0.
  * @param n_segs
- *   Out: segments built and resolved in the burst (good packets).
+ *   Out: segments built and resolved in the burst (packets not bad).
  * @return
- *   Number of packets that are not NET_BUFFER_OK.
+ *   Number of packets whose status is not NET_BUFFER_OK.
  */
 static __rte_always_inline unsigned int
 nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mbuf **pkts,
-		unsigned int n, unsigned int max_segs, void **first, uint8_t *status,
-		unsigned int *n_segs)
+		unsigned int n, unsigned int max_segs, uint32_t min_first_len, void **first,
+		uint8_t *status, unsigned int *n_segs)
 {
-	const struct nbshm_region_entry *entries = t->entries;
-	const uint32_t n_slots = t->n_slots;
-	uint64_t bad = 0, last_h = 0, rlen = 0;
+	uint64_t last_h = 0, rlen = 0;
 	uintptr_t base = 0;
 	unsigned int i, n_bad = 0, total = 0;
 
@@ -189,36 +198,36 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 		struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(m);
 		uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(&p->shm);
 		uint64_t off = (uint64_t)p->buf_off + m->data_off;
-		uint64_t len = m->data_len;
+		uint32_t len = m->data_len;
 
 		NET_BUFFER_DATA_LENGTH(&p->nb) = m->pkt_len;
 		NET_BUFFER_SHARED_MEM_OFFSET(&p->shm) = (uint32_t)off;
-		NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = (uint32_t)len;
+		NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = len;
 		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
 		if (unlikely(h != last_h)) {
 			uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
-			uint32_t in_range = idx < n_slots;
-			const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
-			uint64_t hbad = (uint64_t)!in_range |
-				(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
-				(uint64_t)(e->gen == 0);
+			const struct nbshm_region_entry *e;
 
-			bad |= hbad;
+			if (idx >= t->n_slots)
+				goto slow;
+			e = &t->entries[idx];
+			if (e->gen != NET_BUFFER_SHM_HANDLE_GEN(h) || e->gen == 0)
+				goto slow;
 			base = (uintptr_t)e->base;
-			rlen = hbad ? 0 : e->len;
+			rlen = e->len;
 			last_h = h;
 		}
-		/* a chain (nb_segs != 1) is "bad" here and checked in full below */
-		bad |= (uint64_t)(m->nb_segs != 1) | (uint64_t)(len != m->pkt_len) |
-			(uint64_t)(len == 0) | (uint64_t)(off > rlen) |
-			(uint64_t)(len > rlen - off);
+		/* predictable branches: a chain or any failure goes the slow way */
+		if (unlikely(m->nb_segs != 1) || unlikely(len != m->pkt_len) ||
+				unlikely(len < min_first_len) || unlikely(len == 0) ||
+				unlikely(off + len > rlen))
+			goto slow;
 		first[i] = (void *)(base + off);
 	}
-	if (likely(bad == 0)) {
-		*n_segs = n;
-		return 0;
-	}
+	*n_segs = n;
+	return 0;
 
+slow:
 	for (i = 0; i < n; i++) {
 		const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
 		unsigned int k = 0;
@@ -228,7 +237,10 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 		r = nbshm_mbuf_build_resolve_one(t, pkts[i], RTE_MIN(max_segs,
 			(unsigned int)NBSHM_MBUF_MAX_SEGS), segs, &first[i], &k);
 		status[i] = (uint8_t)r;
-		n_bad += r != NET_BUFFER_OK;
+		if (r == NET_BUFFER_OK &&
+				NET_BUFFER_SHARED_MEM_LENGTH(segs[0]) < min_first_len)
+			status[i] = NBSHM_MBUF_STATUS_SHORT;
+		n_bad += status[i] != NET_BUFFER_OK;
 		total += r == NET_BUFFER_OK ? k : 0;
 	}
 	*n_segs = total;
