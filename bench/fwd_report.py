@@ -176,10 +176,10 @@ def cmd_block(path, setup, mode):
     res = summarise(rs, setup, mode, peers, hz)
     for p, x in res["peers"].items():
         cyc = "  %5.1f cycles/pkt" % x["cycles_per_packet"] if x["cycles_per_packet"] else ""
-        print("   %-13s min %8.3f  median %8.3f  max %8.3f Mpps%s" % (
+        print("   %-16s min %8.3f  median %8.3f  max %8.3f Mpps%s" % (
             p, x["min_mpps"], x["median_mpps"], x["max_mpps"], cyc))
     for k, v in res["ratios"].items():
-        print("   %-21s %.3f" % (k, v))
+        print("   %-26s %.3f" % (k, v))
 
 
 def cmd_summary(path, out_json):

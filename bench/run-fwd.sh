@@ -426,7 +426,7 @@ run_one() {
 		{ echo "run-fwd: cannot summarise $log" >&2; return 1; }
 	local fig
 	fig=$(tail -1 "$records" | "$py" -c 'import json,sys; r=json.load(sys.stdin); print(r["mpps"] if r["mpps"] is not None else "FAILED", "Mpps over", r["window_s"], "s; others used", r["other_cpu_s"], "CPU-s;", r["note"])')
-	printf '  %-5s %-8s %-13s run %d: %s\n' "$setup" "$mode" "$peer" "$run" "$fig"
+	printf '  %-5s %-8s %-16s run %d: %s\n' "$setup" "$mode" "$peer" "$run" "$fig"
 	ok=$(tail -1 "$records" | "$py" -c 'import json,sys; print(int(json.load(sys.stdin)["ok"]))')
 	if ((!ok)); then
 		echo "  --- last lines of $peer's output:" >&2

@@ -86,14 +86,19 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
 	}
 }
 
-static inline void
-nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
+/*
+ * One burst of one rx queue. Always inlined with a constant mode, so each
+ * mode gets its own loop without a per-packet switch.
+ */
+static __rte_always_inline void
+nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q,
+		const enum nbfwd_mode mode)
 {
 	struct rte_mbuf *pkts[NBFWD_MAX_BURST];
 	void *data[NBFWD_MAX_BURST];
 	uint8_t status[NBFWD_MAX_BURST];
 	struct nbfwd_qstats *st = q->st;
-	const enum nbfwd_mode mode = ctx->cfg.mode;
+	void **first = mode == NBFWD_MODE_IO ? NULL : data;
 	unsigned int n_segs, n_bad;
 	uint16_t n, sent;
 
@@ -104,7 +109,7 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
 
 	/* every segment described as a NET_BUFFER and resolved, or dropped */
 	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
-		mode == NBFWD_MODE_IO ? 0 : NBFWD_MAC_BYTES, data, status, &n_segs);
+		mode == NBFWD_MODE_IO ? 0 : NBFWD_MAC_BYTES, first, status, &n_segs);
 	st->segs += n_segs;
 	if (unlikely(n_bad != 0))
 		n = nbfwd_keep_valid(pkts, data, n, status, st);
@@ -118,16 +123,35 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q)
 	}
 }
 
+#define NBFWD_POLL_FN(name, mode) \
+static void \
+name(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w) \
+{ \
+	unsigned int i; \
+	for (i = 0; i < w->n_rxq; i++) \
+		nbfwd_fwd_rxq(ctx, &w->rxq[i], mode); \
+}
+
+NBFWD_POLL_FN(nbfwd_poll_io, NBFWD_MODE_IO)
+NBFWD_POLL_FN(nbfwd_poll_macswap, NBFWD_MODE_MACSWAP)
+NBFWD_POLL_FN(nbfwd_poll_l2fwd, NBFWD_MODE_L2FWD)
+
+typedef void (*nbfwd_poll_fn)(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
+
 int
 nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		nbfwd_tick_fn tick, void *tick_arg)
 {
-	unsigned int i, n = w->n_rxq;
+	static const nbfwd_poll_fn poll[NBFWD_MODE_MAX] = {
+		[NBFWD_MODE_IO] = nbfwd_poll_io,
+		[NBFWD_MODE_MACSWAP] = nbfwd_poll_macswap,
+		[NBFWD_MODE_L2FWD] = nbfwd_poll_l2fwd,
+	};
+	const nbfwd_poll_fn fn = poll[ctx->cfg.mode];
 	uint64_t polls = 0;
 
 	while (!nbfwd_force_quit) {
-		for (i = 0; i < n; i++)
-			nbfwd_fwd_rxq(ctx, &w->rxq[i]);
+		fn(ctx, w);
 		if (tick != NULL && (++polls & 0x3ff) == 0)
 			tick(tick_arg);
 	}

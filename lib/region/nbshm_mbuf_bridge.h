@@ -176,6 +176,7 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  *   rewrites), 0 for none.
  * @param first
  *   Out: per packet, the resolved pointer of its first segment (NULL if bad).
+ *   May be NULL when the caller touches no bytes (the check still runs).
  * @param status
  *   Out: per packet, an enum net_buffer_reason, or NBSHM_MBUF_STATUS_SHORT.
  *   Written only when the return value is not 0.
@@ -222,7 +223,8 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 				unlikely(len < min_first_len) || unlikely(len == 0) ||
 				unlikely(off + len > rlen))
 			goto slow;
-		first[i] = (void *)(base + off);
+		if (first != NULL)
+			first[i] = (void *)(base + off);
 	}
 	*n_segs = n;
 	return 0;
@@ -232,10 +234,12 @@ slow:
 		const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
 		unsigned int k = 0;
 		enum net_buffer_reason r;
+		void *ptr = NULL;
 
-		first[i] = NULL;
 		r = nbshm_mbuf_build_resolve_one(t, pkts[i], RTE_MIN(max_segs,
-			(unsigned int)NBSHM_MBUF_MAX_SEGS), segs, &first[i], &k);
+			(unsigned int)NBSHM_MBUF_MAX_SEGS), segs, &ptr, &k);
+		if (first != NULL)
+			first[i] = ptr;
 		status[i] = (uint8_t)r;
 		if (r == NET_BUFFER_OK &&
 				NET_BUFFER_SHARED_MEM_LENGTH(segs[0]) < min_first_len)
