@@ -38,6 +38,20 @@ cli_case "--stats-period missing value" 2 'needs a value' -- --stats-period
 cli_case "-f missing file" 1 '/nonexistent/nbt-no-such\.ini' -- -f /nonexistent/nbt-no-such.ini
 expect_log "^nbfwd: " "-f missing file: message starts with nbfwd:"
 
+# Hugepage preflight: a region larger than the free hugepages is refused
+# before EAL starts, with one sentence saying what is needed and what to run.
+printf '[region huge]\npages = 65536\n' >"$NBT_TMP/huge.ini"
+cli_case "too few hugepages" 1 'needs about [0-9]+ hugepages of 2048 kB.* are free: run scripts/setup-hugepages.sh' \
+	--vdev net_null0 -- -f "$NBT_TMP/huge.ini"
+expect_log "regions 65536" "too few hugepages: names the region pages"
+if grep -q "EAL:" "$NBT_LOG"; then
+	fail "too few hugepages: EAL started before the preflight refused"
+fi
+
+# A bad INI file: the error names file, line, section and key; EAL never starts.
+printf '[nbfwd]\nburst = many\n' >"$NBT_TMP/bad.ini"
+cli_case "bad INI value" 1 'bad\.ini:2: \[nbfwd\] burst: expected an integer' -- -f "$NBT_TMP/bad.ini"
+
 # This one runs EAL: no vdev, no PCI -> nothing to forward.
 need_hugepages 64
 cli_case "no ports" 1 'no ports' -- --time 1
