@@ -193,6 +193,8 @@ def cmd_summary(path, out_json):
         "date": e["DATE"], "host": e["HOST"], "dpdk_version": e["DPDK"],
         "cpu_model": e["CPU"], "cpus": int(e["NCPU"]), "kernel": e["KERNEL"],
         "tsc_hz": hz, "tsc_hz_source": e["TSC_SRC"],
+        "tree": e.get("GIT_REV", ""), "nbfwd_sha256_16": e.get("NB_SUM", ""),
+        "nbfwd_built": e.get("NB_MTIME", ""),
         "load_average_before": e["LOAD"], "busy_processes_before": e["TOPB"].strip(),
         "method": ("per run: packets / seconds over the apps' own stats intervals that begin "
                    "after 'skip' seconds of forwarding (testpmd --stats-period 1: delta of summed "
@@ -256,8 +258,9 @@ def cmd_summary(path, out_json):
     show(hdr2, t2)
     md = out_json[:-5] + ".md" if out_json.endswith(".json") else out_json + ".md"
     with open(md, "w") as f:
-        f.write("<!-- %s | %s | %s, %s CPUs, kernel %s, DPDK %s, TSC %.1f MHz -->\n\n" % (
-            out["command"], e["DATE"], e["CPU"], e["NCPU"], e["KERNEL"], e["DPDK"], hz / 1e6))
+        f.write("<!-- %s | %s | tree %s | %s, %s CPUs, kernel %s, DPDK %s, TSC %.1f MHz -->\n\n" % (
+            out["command"], e["DATE"], out["tree"], e["CPU"], e["NCPU"], e["KERNEL"], e["DPDK"],
+            hz / 1e6))
         md_table(f, hdr1, t1)
         f.write("\n")
         md_table(f, hdr2, t2)

@@ -17,7 +17,7 @@ Runs nbfwd and dpdk-testpmd one after the other on the same virtual devices
 (never a PCI device: every process gets --no-pci and its own --file-prefix),
 same lcores (-l 0,1: main lcore 0, one forwarding lcore 1), burst 32 and
 1024/1024 descriptors, interleaved run by run:
-  testpmd, nbfwd, testpmd-xbuf, testpmd, nbfwd, testpmd-xbuf, ...
+  testpmd, nbfwd, testpmd-xbuf, nbfwd-extbuf, testpmd, nbfwd, ...
 and prints min/median/max Mpps per peer, nbfwd/testpmd ratios, cycles per
 packet of the forwarding core, a final table, and writes a JSON file.
 
@@ -56,9 +56,11 @@ Options:
   --modes LIST      comma-separated: io,macswap,l2fwd (default all)
   --peers LIST      comma-separated peers (above); the order is the
                     interleaving order
-  --quick           CI smoke: 1 run, 2 s, skip 1, null/io only
-  --json FILE       results (default bench/results/fwd-latest.json; a Markdown
-                    table goes next to it as .md)
+  --quick           CI smoke: 1 run, 2 s, skip 1, null/io only, --wait-idle 30,
+                    --retries 1 (options after it override these)
+  --json FILE       results (default bench/results/fwd-latest.json, with
+                    --quick fwd-quick.json; a Markdown table goes next to it
+                    as .md)
   --nbfwd PATH      nbfwd binary (default: \$NBFWD, else the first of
                     build-bench/, build/ app/nbfwd/nbfwd that exists)
   --testpmd PATH    testpmd binary (default: dpdk-testpmd from PATH)
@@ -82,12 +84,13 @@ skip=2
 setups=null,ring
 modes=io,macswap,l2fwd
 peers=testpmd,nbfwd,testpmd-xbuf,nbfwd-extbuf
-json=$root/bench/results/fwd-latest.json
+json=
 nbfwd=${NBFWD:-}
 testpmd=dpdk-testpmd
 lcores=0,1
 min_free=64
 keep_logs=
+quick=0
 wait_idle=300
 retries=2
 burst=32
@@ -106,7 +109,8 @@ while [[ $# -gt 0 ]]; do
 	--setups) need_arg "$@"; setups=$2; shift ;;
 	--modes) need_arg "$@"; modes=$2; shift ;;
 	--peers) need_arg "$@"; peers=$2; shift ;;
-	--quick) runs=1; secs=2; skip=1; setups=null; modes=io ;;
+	--quick) runs=1; secs=2; skip=1; setups=null; modes=io; wait_idle=30; retries=1
+		quick=1 ;;
 	--json) need_arg "$@"; json=$2; shift ;;
 	--nbfwd) need_arg "$@"; nbfwd=$2; shift ;;
 	--testpmd) need_arg "$@"; testpmd=$2; shift ;;
@@ -121,6 +125,9 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 
+if [[ -z $json ]]; then
+	((quick)) && json=$root/bench/results/fwd-quick.json || json=$root/bench/results/fwd-latest.json
+fi
 is_uint "$runs" && ((runs >= 1)) || die "--runs: a positive integer, not '$runs'"
 is_uint "$secs" && ((secs >= 2)) || die "--seconds: an integer >= 2, not '$secs'"
 is_uint "$skip" || die "--skip: a non-negative integer, not '$skip'"
@@ -260,6 +267,15 @@ if [[ -z $tsc_hz ]]; then
 	tsc_hz=$(awk -v m="$mhz" 'BEGIN {printf "%.0f", m * 1e6}')
 fi
 
+# What was measured: the tree's revision and the nbfwd binary.
+git_rev=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
+nb_sum=
+nb_mtime=
+if [[ -n $nbfwd ]]; then
+	nb_sum=$(sha256sum "$nbfwd" | cut -c1-16)
+	nb_mtime=$(date -Is -r "$nbfwd")
+fi
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 top_before=$(top -bn1 -w 200 2>/dev/null | awk -v me=$$ 'NR > 7 && $1 != me && $9 + 0 >= 5 {printf "%s(%s%%) ", $12, $9}')
 echo "run-fwd: $(date -Is) on $(hostname): $cpu_model, $ncpu CPUs, kernel $kernel, DPDK $dpdk_ver"
@@ -267,7 +283,7 @@ echo "run-fwd: TSC $(awk -v h="$tsc_hz" 'BEGIN {printf "%.1f MHz", h / 1e6}') ($
 echo "run-fwd: load average before: $load_before; busy processes: ${top_before:-none}"
 awk -v l="${load_before%% *}" 'BEGIN {exit !(l > 0.5)}' &&
 	echo "run-fwd: WARNING: the machine is not idle (load ${load_before%% *}); figures will be noisy"
-echo "run-fwd: testpmd $tp_bin${nbfwd:+, nbfwd $nbfwd}"
+echo "run-fwd: testpmd $tp_bin${nbfwd:+, nbfwd $nbfwd (built $nb_mtime, sha256 $nb_sum)}; tree $git_rev"
 echo "run-fwd: $runs run(s) x ${secs} s, skip $skip, setups ${setups}, modes ${modes}, peers ${peers}; $free0 hugepages free"
 echo
 
@@ -464,6 +480,7 @@ DATE=$(date -Is) HOST=$(hostname) DPDK=$dpdk_ver CPU=$cpu_model KERNEL=$kernel N
 TSC_HZ=$tsc_hz TSC_SRC=$tsc_src LOAD=$load_before TOPB=$top_before \
 RUNS=$runs SECS=$secs SKIP=$skip LCORES=$lcores BURST=$burst RXD=$rxd TXD=$txd \
 SETUPS=$setups MODES=$modes PEERS=$peers TP=$tp_bin NB=$nbfwd \
+GIT_REV=$git_rev NB_SUM=$nb_sum NB_MTIME=$nb_mtime \
 ARGV="$0 $orig_args" "$py" "$report" summary "$records" "$json"
 echo "run-fwd: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 ((failed)) && exit 1

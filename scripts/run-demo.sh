@@ -8,8 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh" "$root/build"
 secs=${1:-10}
+# EAL keeps its hugepage files for the next run of the same prefix: remove them.
+trap 'rm -f /dev/hugepages/nbfwd-demomap_* 2>/dev/null; rm -rf /var/run/dpdk/nbfwd-demo' EXIT
 # --no-pci: never probe this machine's own (virtio) NIC.
-exec timeout --signal=INT --kill-after=10 $((secs + 30)) \
+timeout --signal=INT --kill-after=10 $((secs + 30)) \
 	"$root/build/app/nbfwd/nbfwd" -l 0,1 --no-pci --file-prefix nbfwd-demo \
 	--vdev net_null0,copy=1 --vdev net_null1,copy=1 -- \
 	--mode macswap --time "$secs" --stats-period 1
