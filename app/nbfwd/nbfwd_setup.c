@@ -217,6 +217,14 @@ nbfwd_workers_from_config(struct nbfwd_ctx *ctx)
 				return -1;
 		}
 	}
+	for (i = 0; i < ctx->n_ports; i++) {
+		if (ctx->ports[i].nb_rxq == 0) {
+			APP_LOG(ERR, "%s: port %s: no [lcore N] rx list polls it; add "
+				"%s:0 to one", cfg->path, ctx->ports[i].name,
+				ctx->ports[i].name);
+			return -1;
+		}
+	}
 	return 0;
 }
 

@@ -52,7 +52,10 @@ fi
 printf '[nbfwd]\nburst = many\n' >"$NBT_TMP/bad.ini"
 cli_case "bad INI value" 1 'bad\.ini:2: \[nbfwd\] burst: expected an integer' -- -f "$NBT_TMP/bad.ini"
 
-# This one runs EAL: no vdev, no PCI -> nothing to forward.
+# These run EAL: no vdev, no PCI -> nothing to forward; a port no lcore polls.
 need_hugepages 64
 cli_case "no ports" 1 'no ports' -- --time 1
+printf '[port net_null0]\n[port net_null1]\n[lcore 1]\nrx = net_null0:0\n' >"$NBT_TMP/unpolled.ini"
+cli_case "port nobody polls" 1 'port net_null1: no \[lcore N\] rx list polls it' \
+	-l 0,1 --vdev net_null0 --vdev net_null1 -- -f "$NBT_TMP/unpolled.ini" --time 1
 say PASS
