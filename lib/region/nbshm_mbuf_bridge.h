@@ -66,9 +66,12 @@ nbshm_mbuf_priv(struct rte_mbuf *m)
  * @param n_segs
  *   Out: number of segments stored in @p segs (valid when NET_BUFFER_OK).
  * @return
- *   NET_BUFFER_OK, NET_BUFFER_TOO_MANY_SEGMENTS (nb_segs over the cap) or
- *   NET_BUFFER_LENGTH_MISMATCH (data lengths do not sum to pkt_len).
- *   Handles, bounds and zero lengths are the resolver's job.
+ *   NET_BUFFER_OK, NET_BUFFER_TOO_MANY_SEGMENTS (nb_segs over the cap),
+ *   NET_BUFFER_LENGTH_MISMATCH (data lengths do not sum to pkt_len) or
+ *   NET_BUFFER_BAD_HANDLE (a chained segment from a pool that is not a
+ *   region's: no private area, or not one this library initialised).
+ *   Handles, bounds and zero lengths are the resolver's job. The first
+ *   segment is trusted to come from a region pool (the rx queue's).
  */
 static __rte_always_inline enum net_buffer_reason
 nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
@@ -97,7 +100,12 @@ nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
 
 		if (unlikely(i >= max_segs))
 			return NET_BUFFER_TOO_MANY_SEGMENTS;
+		/* a segment from a pool that is not a region's has no descriptor */
+		if (unlikely(m->priv_size < sizeof(struct nbshm_mbuf_priv)))
+			return NET_BUFFER_BAD_HANDLE;
 		q = nbshm_mbuf_priv(m);
+		if (unlikely(q->magic != NBSHM_MBUF_PRIV_MAGIC))
+			return NET_BUFFER_BAD_HANDLE;
 		NET_BUFFER_SHARED_MEM_OFFSET(&q->shm) = q->buf_off + m->data_off;
 		NET_BUFFER_SHARED_MEM_LENGTH(&q->shm) = m->data_len;
 		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = &q->shm;
