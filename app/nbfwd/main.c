@@ -27,6 +27,7 @@
 #include "nbfwd_preflight.h"
 #include "nbfwd_setup.h"
 #include "nbfwd_stats.h"
+#include "nbfwd_telemetry.h"
 #include "nbfwd_txfirst.h"
 
 #define NBFWD_EXIT_CONFIG 1
@@ -153,6 +154,7 @@ nbfwd_app_argv(int argc, char **argv, char ***app_argv)
 static int
 nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 {
+	nbfwd_telemetry_stop();
 	nbfwd_stop_ports(ctx);
 	if (nbfwd_check_mbufs(ctx) != 0 && status == 0)
 		status = NBFWD_EXIT_LEAK;
@@ -209,6 +211,8 @@ main(int argc, char **argv)
 
 	if (nbfwd_setup(ctx) != 0 || (ctx->cfg.tx_first && nbfwd_tx_first(ctx) != 0))
 		return nbfwd_finish(ctx, NBFWD_EXIT_CONFIG);
+	if (nbfwd_telemetry_register(ctx) != 0)
+		APP_LOG(WARNING, "telemetry commands not registered: /nbfwd/* unavailable");
 	nbfwd_run(ctx);
 	APP_LOG(INFO, "stopping: ports, pools, regions");
 	status = nbfwd_finish(ctx, 0);

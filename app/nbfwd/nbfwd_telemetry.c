@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * nbfwd's rte_telemetry commands. They run on DPDK's telemetry thread and
+ * only read: configuration fixed at start and the per-queue counters, which
+ * are summed here (relaxed loads), never written.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_telemetry.h>
+
+#include "nbfwd.h"
+#include "nbfwd_stats.h"
+#include "nbfwd_telemetry.h"
+
+static const struct nbfwd_ctx *nbfwd_tel_ctx;
+/* Cleared before teardown frees what the commands read. */
+static volatile bool nbfwd_tel_live;
+
+static int
+nbfwd_tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
+
+	if (!nbfwd_tel_live)
+		return -1;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", NBSHM_VERSION);
+	rte_tel_data_add_dict_string(d, "mode", nbfwd_config_mode_name(ctx->cfg.mode));
+	rte_tel_data_add_dict_int(d, "workers", (int)ctx->n_workers);
+	rte_tel_data_add_dict_int(d, "ports", (int)ctx->n_ports);
+	rte_tel_data_add_dict_int(d, "regions", (int)ctx->n_regions);
+	rte_tel_data_add_dict_int(d, "burst", ctx->cfg.burst);
+	rte_tel_data_add_dict_int(d, "max_segments", ctx->cfg.max_segments);
+	rte_tel_data_add_dict_u64(d, "uptime_ms",
+		ctx->start_tsc == 0 ? 0 : (uint64_t)(nbfwd_stats_duration(ctx) * 1000));
+	return 0;
+}
+
+/* One dict per port, filled by fn; the reply is a dict keyed by port id. */
+typedef void (*nbfwd_tel_port_fn)(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
+		const struct nbfwd_port *p);
+
+static int
+nbfwd_tel_ports(struct rte_tel_data *d, nbfwd_tel_port_fn fn)
+{
+	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
+	unsigned int i;
+
+	if (!nbfwd_tel_live)
+		return -1;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+		struct nbfwd_port_sum s;
+		char key[16];
+
+		if (pd == NULL)
+			return -1;
+		rte_tel_data_start_dict(pd);
+		nbfwd_stats_port_sum(ctx, i, &s);
+		fn(pd, &s, &ctx->ports[i]);
+		snprintf(key, sizeof(key), "%u", ctx->ports[i].port_id);
+		rte_tel_data_add_dict_container(d, key, pd, 0);
+	}
+	return 0;
+}
+
+static void
+nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
+		const struct nbfwd_port *p)
+{
+	rte_tel_data_add_dict_string(pd, "name", p->name);
+	rte_tel_data_add_dict_u64(pd, "rx_packets", s->rx);
+	rte_tel_data_add_dict_u64(pd, "tx_packets", s->tx);
+	rte_tel_data_add_dict_u64(pd, "dropped", s->dropped);
+	rte_tel_data_add_dict_u64(pd, "segments", s->segs);
+}
+
+static void
+nbfwd_tel_drops_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
+		const struct nbfwd_port *p __rte_unused)
+{
+	unsigned int r;
+
+	for (r = 1; r < NBFWD_DROP_MAX; r++)
+		rte_tel_data_add_dict_u64(pd, nbfwd_drop_name(r), s->drop[r]);
+}
+
+static int
+nbfwd_tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	return nbfwd_tel_ports(d, nbfwd_tel_stats_port);
+}
+
+static int
+nbfwd_tel_drops(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	return nbfwd_tel_ports(d, nbfwd_tel_drops_port);
+}
+
+static int
+nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
+	unsigned int i;
+
+	if (!nbfwd_tel_live)
+		return -1;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < ctx->n_regions; i++) {
+		const struct nbfwd_region *rg = &ctx->regions[i];
+		struct rte_tel_data *rd = rte_tel_data_alloc();
+		char key[16];
+
+		if (rd == NULL)
+			return -1;
+		rte_tel_data_start_dict(rd);
+		rte_tel_data_add_dict_string(rd, "name", rg->r.name);
+		rte_tel_data_add_dict_u64(rd, "handle", rg->handle);
+		rte_tel_data_add_dict_u64(rd, "generation", NET_BUFFER_SHM_HANDLE_GEN(rg->handle));
+		rte_tel_data_add_dict_u64(rd, "size", rg->r.size);
+		rte_tel_data_add_dict_u64(rd, "page_size", rg->page_size);
+		rte_tel_data_add_dict_int(rd, "pages", (int)rg->pages);
+		rte_tel_data_add_dict_int(rd, "numa_node", rg->numa_node);
+		rte_tel_data_add_dict_string(rd, "layout",
+			rg->layout == NBFWD_POOL_HEAP ? "heap" : "extbuf");
+		rte_tel_data_add_dict_string(rd, "file", rg->r.path);
+		/* keys allow only [A-Za-z0-9_/]: the slot index names the region */
+		snprintf(key, sizeof(key), "%u", NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
+		rte_tel_data_add_dict_container(d, key, rd, 0);
+	}
+	return 0;
+}
+
+void
+nbfwd_telemetry_stop(void)
+{
+	nbfwd_tel_live = false;
+	rte_delay_ms(10);	/* let a command already running finish */
+}
+
+int
+nbfwd_telemetry_register(const struct nbfwd_ctx *ctx)
+{
+	nbfwd_tel_ctx = ctx;
+	nbfwd_tel_live = true;
+	if (rte_telemetry_register_cmd("/nbfwd/info", nbfwd_tel_info,
+			"nbfwd version, mode, workers, ports, regions, uptime") != 0 ||
+			rte_telemetry_register_cmd("/nbfwd/stats", nbfwd_tel_stats,
+				"Per port rx/tx/dropped packets and segments") != 0 ||
+			rte_telemetry_register_cmd("/nbfwd/drops", nbfwd_tel_drops,
+				"Per port drops by reason") != 0 ||
+			rte_telemetry_register_cmd("/nbfwd/regions", nbfwd_tel_regions,
+				"Regions: handle, generation, size, pages, node, layout, file") != 0)
+		return -1;
+	return 0;
+}
