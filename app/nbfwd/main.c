@@ -19,6 +19,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 
 #include "nbfwd.h"
 #include "nbfwd_args.h"
@@ -151,6 +152,26 @@ nbfwd_app_argv(int argc, char **argv, char ***app_argv)
 	return n;
 }
 
+/*
+ * Let dpdk-dumpcap / dpdk-pdump attach as secondaries and capture every port.
+ * Options that keep a secondary out make capture impossible: say so once.
+ */
+static void
+nbfwd_capture_init(const struct nbfwd_eal_args *ea)
+{
+	int ret;
+
+	if (ea->in_memory || ea->huge_unlink || ea->no_shconf) {
+		APP_LOG(NOTICE, "capture off: %s keeps dpdk-dumpcap/dpdk-pdump from "
+			"attaching; run without it to capture", ea->in_memory ? "--in-memory" :
+			ea->huge_unlink ? "--huge-unlink" : "--no-shconf");
+		return;
+	}
+	ret = rte_pdump_init();
+	if (ret != 0)
+		APP_LOG(WARNING, "rte_pdump_init: %s: no capture", rte_strerror(rte_errno));
+}
+
 static int
 nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 {
@@ -163,6 +184,7 @@ nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 			nbfwd_stats_write_json(ctx, ctx->cfg.stats_json) != 0 && status == 0)
 		status = NBFWD_EXIT_CONFIG;
 	nbfwd_teardown(ctx);
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return status;
 }
@@ -208,6 +230,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, nbfwd_signal);
 	signal(SIGTERM, nbfwd_signal);
+	nbfwd_capture_init(&ea);
 
 	if (nbfwd_setup(ctx) != 0 || (ctx->cfg.tx_first && nbfwd_tx_first(ctx) != 0))
 		return nbfwd_finish(ctx, NBFWD_EXIT_CONFIG);

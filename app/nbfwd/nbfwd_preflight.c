@@ -55,6 +55,10 @@ nbfwd_preflight_scan(int eal_argc, char **eal_argv, struct nbfwd_eal_args *ea)
 			ea->no_huge = true;
 		else if (strcmp(a, "--in-memory") == 0)
 			ea->in_memory = true;
+		else if (nbfwd_arg_is(a, "--huge-unlink"))
+			ea->huge_unlink = true;
+		else if (strcmp(a, "--no-shconf") == 0)
+			ea->no_shconf = true;
 		else if (nbfwd_arg_is(a, "--file-prefix")) {
 			const char *v = strchr(a, '=') ? strchr(a, '=') + 1 :
 				(i + 1 < eal_argc ? eal_argv[i + 1] : "");

@@ -18,6 +18,8 @@
 struct nbfwd_eal_args {
 	bool no_huge;			/**< --no-huge */
 	bool in_memory;			/**< --in-memory */
+	bool huge_unlink;		/**< --huge-unlink */
+	bool no_shconf;			/**< --no-shconf */
 	char file_prefix[64];		/**< --file-prefix, "rte" by default */
 	unsigned int n_ports;		/**< --vdev and -a options */
 };
