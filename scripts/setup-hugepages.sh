@@ -106,16 +106,22 @@ if ((have < want)); then
 	fi
 fi
 
+# mount_hugetlbfs DIR PAGESIZE LABEL: mount hugetlbfs of PAGESIZE (2M, 1G) at DIR
+mount_hugetlbfs() {
+	local dir=$1 size=$2 label=$3
+	((EUID == 0)) || die "need root to mount $label hugetlbfs at $dir: run as root (sudo $0 $want)"
+	mkdir -p "$dir"
+	if mountpoint -q "$dir"; then
+		die "$dir is already a mount point, but not of $label hugetlbfs: unmount it or mount $label hugetlbfs elsewhere"
+	fi
+	mount -t hugetlbfs -o pagesize="$size" nodev "$dir" ||
+		die "mount -t hugetlbfs -o pagesize=$size nodev $dir failed"
+}
+
 # Mount 2 MB hugetlbfs unless one exists.
 mnt_2m=$(mount_for $kb_2m)
 if [[ -z $mnt_2m ]]; then
-	((EUID == 0)) || die "need root to mount hugetlbfs at $dir_2m: run as root (sudo $0 $want)"
-	mkdir -p "$dir_2m"
-	if mountpoint -q "$dir_2m"; then
-		die "$dir_2m is already a mount point, but not of 2 MB hugetlbfs: unmount it or mount 2 MB hugetlbfs elsewhere"
-	fi
-	mount -t hugetlbfs -o pagesize=2M nodev "$dir_2m" ||
-		die "mount -t hugetlbfs -o pagesize=2M nodev $dir_2m failed"
+	mount_hugetlbfs "$dir_2m" 2M "2 MB"
 	mnt_2m=$dir_2m
 fi
 
@@ -125,13 +131,7 @@ line="hugepages: $(count $kb_2m nr_hugepages) x $kb_2m kB reserved, $(count $kb_
 if [[ -d $sysfs/hugepages-${kb_1g}kB ]] && (($(count $kb_1g nr_hugepages) > 0)); then
 	mnt_1g=$(mount_for $kb_1g)
 	if [[ -z $mnt_1g ]]; then
-		((EUID == 0)) || die "need root to mount 1 GB hugetlbfs at $dir_1g: run as root"
-		mkdir -p "$dir_1g"
-		if mountpoint -q "$dir_1g"; then
-			die "$dir_1g is already a mount point, but not of 1 GB hugetlbfs"
-		fi
-		mount -t hugetlbfs -o pagesize=1G nodev "$dir_1g" ||
-			die "mount -t hugetlbfs -o pagesize=1G nodev $dir_1g failed"
+		mount_hugetlbfs "$dir_1g" 1G "1 GB"
 		mnt_1g=$dir_1g
 	fi
 	line+="; $(count $kb_1g nr_hugepages) x $kb_1g kB reserved, $(count $kb_1g free_hugepages) free, mounted at $mnt_1g"
