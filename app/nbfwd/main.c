@@ -50,6 +50,9 @@ nbfwd_signal(int signum)
 struct nbfwd_ticker {
 	struct nbfwd_ctx *ctx;
 	struct nbfwd_stats_prev prev;
+	struct nbfwd_rate_prev rates;	/* 1 s rate samples for telemetry */
+	uint64_t second;
+	uint64_t next_rate;
 	uint64_t period;	/* cycles between stats lines, 0 = off */
 	uint64_t next;
 	uint64_t deadline;	/* 0 = none */
@@ -63,6 +66,10 @@ nbfwd_tick(void *arg)
 
 	if (t->deadline != 0 && now >= t->deadline)
 		nbfwd_force_quit = true;
+	if (now >= t->next_rate) {
+		nbfwd_stats_sample_rates(t->ctx, &t->rates);
+		t->next_rate += t->second;
+	}
 	if (t->period != 0 && now >= t->next) {
 		nbfwd_stats_periodic(t->ctx, &t->prev);
 		t->next += t->period;
@@ -89,6 +96,9 @@ nbfwd_run(struct nbfwd_ctx *ctx)
 	t.ctx = ctx;
 	ctx->start_tsc = rte_get_tsc_cycles();
 	t.prev.tsc = ctx->start_tsc;
+	t.rates.tsc = ctx->start_tsc;
+	t.second = hz;
+	t.next_rate = ctx->start_tsc + hz;
 	t.period = (uint64_t)ctx->cfg.stats_period_s * hz;
 	t.next = ctx->start_tsc + t.period;
 	if (ctx->cfg.time_s != 0)

@@ -82,6 +82,8 @@ struct nbfwd_port {
 	bool started;
 	bool dma_mapped;		/**< its region is DMA-mapped for the device */
 	struct nbfwd_qstats *qstats;	/**< nb_rxq counters */
+	double rx_mpps;			/**< over the last second (main lcore writes) */
+	double tx_mpps;
 	uint64_t rx_nombuf;		/**< from ethdev at exit */
 	uint64_t imissed;
 };

@@ -124,6 +124,27 @@ nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev)
 }
 
 void
+nbfwd_stats_sample_rates(struct nbfwd_ctx *ctx, struct nbfwd_rate_prev *prev)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	double dt = nbfwd_seconds(now - prev->tsc);
+	unsigned int i;
+
+	if (dt <= 0)
+		return;
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port_sum s;
+
+		nbfwd_stats_port_sum(ctx, i, &s);
+		ctx->ports[i].rx_mpps = (double)(s.rx - prev->rx[i]) / dt / 1e6;
+		ctx->ports[i].tx_mpps = (double)(s.tx - prev->tx[i]) / dt / 1e6;
+		prev->rx[i] = s.rx;
+		prev->tx[i] = s.tx;
+	}
+	prev->tsc = now;
+}
+
+void
 nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 {
 	double dur = nbfwd_stats_duration(ctx);

@@ -29,6 +29,19 @@ struct nbfwd_stats_prev {
 	uint64_t tx[NBFWD_MAX_RUN_PORTS];
 };
 
+/** What the rate sampler saw last. */
+struct nbfwd_rate_prev {
+	uint64_t tsc;
+	uint64_t rx[NBFWD_MAX_RUN_PORTS];
+	uint64_t tx[NBFWD_MAX_RUN_PORTS];
+};
+
+/**
+ * Store each port's rx/tx Mpps since the previous call in ctx->ports[].rx_mpps
+ * and tx_mpps (main lcore; read by telemetry).
+ */
+void nbfwd_stats_sample_rates(struct nbfwd_ctx *ctx, struct nbfwd_rate_prev *prev);
+
 /** Sum the counters of port index @p pi. */
 void nbfwd_stats_port_sum(const struct nbfwd_ctx *ctx, unsigned int pi,
 		struct nbfwd_port_sum *s);

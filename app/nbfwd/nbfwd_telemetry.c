@@ -74,11 +74,26 @@ static void
 nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
 		const struct nbfwd_port *p)
 {
+	struct rte_tel_data *ql = rte_tel_data_alloc();
+	unsigned int q;
+
 	rte_tel_data_add_dict_string(pd, "name", p->name);
 	rte_tel_data_add_dict_u64(pd, "rx_packets", s->rx);
 	rte_tel_data_add_dict_u64(pd, "tx_packets", s->tx);
 	rte_tel_data_add_dict_u64(pd, "dropped", s->dropped);
 	rte_tel_data_add_dict_u64(pd, "segments", s->segs);
+	/* telemetry carries integers: rates in packets per second */
+	rte_tel_data_add_dict_u64(pd, "rx_pps", (uint64_t)(p->rx_mpps * 1e6));
+	rte_tel_data_add_dict_u64(pd, "tx_pps", (uint64_t)(p->tx_mpps * 1e6));
+	if (ql == NULL || p->qstats == NULL) {
+		rte_tel_data_free(ql);
+		return;
+	}
+	rte_tel_data_start_array(ql, RTE_TEL_U64_VAL);
+	for (q = 0; q < p->nb_rxq; q++)
+		rte_tel_data_add_array_u64(ql, __atomic_load_n(&p->qstats[q].rx,
+			__ATOMIC_RELAXED));
+	rte_tel_data_add_dict_container(pd, "queue_rx_packets", ql, 0);
 }
 
 static void

@@ -23,7 +23,7 @@ done
 [ -S "$sock" ] || fail "no telemetry socket $sock"
 tq /nbfwd/info /nbfwd/stats /nbfwd/drops /nbfwd/regions >"$NBT_TMP/q1.json" ||
 	fail "telemetry query failed"
-sleep 1
+sleep 1.5
 tq /nbfwd/stats >"$NBT_TMP/q2.json" || fail "second telemetry query failed"
 wait_nbfwd
 expect_ok "nbfwd with telemetry queries"
@@ -41,6 +41,12 @@ for port in ("0", "1"):
     last = final["ports"][int(port)]["rx_packets"]
     if not 0 < a < b <= last:
         errors.append("port %s rx: first %d, second %d, at exit %d: expected 0 < first < second <= exit" % (port, a, b, last))
+    s2 = q2["/nbfwd/stats"][port]
+    if not s2.get("rx_pps", 0) > 0 or s2.get("queue_rx_packets") is None:
+        errors.append("port %s: no rx_pps over the last second or no per-queue rx: %s" % (port, s2))
+    elif not b <= sum(s2["queue_rx_packets"]) <= last:
+        # read just after the port's rx, before the exit JSON
+        errors.append("port %s: queue rx %s not between rx %d and rx at exit %d" % (port, s2["queue_rx_packets"], b, last))
     drops = q1["/nbfwd/drops"][port]
     if set(drops) != set(final["drops"]) or any(drops.values()):
         errors.append("port %s drops: %s" % (port, drops))
