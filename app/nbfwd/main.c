@@ -96,6 +96,7 @@ nbfwd_run(struct nbfwd_ctx *ctx)
 	t.ctx = ctx;
 	ctx->start_tsc = rte_get_tsc_cycles();
 	t.prev.tsc = ctx->start_tsc;
+	t.prev.tty = isatty(STDOUT_FILENO) == 1;
 	t.rates.tsc = ctx->start_tsc;
 	t.second = hz;
 	t.next_rate = ctx->start_tsc + hz;

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -93,17 +94,47 @@ nbfwd_stats_duration(const struct nbfwd_ctx *ctx)
 	return nbfwd_seconds(end - ctx->start_tsc);
 }
 
-void
-nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev)
+/* The in-place table for a terminal: redrawn over its previous copy. */
+static void
+nbfwd_stats_table_tty(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev, uint64_t now,
+		double dt)
 {
-	uint64_t now = rte_get_tsc_cycles();
-	double dt = nbfwd_seconds(now - prev->tsc);
+	unsigned int i, r;
+
+	if (prev->lines != 0)
+		printf("\033[%uA", prev->lines);	/* back to the table's first line */
+	printf("\033[2K[%7.1fs] nbfwd %s\n", nbfwd_seconds(now - ctx->start_tsc),
+		nbfwd_config_mode_name(ctx->cfg.mode));
+	printf("\033[2K%-5s %-16s %10s %10s %12s %8s  %s\n", "port", "name", "rx Mpps",
+		"tx Mpps", "dropped", "mbufs", "drops by reason");
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+		struct nbfwd_port_sum s;
+
+		nbfwd_stats_port_sum(ctx, i, &s);
+		printf("\033[2K%-5u %-16.16s %10.3f %10.3f %12" PRIu64 " %8u ", p->port_id,
+			p->name, (double)(s.rx - prev->rx[i]) / dt / 1e6,
+			(double)(s.tx - prev->tx[i]) / dt / 1e6, s.dropped,
+			p->pool != NULL ? rte_mempool_in_use_count(p->pool) : 0);
+		NBFWD_FOREACH_DROP(r)
+			if (s.drop[r] != 0)
+				printf(" %s=%" PRIu64, nbfwd_drop_name(r), s.drop[r]);
+		printf("\n");
+		prev->rx[i] = s.rx;
+		prev->tx[i] = s.tx;
+	}
+	prev->lines = 2 + ctx->n_ports;
+}
+
+/* One plain line per period when stdout is not a terminal (logs, pipes). */
+static void
+nbfwd_stats_line(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev, uint64_t now,
+		double dt)
+{
 	char line[1024];
 	size_t len;
 	unsigned int i;
 
-	if (dt <= 0)
-		return;
 	len = snprintf(line, sizeof(line), "[%7.1fs]", nbfwd_seconds(now - ctx->start_tsc));
 	for (i = 0; i < ctx->n_ports && len < sizeof(line); i++) {
 		struct nbfwd_port_sum s;
@@ -118,8 +149,22 @@ nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev)
 		prev->rx[i] = s.rx;
 		prev->tx[i] = s.tx;
 	}
-	prev->tsc = now;
 	printf("%s\n", line);
+}
+
+void
+nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	double dt = nbfwd_seconds(now - prev->tsc);
+
+	if (dt <= 0)
+		return;
+	if (prev->tty)
+		nbfwd_stats_table_tty(ctx, prev, now, dt);
+	else
+		nbfwd_stats_line(ctx, prev, now, dt);
+	prev->tsc = now;
 	fflush(stdout);
 }
 

@@ -8,6 +8,7 @@
  * Summing, printing and writing nbfwd's counters (main lcore only).
  */
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "nbfwd.h"
@@ -24,6 +25,8 @@ struct nbfwd_port_sum {
 
 /** What the last periodic line saw. */
 struct nbfwd_stats_prev {
+	bool tty;		/**< stdout is a terminal: redraw a table in place */
+	unsigned int lines;	/**< lines of the table drawn last */
 	uint64_t tsc;
 	uint64_t rx[NBFWD_MAX_RUN_PORTS];
 	uint64_t tx[NBFWD_MAX_RUN_PORTS];
@@ -49,7 +52,10 @@ void nbfwd_stats_port_sum(const struct nbfwd_ctx *ctx, unsigned int pi,
 /** Seconds from start to stop (or to now while running). */
 double nbfwd_stats_duration(const struct nbfwd_ctx *ctx);
 
-/** Print one line of per-port rates since the previous call. */
+/**
+ * Print per-port rates since the previous call: a table redrawn in place when
+ * stdout is a terminal (prev->tty), one plain line otherwise.
+ */
 void nbfwd_stats_periodic(struct nbfwd_ctx *ctx, struct nbfwd_stats_prev *prev);
 
 /** Print the exit table. */
