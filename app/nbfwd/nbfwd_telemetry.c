@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include "nbfwd.h"
@@ -120,6 +122,39 @@ nbfwd_tel_drops(const char *cmd __rte_unused, const char *params __rte_unused,
 	return nbfwd_tel_ports(d, nbfwd_tel_drops_port);
 }
 
+/* Bytes of a region handed out: the heap's allocations, or what pools carved. */
+static uint64_t
+nbfwd_tel_region_used(const struct nbfwd_region *rg)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rg->layout != NBFWD_POOL_HEAP)
+		return rg->r.used;
+	if (rte_malloc_get_socket_stats(rg->heap_socket, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
+/* mbufs of the pools in region index ri: total and in use now. */
+static void
+nbfwd_tel_region_pools(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx,
+		unsigned int ri)
+{
+	uint64_t size = 0, in_use = 0;
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+
+		if (p->region != (int)ri || p->pool == NULL)
+			continue;
+		size += p->pool->size;
+		in_use += rte_mempool_in_use_count(p->pool);
+	}
+	rte_tel_data_add_dict_u64(rd, "pool_mbufs", size);
+	rte_tel_data_add_dict_u64(rd, "pool_mbufs_in_use", in_use);
+}
+
 static int
 nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
@@ -148,6 +183,8 @@ nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_string(rd, "layout",
 			rg->layout == NBFWD_POOL_HEAP ? "heap" : "extbuf");
 		rte_tel_data_add_dict_string(rd, "file", rg->r.path);
+		rte_tel_data_add_dict_u64(rd, "bytes_in_use", nbfwd_tel_region_used(rg));
+		nbfwd_tel_region_pools(rd, ctx, i);
 		/* keys allow only [A-Za-z0-9_/]: the slot index names the region */
 		snprintf(key, sizeof(key), "%u", NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
 		rte_tel_data_add_dict_container(d, key, rd, 0);

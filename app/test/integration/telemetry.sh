@@ -51,7 +51,9 @@ for port in ("0", "1"):
     if set(drops) != set(final["drops"]) or any(drops.values()):
         errors.append("port %s drops: %s" % (port, drops))
 regions = q1["/nbfwd/regions"]
-if not regions or any(r["generation"] < 1 or r["size"] <= 0 or not r["file"] for r in regions.values()):
+if not regions or any(r["generation"] < 1 or r["size"] <= 0 or not r["file"] or
+        not 0 < r["bytes_in_use"] <= r["size"] or r["pool_mbufs"] <= 0 or
+        r["pool_mbufs_in_use"] > r["pool_mbufs"] for r in regions.values()):
     errors.append("regions: %s" % regions)
 for e in errors:
     print("FAIL:", e)
