@@ -214,13 +214,9 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 		NET_BUFFER_SHARED_MEM_LENGTH(&p->shm) = len;
 		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
 		if (unlikely(h != last_h)) {
-			uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
-			const struct nbshm_region_entry *e;
+			const struct nbshm_region_entry *e = nbshm_region_table_entry(t, h);
 
-			if (idx >= t->n_slots)
-				goto slow;
-			e = &t->entries[idx];
-			if (e->gen != NET_BUFFER_SHM_HANDLE_GEN(h) || e->gen == 0)
+			if (e == NULL)
 				goto slow;
 			base = (uintptr_t)e->base;
 			rlen = e->len;

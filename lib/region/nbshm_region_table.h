@@ -107,6 +107,28 @@ int nbshm_region_table_find(const struct nbshm_region_table *t, const void *va,
 		uint64_t len, uint64_t *handle, uint64_t *offset);
 
 /**
+ * The slot a handle names, when the handle is current: index in range,
+ * generation equal to the slot's and not 0. No reason is given: callers that
+ * need one re-check with nbshm_region_resolve().
+ *
+ * @return
+ *   The slot, or NULL.
+ */
+static inline const struct nbshm_region_entry *
+nbshm_region_table_entry(const struct nbshm_region_table *t, uint64_t handle)
+{
+	uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(handle);
+	const struct nbshm_region_entry *e;
+
+	if (nbshm_unlikely(idx >= t->n_slots))
+		return NULL;
+	e = &t->entries[idx];
+	if (nbshm_unlikely(e->gen != NET_BUFFER_SHM_HANDLE_GEN(handle) || e->gen == 0))
+		return NULL;
+	return e;
+}
+
+/**
  * Resolve one (handle, offset, length) to a pointer.
  *
  * @param t
@@ -191,8 +213,6 @@ nbshm_region_resolve_burst(const struct nbshm_region_table *t,
 		const NET_BUFFER_SHARED_MEMORY *const *segs, unsigned int n,
 		void **ptrs, uint8_t *status)
 {
-	const struct nbshm_region_entry *entries = t->entries;
-	const uint32_t n_slots = t->n_slots;
 	uint64_t bad = 0, last_h = 0, rlen = 0;
 	uintptr_t base = 0;
 	unsigned int i, n_bad;
@@ -209,16 +229,11 @@ nbshm_region_resolve_burst(const struct nbshm_region_table *t,
 		 * looked up and is always bad: rlen stays 0 for it.
 		 */
 		if (nbshm_unlikely(h != last_h)) {
-			uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
-			uint32_t in_range = idx < n_slots;
-			const struct nbshm_region_entry *e = &entries[in_range ? idx : 0];
-			uint64_t hbad = (uint64_t)!in_range |
-				(uint64_t)(e->gen != NET_BUFFER_SHM_HANDLE_GEN(h)) |
-				(uint64_t)(e->gen == 0);
+			const struct nbshm_region_entry *e = nbshm_region_table_entry(t, h);
 
-			bad |= hbad;
-			base = (uintptr_t)e->base;
-			rlen = hbad ? 0 : e->len;
+			bad |= e == NULL;
+			base = e != NULL ? (uintptr_t)e->base : 0;
+			rlen = e != NULL ? e->len : 0;
 			last_h = h;
 		}
 		bad |= (uint64_t)(len == 0) | (uint64_t)(off > rlen) |
