@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBSHM_CHAN_PROTO_H
+#define NBSHM_CHAN_PROTO_H
+
+/**
+ * @file
+ * The attach handshake between a consumer and nbfwd, over a unix
+ * SOCK_SEQPACKET socket (one message per datagram, little-endian, fixed-size
+ * structs):
+ *
+ *     consumer                         nbfwd
+ *     ATTACH {name, queue}      ->
+ *                               <-     ATTACH_OK {layout, region}  + fds
+ *                                      (or ERROR {code, text}, then close)
+ *     ... rings in the region ...
+ *     close(socket)                    = detach: lent buffers reclaimed
+ *
+ * ATTACH_OK carries exactly NBSHM_PROTO_ATTACH_OK_FDS descriptors with
+ * SCM_RIGHTS: [0] the region file (map it MAP_SHARED), [1] an eventfd nbfwd
+ * signals after it publishes rx or txdone entries while a ring's need_wakeup
+ * is set. Every message is checked on receipt: exact size, magic, version,
+ * type, length field, NUL-terminated names, reserved fields zero, fd count.
+ * Plain C, no DPDK dependency.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nbshm_channel.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NBSHM_PROTO_MAGIC UINT32_C(0x4d53424e)	/**< "NBSM" little-endian */
+#define NBSHM_PROTO_VERSION 1u
+#define NBSHM_PROTO_NAME_MAX 32u		/**< consumer name incl. NUL */
+#define NBSHM_PROTO_REGION_NAME_MAX 64u		/**< region name incl. NUL */
+#define NBSHM_PROTO_TEXT_MAX 128u		/**< error text incl. NUL */
+#define NBSHM_PROTO_ATTACH_OK_FDS 2u		/**< region fd, notify eventfd */
+#define NBSHM_PROTO_MAX_FDS 4u			/**< most fds a receiver accepts */
+#define NBSHM_PROTO_MSG_MAX 512u		/**< largest message */
+
+enum nbshm_msg_type {
+	NBSHM_MSG_ATTACH = 1,	/**< consumer -> nbfwd */
+	NBSHM_MSG_ATTACH_OK = 2,	/**< nbfwd -> consumer, with fds */
+	NBSHM_MSG_ERROR = 3,	/**< nbfwd -> consumer, then nbfwd closes */
+};
+
+/** First bytes of every message. */
+struct nbshm_msg_hdr {
+	uint32_t magic;		/**< NBSHM_PROTO_MAGIC */
+	uint16_t version;	/**< NBSHM_PROTO_VERSION */
+	uint16_t type;		/**< enum nbshm_msg_type */
+	uint32_t length;	/**< bytes of the whole message */
+	uint32_t reserved;	/**< 0 */
+};
+
+/** Consumer's request: attach to queue @c queue of consumer @c name. */
+struct nbshm_msg_attach {
+	struct nbshm_msg_hdr hdr;
+	char name[NBSHM_PROTO_NAME_MAX];	/**< [A-Za-z0-9_.-]+, NUL-terminated */
+	uint16_t queue;				/**< queue of that consumer (0 = first) */
+	uint16_t reserved0;			/**< 0 */
+	uint32_t flags;				/**< 0 (none defined yet) */
+};
+
+/** nbfwd's reply: the channel is ready, fds attached. */
+struct nbshm_msg_attach_ok {
+	struct nbshm_msg_hdr hdr;
+	struct nbshm_chan_layout layout;
+	uint64_t page_size;			/**< hugepage size of the region */
+	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< NUL-terminated */
+	uint8_t mac[6];				/**< the queue's MAC filter */
+	uint16_t vlan;				/**< its VLAN filter, 0xffff = none */
+	uint32_t reserved;			/**< 0 */
+};
+
+/** nbfwd's refusal. */
+struct nbshm_msg_error {
+	struct nbshm_msg_hdr hdr;
+	int32_t code;				/**< a positive errno value */
+	uint32_t reserved;			/**< 0 */
+	char text[NBSHM_PROTO_TEXT_MAX];	/**< NUL-terminated sentence */
+};
+
+/** Fill an ATTACH message. @return 0, or -1 when the name is not valid. */
+int nbshm_proto_attach_init(struct nbshm_msg_attach *m, const char *name, uint16_t queue);
+
+/** Fill an ATTACH_OK message (name truncated safely; checked by the receiver). */
+void nbshm_proto_attach_ok_init(struct nbshm_msg_attach_ok *m,
+		const struct nbshm_chan_layout *l, uint64_t page_size, const char *region_name,
+		const uint8_t mac[6], uint16_t vlan);
+
+/** Fill an ERROR message with a printf-style text. */
+void nbshm_proto_error_init(struct nbshm_msg_error *m, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** 0 when @p name is a valid consumer name (1..31 chars of [A-Za-z0-9_.-]). */
+int nbshm_proto_name_check(const char *name);
+
+/**
+ * Validate a received message of @p len bytes as an ATTACH (no fds allowed).
+ * @return NULL when valid, else a static sentence naming the bad field.
+ */
+const char *nbshm_proto_check_attach(const void *buf, size_t len, unsigned int n_fds);
+
+/**
+ * Validate a received message as ATTACH_OK: header, exactly
+ * NBSHM_PROTO_ATTACH_OK_FDS fds, region name, reserved fields, and the layout
+ * through nbshm_chan_layout_check().
+ * @return NULL when valid, else a static sentence naming the bad field.
+ */
+const char *nbshm_proto_check_attach_ok(const void *buf, size_t len, unsigned int n_fds);
+
+/** Validate a received message as ERROR (no fds). @return NULL or a sentence. */
+const char *nbshm_proto_check_error(const void *buf, size_t len, unsigned int n_fds);
+
+/**
+ * Type of a received message after checking only its header (magic, version,
+ * length field == @p len). @return the type, or -1 with @p why set.
+ */
+int nbshm_proto_msg_type(const void *buf, size_t len, const char **why);
+
+/**
+ * Send one message with optional fds (SCM_RIGHTS). Retries on EINTR.
+ * @return 0, or -1 with errno set.
+ */
+int nbshm_proto_send(int sock, const void *msg, size_t len, const int *fds,
+		unsigned int n_fds);
+
+/**
+ * Receive one message (blocking per the socket's mode) with up to @p max_fds
+ * fds (received close-on-exec). A truncated message or control part is an
+ * error (EMSGSIZE), and every fd received is closed in that case; fds beyond
+ * @p max_fds are closed and also make it an error.
+ *
+ * @return
+ *   Bytes received (0 = peer closed), or -1 with errno set.
+ */
+ssize_t nbshm_proto_recv(int sock, void *buf, size_t cap, int *fds, unsigned int max_fds,
+		unsigned int *n_fds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBSHM_CHAN_PROTO_H */

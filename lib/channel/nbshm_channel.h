@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBSHM_CHANNEL_H
+#define NBSHM_CHANNEL_H
+
+/**
+ * @file
+ * The channel between nbfwd (the producer) and one consumer queue: single-
+ * producer/single-consumer descriptor rings that live in the consumer's own
+ * shared region. Plain C11, no DPDK dependency: the consumer side builds with
+ * this header, net_buffer.h and libc alone.
+ *
+ * A consumer queue has its own region (a hugetlbfs file). Its layout, every
+ * offset chosen by the producer and sent in the attach reply
+ * (struct nbshm_chan_layout), is:
+ *
+ *     [region header page][rings][rx buffers: lent by the producer][tx buffers]
+ *
+ * Rings, in ring-index order (each ring a header of two cache lines, then
+ * ring_size descriptors of 32 bytes):
+ *
+ *     2*i     rx[i]     producer -> consumer  packets received for it (chains)
+ *     2*i+1   ret[i]    consumer -> producer  rx packets it is done with
+ *     2*n_qp  tx        consumer -> producer  packets to send, in tx buffers
+ *     2*n_qp+1 txdone   producer -> consumer  tx buffers given back
+ *
+ * for i in 0..n_qp-1 (one rx/ret pair per producer lcore, so every ring has
+ * exactly one writer). A packet lent on rx[i] is returned on ret[i].
+ *
+ * Rings use free-running 32-bit indices: the writer owns @c head, the reader
+ * owns @c tail; entries are published with release stores and taken with
+ * acquire loads. Each side keeps its own copy of the index it owns and of the
+ * ring size (from the handshake, never re-read from shared memory); the peer's
+ * index is untrusted: nbshm_ring_avail() and nbshm_ring_free() clamp a peer
+ * that jumps by more than the ring size, and report it.
+ *
+ * Buffer ownership: an rx buffer belongs to the producer until it is lent on
+ * rx[i], to the consumer until it comes back on ret[i], and is reused only
+ * after that. A tx buffer belongs to the consumer until it posts it on tx, to
+ * the producer until the producer gives it back on txdone.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net_buffer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NBSHM_CHAN_CACHE_LINE 64u
+
+/** Descriptor flag: another segment of the same packet follows in the next entry. */
+#define NBSHM_DESC_F_NEXT 0x0001u
+/** Descriptor flag: the NDIS receive flag, set on every descriptor the producer writes. */
+#define NBSHM_DESC_F_SHM_VALID NDIS_RECEIVE_FLAGS_SHARED_MEMORY_INFO_VALID
+/** Flags a descriptor may carry; any other bit set makes it bad_flags. */
+#define NBSHM_DESC_F_ALL (NBSHM_DESC_F_NEXT | NBSHM_DESC_F_SHM_VALID)
+
+/**
+ * One ring entry: one NET_BUFFER_SHARED_MEMORY segment as it crosses the
+ * process boundary (32 bytes, the size of the NDIS x64 segment; the NDIS
+ * NextSharedMemorySegment pointer becomes the NBSHM_DESC_F_NEXT flag and the
+ * next entry). Little-endian, naturally aligned.
+ */
+struct nbshm_desc {
+	uint64_t handle;	/**< SharedMemoryHandle: region index | generation << 32 */
+	uint32_t offset;	/**< SharedMemoryOffset: first data byte in the region */
+	uint32_t length;	/**< SharedMemoryLength: bytes of this segment, != 0 */
+	uint32_t flags;		/**< NBSHM_DESC_F_* */
+	uint32_t pkt_len;	/**< first segment: packet length (DataLength); else 0 */
+	uint16_t n_segs;	/**< first segment: entries of this packet; else 0 */
+	uint16_t reserved0;	/**< 0 */
+	uint32_t reserved1;	/**< 0 */
+};
+
+/** Header of one ring in shared memory; ring_size descriptors follow it. */
+struct nbshm_ring_hdr {
+	/** Writer side: next entry it will fill (free running). */
+	volatile uint32_t head;
+	uint32_t pad0[NBSHM_CHAN_CACHE_LINE / 4 - 1];
+	/** Reader side: next entry it will take (free running). */
+	volatile uint32_t tail;
+	/**
+	 * Reader side: non-zero = the reader sleeps on the ring's eventfd and the
+	 * writer must signal it after publishing entries.
+	 */
+	volatile uint32_t need_wakeup;
+	uint32_t pad1[NBSHM_CHAN_CACHE_LINE / 4 - 2];
+};
+
+/** Bytes of a ring with @p size entries (header + descriptors). */
+#define NBSHM_RING_BYTES(size) \
+	(sizeof(struct nbshm_ring_hdr) + (size_t)(size) * sizeof(struct nbshm_desc))
+
+/** Limits the producer sends and both sides check. */
+#define NBSHM_CHAN_RING_SIZE_MIN 16u
+#define NBSHM_CHAN_RING_SIZE_MAX 16384u
+#define NBSHM_CHAN_MAX_QP 64u		/**< rx/ret ring pairs per consumer queue */
+#define NBSHM_CHAN_MAX_SEGS 32u		/**< segments per packet, upper bound */
+
+/** Ring indices inside a channel (see the file comment). */
+#define NBSHM_CHAN_RING_RX(i) (2u * (i))
+#define NBSHM_CHAN_RING_RET(i) (2u * (i) + 1u)
+#define NBSHM_CHAN_RING_TX(n_qp) (2u * (n_qp))
+#define NBSHM_CHAN_RING_TXDONE(n_qp) (2u * (n_qp) + 1u)
+#define NBSHM_CHAN_N_RINGS(n_qp) (2u * (n_qp) + 2u)
+
+/**
+ * Where everything is in a consumer queue's region. Sent by the producer in
+ * the attach reply; both sides validate it with nbshm_chan_layout_check()
+ * before mapping anything. All offsets are from the region's first byte.
+ */
+struct nbshm_chan_layout {
+	uint64_t region_size;	/**< bytes of the region file */
+	uint64_t handle;	/**< handle of the region (index | generation << 32) */
+	uint64_t rings_off;	/**< first ring header; cache-line aligned */
+	uint64_t ring_stride;	/**< bytes from one ring header to the next */
+	uint32_t ring_size;	/**< entries per ring, a power of two */
+	uint32_t n_qp;		/**< rx/ret ring pairs */
+	uint32_t max_segs;	/**< segments per packet the producer accepts/sends */
+	uint32_t mtu;		/**< largest packet the consumer may send (bytes) */
+	uint64_t rx_off;	/**< rx buffer area: page aligned */
+	uint64_t rx_len;	/**< its bytes */
+	uint64_t tx_off;	/**< tx buffer area: page aligned */
+	uint32_t tx_buf_size;	/**< bytes per tx buffer */
+	uint32_t n_tx_bufs;	/**< tx buffers */
+};
+
+/**
+ * Check a layout against the region size it describes: ring size a power of
+ * two within limits, n_qp within limits, areas inside the region and not
+ * overlapping, alignments, tx buffers non-zero, max_segs within limits.
+ *
+ * @return
+ *   NULL when it is sound, else a static sentence naming the bad field.
+ */
+const char *nbshm_chan_layout_check(const struct nbshm_chan_layout *l);
+
+/** Address of ring @p idx's header in a region mapped at @p base. */
+static inline struct nbshm_ring_hdr *
+nbshm_chan_ring(uint8_t *base, const struct nbshm_chan_layout *l, unsigned int idx)
+{
+	return (struct nbshm_ring_hdr *)(base + l->rings_off + (uint64_t)idx * l->ring_stride);
+}
+
+/** Descriptors of a ring. */
+static inline struct nbshm_desc *
+nbshm_ring_descs(struct nbshm_ring_hdr *r)
+{
+	return (struct nbshm_desc *)(r + 1);
+}
+
+static inline uint32_t
+nbshm_load_acquire(const volatile uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+nbshm_store_release(volatile uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/**
+ * One side's private view of a ring: the pointers and the index it owns.
+ * Lives in private memory; size and mask come from the handshake.
+ */
+struct nbshm_ring {
+	struct nbshm_ring_hdr *hdr;	/**< in shared memory */
+	struct nbshm_desc *desc;	/**< in shared memory */
+	uint32_t size;			/**< entries (power of two) */
+	uint32_t mask;			/**< size - 1 */
+	uint32_t idx;			/**< writer: our head; reader: our tail */
+	uint32_t jumps;			/**< times the peer's index was out of range */
+};
+
+/**
+ * Bind a private view to ring @p idx of a mapped channel. @p writer selects
+ * which index this side owns; the owned index starts from what shared memory
+ * holds now (0 on a fresh channel).
+ */
+void nbshm_ring_init(struct nbshm_ring *r, uint8_t *base, const struct nbshm_chan_layout *l,
+		unsigned int idx, bool writer);
+
+/**
+ * Entries a reader may take now. The writer's head is untrusted: if it is
+ * more than size entries ahead of our tail (or behind it), the count is
+ * clamped to size (or 0) and r->jumps is bumped.
+ */
+static inline uint32_t
+nbshm_ring_avail(struct nbshm_ring *r)
+{
+	uint32_t n = nbshm_load_acquire(&r->hdr->head) - r->idx;
+
+	if (n > r->size) {
+		r->jumps++;
+		/* "behind" (negative as int32) is nothing to read; far ahead is clamped */
+		n = (int32_t)n < 0 ? 0 : r->size;
+	}
+	return n;
+}
+
+/**
+ * Entries a writer may fill now. The reader's tail is untrusted: a tail ahead
+ * of our head, or more than size behind it, is clamped and counted.
+ */
+static inline uint32_t
+nbshm_ring_free(struct nbshm_ring *r)
+{
+	uint32_t used = r->idx - nbshm_load_acquire(&r->hdr->tail);
+
+	if (used > r->size) {
+		r->jumps++;
+		used = r->size;		/* treat as full until the reader behaves */
+	}
+	return r->size - used;
+}
+
+/** Reader: entry @p i (0-based) after our tail, in shared memory. */
+static inline const struct nbshm_desc *
+nbshm_ring_peek(const struct nbshm_ring *r, uint32_t i)
+{
+	return &r->desc[(r->idx + i) & r->mask];
+}
+
+/** Writer: entry @p i after our head, in shared memory. */
+static inline struct nbshm_desc *
+nbshm_ring_slot(const struct nbshm_ring *r, uint32_t i)
+{
+	return &r->desc[(r->idx + i) & r->mask];
+}
+
+/** Reader: release @p n entries (publish the new tail). */
+static inline void
+nbshm_ring_consume(struct nbshm_ring *r, uint32_t n)
+{
+	r->idx += n;
+	nbshm_store_release(&r->hdr->tail, r->idx);
+}
+
+/** Writer: publish @p n filled entries (release: descriptors before head). */
+static inline void
+nbshm_ring_produce(struct nbshm_ring *r, uint32_t n)
+{
+	r->idx += n;
+	nbshm_store_release(&r->hdr->head, r->idx);
+}
+
+/**
+ * Copy @p n descriptors after our tail out of shared memory into @p out
+ * (private), so that only the copy is validated and used. Does not consume.
+ * @p n must be <= nbshm_ring_avail().
+ */
+static inline void
+nbshm_ring_copy_out(const struct nbshm_ring *r, struct nbshm_desc *out, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = *nbshm_ring_peek(r, i);
+}
+
+/** Why a descriptor chain read from a ring was rejected. */
+enum nbshm_chan_reason {
+	NBSHM_CHAN_OK = 0,
+	NBSHM_CHAN_BAD_HANDLE,		/**< handle is not this channel's region */
+	NBSHM_CHAN_STALE_GENERATION,	/**< right region, old generation */
+	NBSHM_CHAN_OUT_OF_BOUNDS,	/**< offset/length outside the allowed area */
+	NBSHM_CHAN_ZERO_LENGTH,		/**< a segment of length 0 */
+	NBSHM_CHAN_TOO_MANY_SEGMENTS,	/**< n_segs 0 or over the cap */
+	NBSHM_CHAN_LENGTH_MISMATCH,	/**< lengths do not sum to pkt_len, or pkt_len > mtu */
+	NBSHM_CHAN_BAD_FLAGS,		/**< unknown flag bits, NEXT wrong, reserved != 0 */
+	NBSHM_CHAN_TRUNCATED,		/**< chain runs past the entries available */
+	NBSHM_CHAN_NOT_LENT,		/**< returned buffer is not lent to this consumer */
+	NBSHM_CHAN_MISALIGNED,		/**< offset is not where a buffer starts its data */
+	NBSHM_CHAN_INDEX_JUMP,		/**< peer moved a ring index by more than its size */
+	NBSHM_CHAN_REASON_MAX,
+};
+
+/** Short name of a reason ("bad_handle", ..., "index_jump"); "unknown" if out of range. */
+const char *nbshm_chan_reason_name(unsigned int reason);
+
+/**
+ * Validate one packet's chain of descriptors, already copied out of shared
+ * memory: @p d[0] is its first segment, @p avail entries are readable.
+ * Checks: flags (only NBSHM_DESC_F_ALL, NEXT on all but the last, reserved 0),
+ * 1 <= n_segs <= max_segs and <= avail, every handle == @p handle (index and
+ * generation: a matching index with another generation is stale_generation),
+ * every length != 0, every [offset, offset+length) inside [area_off,
+ * area_off+area_len) in 64-bit arithmetic, lengths summing to pkt_len, and
+ * pkt_len <= @p mtu.
+ *
+ * @param n_segs_out
+ *   Set to the chain's entry count when it could be read (even when the chain
+ *   is rejected for another reason), so the caller can skip it; 1 otherwise.
+ * @return
+ *   NBSHM_CHAN_OK or the first reason found.
+ */
+enum nbshm_chan_reason nbshm_chan_check_chain(const struct nbshm_desc *d, uint32_t avail,
+		uint64_t handle, uint64_t area_off, uint64_t area_len, uint32_t max_segs,
+		uint32_t mtu, uint32_t *n_segs_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBSHM_CHANNEL_H */
