@@ -23,6 +23,7 @@
 
 #include "nbfwd.h"
 #include "nbfwd_args.h"
+#include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
 #include "nbfwd_log.h"
 #include "nbfwd_preflight.h"
@@ -137,7 +138,9 @@ nbfwd_setup(struct nbfwd_ctx *ctx)
 			nbfwd_setup_workers(ctx) != 0 ||
 			nbfwd_setup_regions(ctx) != 0 ||
 			nbfwd_setup_pools(ctx) != 0 ||
-			nbfwd_start_ports(ctx) != 0)
+			nbfwd_consumers_setup(ctx) != 0 ||
+			nbfwd_start_ports(ctx) != 0 ||
+			nbfwd_consumers_start(ctx) != 0)
 		return -1;
 	return 0;
 }
@@ -187,6 +190,7 @@ static int
 nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 {
 	nbfwd_telemetry_stop();
+	nbfwd_consumers_stop(ctx);
 	nbfwd_stop_ports(ctx);
 	if (nbfwd_check_mbufs(ctx) != 0 && status == 0)
 		status = NBFWD_EXIT_LEAK;

@@ -32,6 +32,8 @@ enum nbfwd_drop {
 	/** too short for the action (NBSHM_MBUF_STATUS_SHORT) */
 	NBFWD_DROP_RUNT = NET_BUFFER_REASON_MAX,
 	NBFWD_DROP_TX_FULL,				/**< tx queue did not take it */
+	NBFWD_DROP_FILTERED,	/**< vmq: dropped by the unmatched/broadcast/multicast policy */
+	NBFWD_DROP_CONSUMER,	/**< vmq: its consumer could not take it (see its counters) */
 	NBFWD_DROP_MAX,
 };
 
@@ -40,12 +42,14 @@ struct nbfwd_qstats {
 	uint64_t rx;			/**< packets received */
 	uint64_t tx;			/**< packets transmitted (on the peer port) */
 	uint64_t segs;			/**< segments resolved */
+	uint64_t delivered;		/**< vmq: copies lent to consumers */
 	uint64_t drop[NBFWD_DROP_MAX];	/**< packets dropped, per reason */
 } __rte_cache_aligned;
 
 /** One rx queue as an lcore polls it. */
 struct nbfwd_rxq {
 	uint16_t port;		/**< rx port id */
+	uint16_t port_index;	/**< its index in nbfwd_ctx.ports */
 	uint16_t queue;		/**< rx queue */
 	uint16_t tx_port;	/**< where packets go */
 	uint16_t tx_queue;	/**< the polling lcore's tx queue on tx_port */
@@ -82,6 +86,8 @@ struct nbfwd_port {
 	bool started;
 	bool dma_mapped;		/**< its region is DMA-mapped for the device */
 	struct nbfwd_qstats *qstats;	/**< nb_rxq counters */
+	uint16_t n_cons;		/**< vmq: consumers whose filters apply here */
+	uint16_t cons[NBFWD_MAX_CONSUMERS];	/**< their indices, in INI order */
 	double rx_mpps;			/**< over the last second (main lcore writes) */
 	double tx_mpps;
 	uint64_t rx_nombuf;		/**< from ethdev at exit */
@@ -99,7 +105,11 @@ struct nbfwd_region {
 	char heap[32];			/**< heap name (heap layout) */
 	int heap_socket;		/**< its socket id */
 	bool registered;		/**< extmem registered or heap added */
+	int consumer;			/**< 1 + index of the consumer it is for, 0 = none */
 };
+
+struct nbfwd_consumer;
+struct nbfwd_chansrv;
 
 /** Everything. */
 struct nbfwd_ctx {
@@ -115,6 +125,9 @@ struct nbfwd_ctx {
 	uint64_t start_tsc;
 	uint64_t stop_tsc;
 	uint64_t mbufs_in_use_at_exit;
+	unsigned int n_consumers;
+	struct nbfwd_consumer *consumers;	/**< n_consumers (vmq) */
+	struct nbfwd_chansrv *chansrv;		/**< the attach socket's thread */
 };
 
 /** Set by SIGINT/SIGTERM or --time: workers leave their loop. */

@@ -50,8 +50,10 @@ nbfwd_usage(const char *prog, FILE *f)
 		"\n"
 		"Options:\n"
 		"  -f, --config FILE      INI configuration (see config/); options below override it\n"
-		"  --mode MODE            io (untouched), macswap (swap MACs) or l2fwd (dst MAC\n"
-		"                         02:00:00:00:00:<tx port>, src MAC = tx port's); default io\n"
+		"  --mode MODE            io (untouched), macswap (swap MACs), l2fwd (dst MAC\n"
+		"                         02:00:00:00:00:<tx port>, src MAC = tx port's) or vmq\n"
+		"                         (steer by dst MAC/VLAN to the [consumer] queues of -f);\n"
+		"                         default io\n"
 		"  --time SECONDS         stop after SECONDS (default 0: until SIGINT/SIGTERM)\n"
 		"  --stats-period SECONDS print per-port rates every SECONDS (default 1, 0 = off)\n"
 		"  --stats-json FILE      write counters as JSON to FILE at exit\n"
@@ -98,7 +100,7 @@ nbfwd_args_apply(struct nbfwd_config *cfg, int opt, const char *val, char *err,
 	switch (opt) {
 	case NBFWD_OPT_MODE:
 		if (nbfwd_config_parse_mode(val, &cfg->mode) != 0) {
-			snprintf(err, errlen, "option --mode: expected io, macswap or l2fwd, "
+			snprintf(err, errlen, "option --mode: expected io, macswap, l2fwd or vmq, "
 				"got \"%s\"", val);
 			return -1;
 		}

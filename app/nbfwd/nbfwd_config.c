@@ -79,8 +79,9 @@ struct nbfwd_config_ctx {
 	struct nbfwd_config_sec secs[NBFWD_CONFIG_SECTIONS_MAX];
 	unsigned int n_ents;
 	struct nbfwd_config_ent ents[NBFWD_CONFIG_KEYS_MAX];
-	/* the section of each region, port, lcore of cfg */
+	/* the section of each region, port, lcore, consumer of cfg */
 	unsigned int region_sec[NBFWD_MAX_REGIONS];
+	unsigned int consumer_sec[NBFWD_MAX_CONSUMERS];
 	unsigned int port_sec[NBFWD_MAX_PORTS];
 	unsigned int lcore_sec[NBFWD_MAX_LCORES];
 	/* 1 + index in cfg.lcores of the lcore polling a port's queue, 0 if none */
@@ -98,6 +99,9 @@ enum nbfwd_config_type {
 	NBFWD_CONFIG_NUMA,	/* -1 or min..max */
 	NBFWD_CONFIG_RXQ,	/* PORT:QUEUE[, PORT:QUEUE ...] */
 	NBFWD_CONFIG_LAYOUT,	/* heap or extbuf, stored in an int */
+	NBFWD_CONFIG_MAC,	/* xx:xx:xx:xx:xx:xx, unicast, not zero */
+	NBFWD_CONFIG_CHOICE,	/* one of .choices, stored as its index in an int */
+	NBFWD_CONFIG_POW2,	/* a power of two in min..max */
 };
 
 /* One key of a section. */
@@ -111,6 +115,7 @@ struct nbfwd_config_key {
 	size_t offset;		/* of the field in the section's struct */
 	size_t size;		/* of the field */
 	uint32_t set;		/* NBFWD_SET_* bit */
+	const char * const *choices;	/* NBFWD_CONFIG_CHOICE: names, NULL-terminated */
 };
 
 /* Check the name of a section and give the struct its keys fill. */
@@ -142,6 +147,55 @@ static const struct nbfwd_config_key nbfwd_config_keys_main[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_config, max_regions) },
 	{ .name = "pool_layout", .type = NBFWD_CONFIG_LAYOUT,
 	  NBFWD_CONFIG_AT(struct nbfwd_config, pool_layout), .set = NBFWD_SET_LAYOUT },
+	{ .name = "socket", .type = NBFWD_CONFIG_PATH,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, socket) },
+};
+
+static const char * const nbfwd_config_unmatched_names[] = {
+	[NBFWD_UNMATCHED_FORWARD] = "forward",
+	[NBFWD_UNMATCHED_DROP] = "drop",
+	NULL,
+};
+
+static const char * const nbfwd_config_group_names[] = {
+	[NBFWD_GROUP_DEFAULT] = "default",
+	[NBFWD_GROUP_CONSUMERS] = "consumers",
+	[NBFWD_GROUP_ALL] = "all",
+	[NBFWD_GROUP_DROP] = "drop",
+	NULL,
+};
+
+static const struct nbfwd_config_key nbfwd_config_keys_vmq[] = {
+	{ .name = "unmatched", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_unmatched_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, unmatched) },
+	{ .name = "broadcast", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_group_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, broadcast) },
+	{ .name = "multicast", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_group_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, multicast) },
+};
+
+static const struct nbfwd_config_key nbfwd_config_keys_consumer[] = {
+	{ .name = "port", .type = NBFWD_CONFIG_PATH, .required = true,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, port) },
+	{ .name = "mac", .type = NBFWD_CONFIG_MAC, .required = true,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, mac) },
+	{ .name = "vlan", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 4095,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, vlan) },
+	{ .name = "buffers", .type = NBFWD_CONFIG_UINT, .min = 64, .max = 1048576,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, buffers) },
+	{ .name = "buffer_size", .type = NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, buffer_size) },
+	{ .name = "ring_size", .type = NBFWD_CONFIG_POW2, .min = 16, .max = 16384,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, ring_size) },
+	{ .name = "tx_buffers", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 65536,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, tx_buffers) },
+	{ .name = "tx_buffer_size", .type = NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, tx_buffer_size) },
+	{ .name = "numa_node", .type = NBFWD_CONFIG_NUMA, .min = 0,
+	  .max = NBFWD_CONFIG_NUMA_MAX, NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, numa_node) },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {
@@ -192,6 +246,8 @@ static int nbfwd_config_open_port(struct nbfwd_config_ctx *c, unsigned int sec,
 		const char *arg, void **base);
 static int nbfwd_config_open_lcore(struct nbfwd_config_ctx *c, unsigned int sec,
 		const char *arg, void **base);
+static int nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec,
+		const char *arg, void **base);
 
 static const struct nbfwd_config_kind nbfwd_config_kinds[] = {
 	{ "nbfwd", NULL, nbfwd_config_keys_main,
@@ -204,12 +260,17 @@ static const struct nbfwd_config_kind nbfwd_config_kinds[] = {
 	  RTE_DIM(nbfwd_config_keys_port), nbfwd_config_open_port },
 	{ "lcore", "N", nbfwd_config_keys_lcore,
 	  RTE_DIM(nbfwd_config_keys_lcore), nbfwd_config_open_lcore },
+	{ "vmq", NULL, nbfwd_config_keys_vmq,
+	  RTE_DIM(nbfwd_config_keys_vmq), nbfwd_config_open_main },
+	{ "consumer", "NAME", nbfwd_config_keys_consumer,
+	  RTE_DIM(nbfwd_config_keys_consumer), nbfwd_config_open_consumer },
 };
 
 static const char * const nbfwd_config_mode_names[NBFWD_MODE_MAX] = {
 	[NBFWD_MODE_IO] = "io",
 	[NBFWD_MODE_MACSWAP] = "macswap",
 	[NBFWD_MODE_L2FWD] = "l2fwd",
+	[NBFWD_MODE_VMQ] = "vmq",
 };
 
 /* Public helpers. */
@@ -894,6 +955,43 @@ nbfwd_config_open_lcore(struct nbfwd_config_ctx *c, unsigned int sec, const char
 	return 0;
 }
 
+static int
+nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
+		void **base)
+{
+	struct nbfwd_config *cfg = &c->cfg;
+	const struct nbfwd_config_sec *s = &c->secs[sec];
+	struct nbfwd_consumer_cfg *k;
+	unsigned int i;
+
+	if (!nbfwd_config_name_ok(arg, NBFWD_CONSUMER_NAME_MAX - 1, ""))
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"bad consumer name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
+				"got \"%s\"", NBFWD_CONSUMER_NAME_MAX - 1, arg);
+	for (i = 0; i < cfg->n_consumers; i++)
+		if (strcmp(cfg->consumers[i].name, arg) == 0)
+			return nbfwd_config_err(c, s->line, s->name, NULL,
+					"duplicate section (first at line %u)",
+					c->secs[c->consumer_sec[i]].line);
+	if (cfg->n_consumers == NBFWD_MAX_CONSUMERS)
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"too many [consumer] sections: expected at most %d",
+				NBFWD_MAX_CONSUMERS);
+	k = &cfg->consumers[cfg->n_consumers];
+	memset(k, 0, sizeof(*k));
+	strcpy(k->name, arg);
+	k->vlan = -1;
+	k->buffers = NBFWD_DEFAULT_CONSUMER_BUFFERS;
+	k->buffer_size = NBFWD_DEFAULT_CONSUMER_BUF_SIZE;
+	k->ring_size = NBFWD_DEFAULT_CONSUMER_RING;
+	k->tx_buffers = NBFWD_DEFAULT_CONSUMER_TX_BUFFERS;
+	k->tx_buffer_size = NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE;
+	k->numa_node = -1;
+	c->consumer_sec[cfg->n_consumers++] = sec;
+	*base = k;
+	return 0;
+}
+
 /* Schema: values. */
 
 static void
@@ -955,7 +1053,7 @@ nbfwd_config_set_mode(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 
 	if (nbfwd_config_parse_mode(value, &mode) != 0)
 		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-				"expected one of io, macswap, l2fwd, got \"%s\"", value);
+				"expected one of io, macswap, l2fwd, vmq, got \"%s\"", value);
 	*(enum nbfwd_mode *)field = mode;
 	return 0;
 }
@@ -1078,6 +1176,65 @@ nbfwd_config_set_rxq(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 }
 
 static int
+nbfwd_config_set_mac(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		void *field, const char *value)
+{
+	unsigned int b[6], i;
+	uint8_t *mac = field;
+	int n = -1;
+
+	if (sscanf(value, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4],
+			&b[5], &n) != 6 || n != 17 || value[n] != '\0')
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected a MAC address xx:xx:xx:xx:xx:xx, got \"%s\"", value);
+	if (b[0] & 1)
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected a unicast MAC address, got the group address \"%s\"",
+				value);
+	if ((b[0] | b[1] | b[2] | b[3] | b[4] | b[5]) == 0)
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected a MAC address other than 00:00:00:00:00:00");
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int
+nbfwd_config_set_choice(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const struct nbfwd_config_key *k, void *field, const char *value)
+{
+	char known[128] = "";
+	size_t off = 0;
+	int i;
+
+	for (i = 0; k->choices[i] != NULL; i++) {
+		if (strcmp(value, k->choices[i]) == 0) {
+			*(int *)field = i;
+			return 0;
+		}
+		off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s",
+				i > 0 ? ", " : "", k->choices[i]);
+	}
+	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+			"expected one of %s, got \"%s\"", known, value);
+}
+
+static int
+nbfwd_config_set_pow2(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const struct nbfwd_config_key *k, void *field, const char *value)
+{
+	uint64_t v;
+	int rc = nbfwd_config_parse_num(value, k->min, k->max, &v);
+
+	if (rc != 0 || (v & (v - 1)) != 0)
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected a power of two in %" PRIu64 "..%" PRIu64 ", got \"%s\"%s",
+				k->min, k->max, value, rc > 0 ? " (out of range)" : "");
+	nbfwd_config_store_uint(field, k->size, v);
+	return 0;
+}
+
+static int
 nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		const struct nbfwd_config_key *k, void *base, const char *value)
 {
@@ -1099,6 +1256,12 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		return nbfwd_config_set_rxq(c, e, base, value);
 	case NBFWD_CONFIG_LAYOUT:
 		return nbfwd_config_set_layout(c, e, field, value);
+	case NBFWD_CONFIG_MAC:
+		return nbfwd_config_set_mac(c, e, field, value);
+	case NBFWD_CONFIG_CHOICE:
+		return nbfwd_config_set_choice(c, e, k, field, value);
+	case NBFWD_CONFIG_POW2:
+		return nbfwd_config_set_pow2(c, e, k, field, value);
 	}
 	return -1;
 }
@@ -1278,6 +1441,39 @@ nbfwd_config_check_rxq(struct nbfwd_config_ctx *c, unsigned int li, unsigned int
 }
 
 static int
+nbfwd_config_check_consumer(struct nbfwd_config_ctx *c, unsigned int i)
+{
+	const struct nbfwd_consumer_cfg *k = &c->cfg.consumers[i];
+	unsigned int sec = c->consumer_sec[i];
+	const char *name = c->secs[sec].name;
+	unsigned int j;
+
+	if (!nbfwd_config_port_name_ok(k->port))
+		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
+				"expected an ethdev name or PCI address (A-Z a-z 0-9 _ . : -), "
+				"got \"%s\"", k->port);
+	if (c->cfg.n_ports != 0 && nbfwd_config_find_port(&c->cfg, k->port) < 0)
+		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
+				"expected the name of a [port] section of this file, got \"%s\" "
+				"(no [port %s])", k->port, k->port);
+	if ((uint32_t)k->buffer_size + 128u > UINT16_MAX)
+		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "buffer_size"), name,
+				"buffer_size", "too large");
+	for (j = 0; j < i; j++) {
+		const struct nbfwd_consumer_cfg *o = &c->cfg.consumers[j];
+
+		if (strcmp(o->port, k->port) == 0 && memcmp(o->mac, k->mac, 6) == 0 &&
+				o->vlan == k->vlan)
+			return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "mac"), name,
+					"mac", "same port, MAC and VLAN filter as [%s] (line %u): "
+					"expected each filter to name one consumer",
+					c->secs[c->consumer_sec[j]].name,
+					c->secs[c->consumer_sec[j]].line);
+	}
+	return 0;
+}
+
+static int
 nbfwd_config_check_refs(struct nbfwd_config_ctx *c)
 {
 	unsigned int i, j;
@@ -1289,6 +1485,9 @@ nbfwd_config_check_refs(struct nbfwd_config_ctx *c)
 		for (j = 0; j < c->cfg.lcores[i].n_rxq; j++)
 			if (nbfwd_config_check_rxq(c, i, j) != 0)
 				return -1;
+	for (i = 0; i < c->cfg.n_consumers; i++)
+		if (nbfwd_config_check_consumer(c, i) != 0)
+			return -1;
 	if (c->cfg.n_regions > c->cfg.max_regions) {
 		unsigned int sec;
 

@@ -20,12 +20,16 @@
 #define NBFWD_MAX_PORTS 32		/**< [port] sections in one file */
 #define NBFWD_MAX_LCORES 128		/**< [lcore N] sections in one file */
 #define NBFWD_MAX_LCORE_RXQ 64		/**< rx queues one lcore may poll */
+#define NBFWD_MAX_CONSUMERS 32		/**< [consumer] sections in one file */
+#define NBFWD_CONSUMER_NAME_MAX 32	/**< consumer name incl. NUL (wire limit) */
+#define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
 
 /** Forwarding action. */
 enum nbfwd_mode {
 	NBFWD_MODE_IO = 0,	/**< forward untouched */
 	NBFWD_MODE_MACSWAP,	/**< swap destination and source MAC */
 	NBFWD_MODE_L2FWD,	/**< dst = 02:00:00:00:00:<dst port>, src = tx port MAC */
+	NBFWD_MODE_VMQ,		/**< steer by destination MAC/VLAN to consumer queues */
 	NBFWD_MODE_MAX,
 };
 
@@ -55,6 +59,38 @@ struct nbfwd_port_cfg {
 	uint16_t tx_desc;		/**< tx descriptors per queue */
 	uint32_t pool_size;		/**< mbufs in this port's pool, 0 = automatic */
 	uint16_t mtu;			/**< 0 = leave the device's MTU */
+};
+
+/** What vmq mode does with broadcast or multicast frames. */
+enum nbfwd_group_policy {
+	NBFWD_GROUP_DEFAULT = 0,	/**< as unmatched traffic */
+	NBFWD_GROUP_CONSUMERS,		/**< a copy to every attached consumer of the port */
+	NBFWD_GROUP_ALL,		/**< both */
+	NBFWD_GROUP_DROP,		/**< drop (counted) */
+};
+
+/** What vmq mode does with frames no consumer's filter matches. */
+enum nbfwd_unmatched {
+	NBFWD_UNMATCHED_FORWARD = 0,	/**< out of the port's peer, untouched */
+	NBFWD_UNMATCHED_DROP,		/**< drop (counted) */
+};
+
+/**
+ * [consumer NAME]: one VMQ queue. Frames arriving on @c port whose destination
+ * MAC (and VLAN, when set) match go to the consumer attached under NAME, in
+ * buffers of its own region; what it sends leaves through @c port.
+ */
+struct nbfwd_consumer_cfg {
+	char name[NBFWD_CONSUMER_NAME_MAX];
+	char port[NBFWD_NAME_MAX];	/**< ethdev name of its port (required) */
+	uint8_t mac[6];			/**< destination MAC filter (required, unicast) */
+	int vlan;			/**< VLAN filter 0..4095, -1 = any */
+	uint32_t buffers;		/**< rx buffers in its region */
+	uint16_t buffer_size;		/**< bytes of data per rx buffer */
+	uint32_t ring_size;		/**< descriptors per ring (power of two) */
+	uint32_t tx_buffers;		/**< tx buffers it owns */
+	uint16_t tx_buffer_size;	/**< bytes per tx buffer */
+	int numa_node;			/**< -1 = its port's node */
 };
 
 /** One rx queue an lcore polls: port NAME, queue index. */
@@ -99,6 +135,14 @@ struct nbfwd_config {
 	unsigned int n_lcores;
 	struct nbfwd_lcore_cfg lcores[NBFWD_MAX_LCORES];
 
+	/* vmq: [nbfwd] socket, [vmq], [consumer NAME] */
+	char socket[NBFWD_SOCKET_PATH_MAX];	/**< attach socket, "" = runtime dir */
+	enum nbfwd_unmatched unmatched;		/**< [vmq] unmatched = forward|drop */
+	enum nbfwd_group_policy broadcast;	/**< [vmq] broadcast = ... */
+	enum nbfwd_group_policy multicast;	/**< [vmq] multicast = ... */
+	unsigned int n_consumers;
+	struct nbfwd_consumer_cfg consumers[NBFWD_MAX_CONSUMERS];
+
 	bool tx_first;			/**< --tx-first (command line only) */
 	enum nbfwd_pool_layout pool_layout;	/**< pool_layout = heap|extbuf (default heap) */
 	uint32_t set;			/**< NBFWD_SET_* */
@@ -109,6 +153,11 @@ struct nbfwd_config {
 #define NBFWD_DEFAULT_RX_DESC 1024
 #define NBFWD_DEFAULT_TX_DESC 1024
 #define NBFWD_DEFAULT_PAGE_SIZE (2ull << 20)
+#define NBFWD_DEFAULT_CONSUMER_BUFFERS 4096
+#define NBFWD_DEFAULT_CONSUMER_BUF_SIZE 2048
+#define NBFWD_DEFAULT_CONSUMER_RING 1024
+#define NBFWD_DEFAULT_CONSUMER_TX_BUFFERS 1024
+#define NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE 2048
 
 /**
  * Fill @p cfg with the built-in defaults (no regions, no ports: everything
@@ -148,7 +197,7 @@ int nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err,
  */
 int nbfwd_config_parse_mode(const char *s, enum nbfwd_mode *mode);
 
-/** Name of a mode ("io", "macswap", "l2fwd"). */
+/** Name of a mode ("io", "macswap", "l2fwd", "vmq"). */
 const char *nbfwd_config_mode_name(enum nbfwd_mode mode);
 
 /**

@@ -23,13 +23,6 @@
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
 #define NBFWD_MAC_BYTES (2 * RTE_ETHER_ADDR_LEN)
 
-static inline void
-nbfwd_drop(struct rte_mbuf *m, struct nbfwd_qstats *st, unsigned int reason)
-{
-	st->drop[reason]++;
-	rte_pktmbuf_free(m);
-}
-
 /*
  * Swap the 6-byte destination and source MACs (bytes 0-5 and 6-11) with one
  * 8-byte and one 4-byte load and store (little-endian): the frame's first
@@ -68,24 +61,6 @@ nbfwd_l2fwd(uint8_t *eth, const struct nbfwd_rxq *q)
 {
 	memcpy(eth, &q->tx_dst, RTE_ETHER_ADDR_LEN);
 	memcpy(eth + RTE_ETHER_ADDR_LEN, &q->tx_src, RTE_ETHER_ADDR_LEN);
-}
-
-/* Drop the packets that failed a check (or are runts); compact the rest. */
-static inline uint16_t
-nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t *status,
-		struct nbfwd_qstats *st)
-{
-	uint16_t i, kept = 0;
-
-	for (i = 0; i < n; i++) {
-		if (unlikely(status[i] != NET_BUFFER_OK)) {
-			nbfwd_drop(pkts[i], st, status[i]);
-			continue;
-		}
-		data[kept] = data[i];
-		pkts[kept++] = pkts[i];
-	}
-	return kept;
 }
 
 static inline void
@@ -170,6 +145,7 @@ nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		[NBFWD_MODE_IO] = nbfwd_poll_io,
 		[NBFWD_MODE_MACSWAP] = nbfwd_poll_macswap,
 		[NBFWD_MODE_L2FWD] = nbfwd_poll_l2fwd,
+		[NBFWD_MODE_VMQ] = nbfwd_vmq_poll,
 	};
 	const nbfwd_poll_fn fn = poll[ctx->cfg.mode];
 	uint64_t polls = 0;

@@ -8,7 +8,42 @@
  * The forwarding loop of one worker lcore.
  */
 
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+
 #include "nbfwd.h"
+
+/* Drop one packet for a reason (counted on its rx queue). */
+static inline void
+nbfwd_drop(struct rte_mbuf *m, struct nbfwd_qstats *st, unsigned int reason)
+{
+	st->drop[reason]++;
+	rte_pktmbuf_free(m);
+}
+
+/* Drop the packets that failed a check (or are runts); compact the rest. */
+static inline uint16_t
+nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t *status,
+		struct nbfwd_qstats *st)
+{
+	uint16_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if (unlikely(status[i] != NET_BUFFER_OK)) {
+			nbfwd_drop(pkts[i], st, status[i]);
+			continue;
+		}
+		data[kept] = data[i];
+		pkts[kept++] = pkts[i];
+	}
+	return kept;
+}
+
+/**
+ * vmq mode: one poll of the worker's rx queues (steer to consumers, forward
+ * or drop the rest) and of its consumers' return and tx rings.
+ */
+void nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
 
 /** Called every 1024 polls by a loop that also has control work (main lcore). */
 typedef void (*nbfwd_tick_fn)(void *arg);

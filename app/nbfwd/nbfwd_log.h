@@ -6,7 +6,7 @@
 /**
  * @file
  * nbfwd's registered log types: nbfwd.app, nbfwd.region, nbfwd.netbuf,
- * nbfwd.config. `--log-level=nbfwd.*:debug` turns all of them up. Nothing is
+ * nbfwd.config, nbfwd.channel (consumers attaching and detaching). `--log-level=nbfwd.*:debug` turns all of them up. Nothing is
  * logged per packet above debug level.
  */
 
@@ -16,6 +16,7 @@ extern int nbfwd_logtype_app;
 extern int nbfwd_logtype_region;
 extern int nbfwd_logtype_netbuf;
 extern int nbfwd_logtype_config;
+extern int nbfwd_logtype_channel;
 
 #define NBFWD_LOG(level, type, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, nbfwd_logtype_ ## type, \
@@ -24,5 +25,6 @@ extern int nbfwd_logtype_config;
 #define APP_LOG(level, fmt, ...) NBFWD_LOG(level, app, fmt, ##__VA_ARGS__)
 #define REGION_LOG(level, fmt, ...) NBFWD_LOG(level, region, fmt, ##__VA_ARGS__)
 #define CONFIG_LOG(level, fmt, ...) NBFWD_LOG(level, config, fmt, ##__VA_ARGS__)
+#define CHAN_LOG(level, fmt, ...) NBFWD_LOG(level, channel, fmt, ##__VA_ARGS__)
 
 #endif /* NBFWD_LOG_H */

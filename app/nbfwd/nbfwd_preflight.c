@@ -99,6 +99,15 @@ nbfwd_preflight_hugepages(const struct nbfwd_config *cfg, const struct nbfwd_eal
 		for (i = 0; i < n_ports; i++)
 			eal_pages += (NBFWD_EST_POOL * NBFWD_EST_MBUF_HDR + page - 1) / page;
 	}
+	/* vmq: a region per consumer (rings, rx and tx buffers) and its mbuf headers */
+	for (i = 0; cfg->mode == NBFWD_MODE_VMQ && i < cfg->n_consumers; i++) {
+		const struct nbfwd_consumer_cfg *k = &cfg->consumers[i];
+
+		region_pages += 2 + ((uint64_t)k->buffers * (k->buffer_size + 256) +
+			(uint64_t)k->tx_buffers * k->tx_buffer_size + page - 1) / page;
+		if (!ea->no_huge)
+			eal_pages += ((uint64_t)k->buffers * NBFWD_EST_MBUF_HDR + page - 1) / page;
+	}
 
 	if (nbshm_hugetlbfs_dir(page, dir, sizeof(dir)) != 0) {
 		snprintf(err, errlen, "no hugetlbfs mount for 2048 kB pages: nbfwd keeps "

@@ -22,6 +22,7 @@
 
 #include "nbfwd.h"
 #include "nbfwd_log.h"
+#include "nbfwd_consumer.h"
 #include "nbfwd_setup.h"
 #include "nbshm_region_dpdk.h"
 
@@ -382,7 +383,8 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 		if (rg->layout == NBFWD_POOL_HEAP)
 			rg->pages++;	/* the heap loses some to page boundaries */
 	}
-	return 0;
+	/* vmq: one region per consumer, after the ports' */
+	return nbfwd_consumers_plan(ctx);
 }
 
 /* Make a region known to DPDK: a malloc heap, or registered external memory. */
@@ -610,6 +612,7 @@ nbfwd_bind_workers(struct nbfwd_ctx *ctx)
 				return -1;
 			}
 			q->st = &p->qstats[q->queue];
+			q->port_index = q->port;
 			q->port = p->port_id;
 			q->tx_port = peer->port_id;
 			q->tx_queue = wk->index;
@@ -737,6 +740,23 @@ nbfwd_check_mbufs(struct nbfwd_ctx *ctx)
 				p->pool->size);
 		}
 	}
+	for (i = 0; i < ctx->n_consumers; i++) {
+		struct rte_mempool *mp = ctx->consumers[i].pool;
+		unsigned int in_use;
+
+		if (mp == NULL)
+			continue;
+		in_use = rte_mempool_in_use_count(mp);
+		ctx->mbufs_in_use_at_exit += in_use;
+		if (in_use != 0) {
+			APP_LOG(ERR, "leak: pool %s (consumer %s) has %u of %u mbufs in use at exit",
+				mp->name, ctx->consumers[i].name, in_use, mp->size);
+			leaked = 1;
+		} else {
+			APP_LOG(INFO, "pool %s (consumer %s): all %u mbufs returned", mp->name,
+				ctx->consumers[i].name, mp->size);
+		}
+	}
 	return leaked ? -1 : 0;
 }
 
@@ -751,6 +771,7 @@ nbfwd_teardown(struct nbfwd_ctx *ctx)
 		rte_free(ctx->ports[i].qstats);
 		ctx->ports[i].qstats = NULL;
 	}
+	nbfwd_consumers_teardown(ctx);
 	for (i = ctx->n_regions; i-- > 0;) {
 		struct nbfwd_region *rg = &ctx->regions[i];
 

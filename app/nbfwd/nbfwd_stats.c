@@ -16,11 +16,14 @@
 
 #include "nbfwd.h"
 #include "nbfwd_log.h"
+#include "nbfwd_consumer.h"
 #include "nbfwd_stats.h"
 
 static const char * const nbfwd_own_drop_names[] = {
 	[NBFWD_DROP_RUNT - NET_BUFFER_REASON_MAX] = "runt",
 	[NBFWD_DROP_TX_FULL - NET_BUFFER_REASON_MAX] = "tx_full",
+	[NBFWD_DROP_FILTERED - NET_BUFFER_REASON_MAX] = "filtered",
+	[NBFWD_DROP_CONSUMER - NET_BUFFER_REASON_MAX] = "consumer",
 };
 
 const char *
@@ -50,6 +53,7 @@ nbfwd_queue_sum(const struct nbfwd_qstats *q, struct nbfwd_port_sum *s)
 	s->rx += nbfwd_read(&q->rx);
 	s->fwd += nbfwd_read(&q->tx);
 	s->segs += nbfwd_read(&q->segs);
+	s->delivered += nbfwd_read(&q->delivered);
 	NBFWD_FOREACH_DROP(r) {
 		uint64_t d = nbfwd_read(&q->drop[r]);
 
@@ -213,6 +217,19 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 			fprintf(f, "      ethdev rx_nombuf %" PRIu64 " imissed %" PRIu64 "\n",
 				ctx->ports[i].rx_nombuf, ctx->ports[i].imissed);
 	}
+	for (i = 0; i < ctx->n_consumers; i++) {
+		const struct nbfwd_consumer *c = &ctx->consumers[i];
+		struct nbfwd_cons_qstats st;
+		uint64_t lent, rej = 0;
+
+		nbfwd_consumer_stats(c, &st, &lent);
+		for (r = 1; r < NBSHM_CHAN_REASON_MAX; r++)
+			rej += st.reject[r];
+		fprintf(f, "consumer %-16s delivered %" PRIu64 " returned %" PRIu64
+			" reclaimed %" PRIu64 " tx %" PRIu64 " rejected %" PRIu64 " (%s, %u attach%s)\n",
+			c->name, st.delivered, st.returned, st.reclaimed, st.tx, rej,
+			nbfwd_cons_state_name(c->state), c->attaches, c->attaches == 1 ? "" : "es");
+	}
 	fprintf(f, "duration %.3f s, mbufs in use at exit %" PRIu64 "\n", dur,
 		ctx->mbufs_in_use_at_exit);
 }
@@ -236,9 +253,10 @@ nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur
 	nbfwd_stats_port_sum(ctx, i, &s);
 	fprintf(f, "    {\"port\": %u, \"name\": \"%s\", \"driver\": \"%s\", "
 		"\"peer\": %u, \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
-		", \"dropped\": %" PRIu64 ", \"segments\": %" PRIu64 ", \"rx_mpps\": %.6f",
+		", \"dropped\": %" PRIu64 ", \"segments\": %" PRIu64 ", \"delivered\": %" PRIu64
+		", \"rx_mpps\": %.6f",
 		p->port_id, p->name, p->driver, ctx->ports[p->peer].port_id, s.rx, s.tx,
-		s.dropped, s.segs, dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
+		s.dropped, s.segs, s.delivered, dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
 	nbfwd_json_drops(f, s.drop);
 	fprintf(f, ", \"rx_nombuf\": %" PRIu64 ", \"imissed\": %" PRIu64 ", \"queues\": [",
 		p->rx_nombuf, p->imissed);
@@ -254,6 +272,30 @@ nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}");
+}
+
+static void
+nbfwd_json_consumer(FILE *f, const struct nbfwd_consumer *c)
+{
+	struct nbfwd_cons_qstats st;
+	uint64_t lent;
+	unsigned int r;
+
+	nbfwd_consumer_stats(c, &st, &lent);
+	fprintf(f, "    {\"name\": \"%s\", \"state\": \"%s\", \"attaches\": %u, "
+		"\"delivered\": %" PRIu64 ", \"delivered_bytes\": %" PRIu64
+		", \"returned\": %" PRIu64 ", \"lent_now\": %" PRIu64 ", \"reclaimed\": %" PRIu64
+		", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"drops\": {",
+		c->name, nbfwd_cons_state_name(c->state), c->attaches, st.delivered,
+		st.delivered_bytes, st.returned, lent, st.reclaimed, st.tx, st.tx_bytes);
+	for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
+		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_cons_drop_name(r),
+			st.drop[r]);
+	fprintf(f, "}, \"rejects\": {");
+	for (r = 1; r < NBSHM_CHAN_REASON_MAX; r++)
+		fprintf(f, "%s\"%s\": %" PRIu64, r > 1 ? ", " : "", nbshm_chan_reason_name(r),
+			st.reject[r]);
+	fprintf(f, "}}");
 }
 
 int
@@ -292,6 +334,11 @@ nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 	for (i = 0; i < ctx->n_ports; i++) {
 		nbfwd_json_port(ctx, f, i, dur);
 		fprintf(f, "%s\n", i + 1 < ctx->n_ports ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"consumers\": [\n");
+	for (i = 0; i < ctx->n_consumers; i++) {
+		nbfwd_json_consumer(f, &ctx->consumers[i]);
+		fprintf(f, "%s\n", i + 1 < ctx->n_consumers ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	if (fclose(f) != 0) {

@@ -19,6 +19,7 @@ struct nbfwd_port_sum {
 	uint64_t fwd;			/**< received here and sent on the peer */
 	uint64_t tx;			/**< sent out of the port */
 	uint64_t segs;			/**< segments resolved */
+	uint64_t delivered;		/**< vmq: received here and lent to a consumer */
 	uint64_t dropped;		/**< received here and dropped */
 	uint64_t drop[NBFWD_DROP_MAX];
 };

@@ -15,6 +15,7 @@
 #include <rte_telemetry.h>
 
 #include "nbfwd.h"
+#include "nbfwd_consumer.h"
 #include "nbfwd_stats.h"
 #include "nbfwd_telemetry.h"
 
@@ -192,6 +193,70 @@ nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+static void
+nbfwd_tel_counters(struct rte_tel_data *rd, const char *key, const char *(*name)(unsigned int),
+		const uint64_t *v, unsigned int first, unsigned int n)
+{
+	struct rte_tel_data *sub = rte_tel_data_alloc();
+	unsigned int r;
+
+	if (sub == NULL)
+		return;
+	rte_tel_data_start_dict(sub);
+	for (r = first; r < n; r++)
+		rte_tel_data_add_dict_u64(sub, name(r), v[r]);
+	rte_tel_data_add_dict_container(rd, key, sub, 0);
+}
+
+static int
+nbfwd_tel_consumers(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
+	unsigned int i;
+
+	if (!nbfwd_tel_live)
+		return -1;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < ctx->n_consumers; i++) {
+		const struct nbfwd_consumer *c = &ctx->consumers[i];
+		struct rte_tel_data *rd = rte_tel_data_alloc();
+		struct nbfwd_cons_qstats st;
+		char mac[RTE_ETHER_ADDR_FMT_SIZE], key[16];
+		uint64_t lent;
+
+		if (rd == NULL)
+			return -1;
+		nbfwd_consumer_stats(c, &st, &lent);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->cfg->mac[0],
+			c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
+			c->cfg->mac[5]);
+		rte_tel_data_start_dict(rd);
+		rte_tel_data_add_dict_string(rd, "name", c->name);
+		rte_tel_data_add_dict_int(rd, "queue", 0);
+		rte_tel_data_add_dict_string(rd, "port", ctx->ports[c->port].name);
+		rte_tel_data_add_dict_string(rd, "mac", mac);
+		rte_tel_data_add_dict_int(rd, "vlan", c->vlan);
+		rte_tel_data_add_dict_string(rd, "state", nbfwd_cons_state_name(c->state));
+		rte_tel_data_add_dict_int(rd, "pid", c->pid);
+		rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
+		rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
+		rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
+		rte_tel_data_add_dict_u64(rd, "delivered_bytes", st.delivered_bytes);
+		rte_tel_data_add_dict_u64(rd, "returned", st.returned);
+		rte_tel_data_add_dict_u64(rd, "lent_now", lent);
+		rte_tel_data_add_dict_u64(rd, "reclaimed", st.reclaimed);
+		rte_tel_data_add_dict_u64(rd, "tx_packets", st.tx);
+		nbfwd_tel_counters(rd, "drops", nbfwd_cons_drop_name, st.drop, 0,
+			NBFWD_CONS_DROP_MAX);
+		nbfwd_tel_counters(rd, "rejects", nbshm_chan_reason_name, st.reject, 1,
+			NBSHM_CHAN_REASON_MAX);
+		snprintf(key, sizeof(key), "%u", i);	/* names may hold '.' or '-' */
+		rte_tel_data_add_dict_container(d, key, rd, 0);
+	}
+	return 0;
+}
+
 void
 nbfwd_telemetry_stop(void)
 {
@@ -211,7 +276,9 @@ nbfwd_telemetry_register(const struct nbfwd_ctx *ctx)
 			rte_telemetry_register_cmd("/nbfwd/drops", nbfwd_tel_drops,
 				"Per port drops by reason") != 0 ||
 			rte_telemetry_register_cmd("/nbfwd/regions", nbfwd_tel_regions,
-				"Regions: handle, generation, size, pages, node, layout, file") != 0)
+				"Regions: handle, generation, size, pages, node, layout, file") != 0 ||
+			rte_telemetry_register_cmd("/nbfwd/consumers", nbfwd_tel_consumers,
+				"Consumers: filter, state, delivered, returned, lent, rejects") != 0)
 		return -1;
 	return 0;
 }

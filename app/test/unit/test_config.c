@@ -248,7 +248,7 @@ test_parse_page_size(void **state)
 static void
 test_parse_mode(void **state)
 {
-	static const char *const bad[] = { "", "IO", "mac", "l2fwd ", "vmq", "fast" };
+	static const char *const bad[] = { "", "IO", "mac", "l2fwd ", "VMQ", "fast" };
 	enum nbfwd_mode m;
 	unsigned int i;
 
@@ -262,6 +262,7 @@ test_parse_mode(void **state)
 	assert_string_equal(nbfwd_config_mode_name(NBFWD_MODE_IO), "io");
 	assert_string_equal(nbfwd_config_mode_name(NBFWD_MODE_MACSWAP), "macswap");
 	assert_string_equal(nbfwd_config_mode_name(NBFWD_MODE_L2FWD), "l2fwd");
+	assert_string_equal(nbfwd_config_mode_name(NBFWD_MODE_VMQ), "vmq");
 	assert_string_equal(nbfwd_config_mode_name(NBFWD_MODE_MAX), "unknown");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(nbfwd_config_parse_mode(bad[i], &m), -1);
@@ -502,6 +503,43 @@ test_good_pci(void **state)
 
 /* Limits and line endings, exactly at the boundary: made at run time. */
 static void
+test_good_vmq(void **state)
+{
+	struct nbfwd_config *cfg = load_fixture_ok("good_vmq.ini");
+	const struct nbfwd_consumer_cfg *a = &cfg->consumers[0], *b = &cfg->consumers[1];
+	static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t mac_b[6] = { 0x02, 0xaa, 0xbb, 0, 0, 0x02 };
+
+	(void)state;
+	assert_int_equal(cfg->mode, NBFWD_MODE_VMQ);
+	assert_string_equal(cfg->socket, "/tmp/nbt.sock");
+	assert_int_equal(cfg->unmatched, NBFWD_UNMATCHED_DROP);
+	assert_int_equal(cfg->broadcast, NBFWD_GROUP_ALL);
+	assert_int_equal(cfg->multicast, NBFWD_GROUP_CONSUMERS);
+	assert_int_equal(cfg->n_consumers, 2);
+	assert_string_equal(a->name, "vm-1");
+	assert_string_equal(a->port, "net_null0");
+	assert_memory_equal(a->mac, mac_a, 6);
+	assert_int_equal(a->vlan, 100);
+	assert_int_equal(a->buffers, 2048);
+	assert_int_equal(a->buffer_size, 4096);
+	assert_int_equal(a->ring_size, 512);
+	assert_int_equal(a->tx_buffers, 256);
+	assert_int_equal(a->tx_buffer_size, 1024);
+	assert_int_equal(a->numa_node, 0);
+	/* defaults */
+	assert_string_equal(b->name, "vm.2");
+	assert_memory_equal(b->mac, mac_b, 6);
+	assert_int_equal(b->vlan, -1);
+	assert_int_equal(b->buffers, NBFWD_DEFAULT_CONSUMER_BUFFERS);
+	assert_int_equal(b->buffer_size, NBFWD_DEFAULT_CONSUMER_BUF_SIZE);
+	assert_int_equal(b->ring_size, NBFWD_DEFAULT_CONSUMER_RING);
+	assert_int_equal(b->tx_buffers, NBFWD_DEFAULT_CONSUMER_TX_BUFFERS);
+	assert_int_equal(b->numa_node, -1);
+	free(cfg);
+}
+
+static void
 test_good_runtime(void **state)
 {
 	char path[PATH_MAX], text[1024], link[PATH_MAX];
@@ -692,6 +730,22 @@ static const struct bad_case bad_cases[] = {
 		{ "expected at least 2", "got 1" } },
 	{ "bad_too_many_ports.ini", 34, "[port p32]",
 		{ "too many [port] sections", "at most 32" } },
+	{ "bad_consumer_mac.ini", 4, "[consumer vm1] mac",
+		{ "expected a MAC address xx:xx:xx:xx:xx:xx", "\"02:00:00:00:01\"" } },
+	{ "bad_consumer_mac_group.ini", 4, "[consumer vm1] mac",
+		{ "expected a unicast MAC address", "01:00:5e:00:00:01" } },
+	{ "bad_consumer_ring.ini", 5, "[consumer vm1] ring_size",
+		{ "expected a power of two in 16..16384", "\"1000\"" } },
+	{ "bad_consumer_dup_filter.ini", 8, "[consumer vm2] mac",
+		{ "same port, MAC and VLAN filter as [consumer vm1] (line 2)" } },
+	{ "bad_consumer_missing_mac.ini", 0, "[consumer vm1] mac", { "required key missing" } },
+	{ "bad_vmq_policy.ini", 3, "[vmq] broadcast",
+		{ "expected one of default, consumers, all, drop", "\"flood\"" } },
+	{ "bad_consumer_name.ini", 2, "[consumer c0123456789abcdef0123456789abcde]",
+		{ "bad consumer name", "1..31" } },
+	{ "bad_consumer_port_ref.ini", 5, "[consumer vm1] port",
+		{ "[port] section", "got \"net_null1\"" } },
+	{ "bad_consumer_vlan.ini", 5, "[consumer vm1] vlan", { "0..4095", "out of range" } },
 };
 
 static void
@@ -957,6 +1011,7 @@ main(void)
 		cmocka_unit_test(test_good_forward_refs),
 		cmocka_unit_test(test_good_pci),
 		cmocka_unit_test(test_good_runtime),
+		cmocka_unit_test(test_good_vmq),
 		cmocka_unit_test(test_keeps_unset_fields),
 		cmocka_unit_test(test_lists_replaced),
 		cmocka_unit_test(test_bad_arguments),

@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * Consumers: their regions, pools and lent tables, and the worker side of the
+ * channel: lend copies on rx, take back returns, serve the tx ring. Every
+ * descriptor a consumer wrote is copied out of shared memory first, and only
+ * the copy is checked and used.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "nbfwd_consumer.h"
+#include "nbfwd_log.h"
+#include "nbshm_mbuf_bridge.h"
+#include "nbshm_region_dpdk.h"
+
+/* Descriptors taken from a consumer's ret or tx ring per poll. */
+#define NBFWD_CONS_BATCH 64
+
+static const char * const nbfwd_cons_drop_names[NBFWD_CONS_DROP_MAX] = {
+	[NBFWD_CONS_DROP_DETACHED] = "detached",
+	[NBFWD_CONS_DROP_RING_FULL] = "ring_full",
+	[NBFWD_CONS_DROP_NO_BUFFER] = "no_buffer",
+	[NBFWD_CONS_DROP_TOO_LONG] = "too_long",
+	[NBFWD_CONS_DROP_TX_FULL] = "tx_full",
+};
+
+static const char * const nbfwd_cons_state_names[] = {
+	[NBFWD_CONS_DETACHED] = "detached",
+	[NBFWD_CONS_ATTACHED] = "attached",
+	[NBFWD_CONS_DETACHING] = "detaching",
+};
+
+const char *
+nbfwd_cons_drop_name(unsigned int reason)
+{
+	return reason < NBFWD_CONS_DROP_MAX ? nbfwd_cons_drop_names[reason] : "unknown";
+}
+
+const char *
+nbfwd_cons_state_name(unsigned int state)
+{
+	return state < RTE_DIM(nbfwd_cons_state_names) ? nbfwd_cons_state_names[state] :
+		"unknown";
+}
+
+/* Pool buffer bytes (headroom included, cache-line rounded as the pool does). */
+static uint16_t
+nbfwd_cons_buf_size(const struct nbfwd_consumer_cfg *k)
+{
+	return (uint16_t)RTE_ALIGN_CEIL(k->buffer_size + RTE_PKTMBUF_HEADROOM,
+		RTE_CACHE_LINE_SIZE);
+}
+
+static uint64_t
+nbfwd_cons_ring_stride(const struct nbfwd_consumer_cfg *k)
+{
+	return RTE_ALIGN_CEIL(NBSHM_RING_BYTES(k->ring_size), NBSHM_CHAN_CACHE_LINE);
+}
+
+/*
+ * The region of a consumer, front to back: header page, rings, rx buffers
+ * (from a page boundary), tx buffers (from a page boundary). Fills the
+ * offsets of @p l and returns the bytes needed.
+ */
+static uint64_t
+nbfwd_cons_layout(const struct nbfwd_consumer_cfg *k, unsigned int n_qp, uint64_t page,
+		struct nbshm_chan_layout *l)
+{
+	uint16_t buf_size = nbfwd_cons_buf_size(k);
+	uint64_t off;
+
+	memset(l, 0, sizeof(*l));
+	l->rings_off = NBSHM_REGION_DATA_OFFSET;
+	l->ring_stride = nbfwd_cons_ring_stride(k);
+	l->ring_size = k->ring_size;
+	l->n_qp = n_qp;
+	off = l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp);
+	l->rx_off = RTE_ALIGN_CEIL(off, page);
+	l->rx_len = nbshm_region_pool_bytes(l->rx_off, page, k->buffers, buf_size);
+	l->tx_off = RTE_ALIGN_CEIL(l->rx_off + l->rx_len, page);
+	l->tx_buf_size = k->tx_buffer_size;
+	l->n_tx_bufs = k->tx_buffers;
+	return RTE_ALIGN_CEIL(l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size, page);
+}
+
+static int
+nbfwd_find_port_by_name(const struct nbfwd_ctx *ctx, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_ports; i++)
+		if (strcmp(ctx->ports[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+
+	ctx->n_consumers = ctx->cfg.n_consumers;
+	if (ctx->cfg.mode != NBFWD_MODE_VMQ) {
+		if (ctx->n_consumers != 0)
+			APP_LOG(NOTICE, "mode %s: the %u [consumer] section(s) are not used "
+				"(they take effect with --mode vmq)",
+				nbfwd_config_mode_name(ctx->cfg.mode), ctx->n_consumers);
+		ctx->n_consumers = 0;
+		return 0;
+	}
+	if (ctx->n_consumers == 0) {
+		APP_LOG(ERR, "mode vmq needs at least one [consumer NAME] section in the "
+			"INI file (-f): nothing to steer to");
+		return -1;
+	}
+	ctx->consumers = rte_zmalloc("nbfwd_consumers",
+		sizeof(*ctx->consumers) * ctx->n_consumers, RTE_CACHE_LINE_SIZE);
+	if (ctx->consumers == NULL) {
+		APP_LOG(ERR, "out of memory for %u consumers", ctx->n_consumers);
+		return -1;
+	}
+	for (i = 0; i < ctx->n_consumers; i++) {
+		const struct nbfwd_consumer_cfg *k = &ctx->cfg.consumers[i];
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+		struct nbfwd_region *rg;
+		uint64_t bytes;
+		int pi = nbfwd_find_port_by_name(ctx, k->port);
+		unsigned int b;
+
+		c->cfg = k;
+		c->index = i;
+		snprintf(c->name, sizeof(c->name), "%s", k->name);
+		c->evfd = -1;
+		c->sock = -1;
+		c->region = -1;
+		if (pi < 0) {
+			APP_LOG(ERR, "[consumer %s] port = %s: no such port in use "
+				"(ports: see the port lines above)", k->name, k->port);
+			return -1;
+		}
+		c->port = (unsigned int)pi;
+		ctx->ports[pi].cons[ctx->ports[pi].n_cons++] = (uint16_t)i;
+		c->home = i % ctx->n_workers;
+		c->vlan = k->vlan;
+		c->mac = 0;
+		for (b = 0; b < 6; b++)
+			c->mac |= (uint64_t)k->mac[b] << (8 * b);
+		c->n_qp = ctx->n_workers;
+		if (ctx->n_regions == NBFWD_MAX_REGIONS) {
+			APP_LOG(ERR, "[consumer %s]: more than %u regions", k->name,
+				NBFWD_MAX_REGIONS);
+			return -1;
+		}
+		rg = &ctx->regions[ctx->n_regions];
+		memset(rg, 0, sizeof(*rg));
+		snprintf(rg->r.name, sizeof(rg->r.name), "%.28s.c.%.31s", ctx->file_prefix,
+			k->name);
+		rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
+		rg->numa_node = k->numa_node >= 0 ? k->numa_node : ctx->ports[pi].socket;
+		rg->layout = NBFWD_POOL_EXTBUF;
+		rg->consumer = (int)i + 1;
+		bytes = nbfwd_cons_layout(k, c->n_qp, rg->page_size, &c->layout);
+		rg->pages = (uint32_t)(bytes / rg->page_size);
+		c->region = (int)ctx->n_regions++;
+	}
+	return 0;
+}
+
+/* Lent-table slot of the rx buffer holding region offset @p off (no checks). */
+static inline uint32_t
+nbfwd_cons_slot(const struct nbfwd_consumer *c, uint64_t off)
+{
+	uint64_t rel = off - c->layout.rx_off;
+	uint64_t page = rel / NBFWD_DEFAULT_PAGE_SIZE;
+
+	return (uint32_t)(page * c->per_page +
+		(rel % NBFWD_DEFAULT_PAGE_SIZE) / c->buf_size);
+}
+
+struct nbfwd_cons_slot_check {
+	const struct nbfwd_consumer *c;
+	uint8_t *seen;
+	unsigned int bad;
+};
+
+static void
+nbfwd_cons_check_slot(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
+		unsigned int idx __rte_unused)
+{
+	struct nbfwd_cons_slot_check *sc = arg;
+	const struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(obj);
+	uint32_t s;
+
+	if (p->buf_off < sc->c->layout.rx_off ||
+			p->buf_off >= sc->c->layout.rx_off + sc->c->layout.rx_len) {
+		sc->bad++;
+		return;
+	}
+	s = nbfwd_cons_slot(sc->c, p->buf_off);
+	if (s >= sc->c->n_slots || sc->seen[s]++ != 0)
+		sc->bad++;
+}
+
+static int
+nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
+{
+	struct nbfwd_region *rg = &ctx->regions[c->region];
+	struct nbshm_chan_layout *l = &c->layout;
+	struct nbfwd_cons_slot_check sc = { .c = c };
+	char name[RTE_MEMPOOL_NAMESIZE], err[512];
+	const char *why;
+	unsigned int q, pages;
+	int socket = ctx->ports[c->port].socket;
+
+	/* the layout planned before the region existed */
+	l->region_size = rg->r.size;
+	l->handle = rg->handle;
+	l->max_segs = RTE_MIN(ctx->cfg.max_segments, NBSHM_CHAN_MAX_SEGS);
+	l->mtu = RTE_MIN(65535u, RTE_MAX((uint32_t)c->cfg->buffer_size, l->tx_buf_size) *
+		l->max_segs);
+	why = nbshm_chan_layout_check(l);
+	if (why != NULL) {
+		APP_LOG(ERR, "[consumer %s]: bad channel layout: %s", c->name, why);
+		return -1;
+	}
+	/* rings: zeroed; then the rx pool from the page the layout says */
+	memset(rg->r.base + l->rings_off, 0, l->rx_off - l->rings_off);
+	rg->r.used = l->rx_off;
+	c->buf_size = nbfwd_cons_buf_size(c->cfg);
+	c->per_page = (uint32_t)(rg->page_size / c->buf_size);
+	pages = (unsigned int)((l->rx_len + rg->page_size - 1) / rg->page_size);
+	c->n_slots = pages * c->per_page;
+	snprintf(name, sizeof(name), "nbfwd_c%u", c->index);
+	c->pool = nbshm_region_pool_create(name, &rg->r, rg->handle, c->cfg->buffers,
+		RTE_MIN((uint32_t)NBFWD_MEMPOOL_CACHE, c->cfg->buffers / 8), c->buf_size, socket,
+		err, sizeof(err));
+	if (c->pool == NULL) {
+		APP_LOG(ERR, "[consumer %s]: %s", c->name, err);
+		return -1;
+	}
+	if (rg->r.used > l->tx_off) {
+		APP_LOG(ERR, "[consumer %s]: rx buffers overran the tx area", c->name);
+		return -1;
+	}
+	rg->r.used = l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size;
+	/* every buffer must map to its own lent-table slot */
+	sc.seen = rte_zmalloc("nbfwd_slots", c->n_slots, 0);
+	if (sc.seen == NULL)
+		return -1;
+	rte_mempool_obj_iter(c->pool, nbfwd_cons_check_slot, &sc);
+	rte_free(sc.seen);
+	if (sc.bad != 0) {
+		APP_LOG(ERR, "[consumer %s]: %u rx buffers outside the lent table", c->name,
+			sc.bad);
+		return -1;
+	}
+	c->qp = rte_zmalloc_socket("nbfwd_cons_qp", sizeof(*c->qp) * c->n_qp,
+		RTE_CACHE_LINE_SIZE, socket);
+	c->tx_busy = rte_zmalloc_socket("nbfwd_cons_txbusy", l->n_tx_bufs, 0, socket);
+	if (c->qp == NULL || c->tx_busy == NULL) {
+		APP_LOG(ERR, "[consumer %s]: out of memory", c->name);
+		return -1;
+	}
+	for (q = 0; q < c->n_qp; q++) {
+		c->qp[q].lent = rte_zmalloc_socket("nbfwd_cons_lent",
+			sizeof(*c->qp[q].lent) * c->n_slots, RTE_CACHE_LINE_SIZE, socket);
+		if (c->qp[q].lent == NULL) {
+			APP_LOG(ERR, "[consumer %s]: out of memory for its lent table", c->name);
+			return -1;
+		}
+	}
+	REGION_LOG(INFO, "consumer %s: region %s, %u rx buffers of %u bytes, %u tx buffers "
+		"of %u bytes, %u ring pair(s) of %u, port %s, MAC %02x:%02x:%02x:%02x:%02x:%02x"
+		" VLAN %d", c->name, rg->r.name, c->cfg->buffers, c->cfg->buffer_size,
+		l->n_tx_bufs, l->tx_buf_size, c->n_qp, l->ring_size, ctx->ports[c->port].name,
+		c->cfg->mac[0], c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
+		c->cfg->mac[5], c->vlan);
+	return 0;
+}
+
+int
+nbfwd_consumers_setup(struct nbfwd_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_consumers; i++)
+		if (nbfwd_consumer_setup(ctx, &ctx->consumers[i]) != 0)
+			return -1;
+	return 0;
+}
+
+void
+nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
+{
+	unsigned int i, q;
+
+	for (i = 0; i < ctx->n_consumers; i++) {
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+
+		if (c->qp != NULL)
+			for (q = 0; q < c->n_qp; q++)
+				rte_free(c->qp[q].lent);
+		rte_free(c->qp);
+		rte_free(c->tx_busy);
+		rte_mempool_free(c->pool);
+		c->qp = NULL;
+		c->tx_busy = NULL;
+		c->pool = NULL;
+	}
+	rte_free(ctx->consumers);
+	ctx->consumers = NULL;
+	ctx->n_consumers = 0;
+}
+
+uint32_t
+nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int q)
+{
+	struct nbfwd_cons_qp *qp = &c->qp[q];
+	uint32_t s, n = 0;
+
+	for (s = 0; s < c->n_slots && qp->n_lent != 0; s++) {
+		if (qp->lent[s].m == NULL)
+			continue;
+		rte_pktmbuf_free(qp->lent[s].m);
+		qp->lent[s].m = NULL;
+		qp->n_lent--;
+		n++;
+	}
+	qp->st.reclaimed += n;
+	return n;
+}
+
+static inline void
+nbfwd_cons_notify(const struct nbfwd_consumer *c, const struct nbshm_ring *r)
+{
+	uint64_t one = 1;
+
+	/* a syscall only while the consumer sleeps on its eventfd */
+	if (unlikely(r->hdr->need_wakeup != 0) && write(c->evfd, &one, sizeof(one)) < 0)
+		return;
+}
+
+/* Write one packet's descriptors at entry @p at after our head. */
+static inline void
+nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_MEMORY **segs,
+		unsigned int k, uint32_t pkt_len)
+{
+	unsigned int j;
+
+	for (j = 0; j < k; j++) {
+		struct nbshm_desc d = {
+			.handle = segs[j]->SharedMemoryHandle,
+			.offset = segs[j]->SharedMemoryOffset,
+			.length = segs[j]->SharedMemoryLength,
+			.flags = NBSHM_DESC_F_SHM_VALID | (j + 1 < k ? NBSHM_DESC_F_NEXT : 0),
+			.pkt_len = j == 0 ? pkt_len : 0,
+			.n_segs = (uint16_t)(j == 0 ? k : 0),
+		};
+
+		*nbshm_ring_slot(r, at + j) = d;
+	}
+}
+
+uint16_t
+nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int q,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct nbfwd_cons_qp *qp = &c->qp[q];
+	uint32_t room, used = 0, room_per_buf = c->buf_size - RTE_PKTMBUF_HEADROOM;
+	uint16_t i, done = 0;
+
+	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED) {
+		qp->st.drop[NBFWD_CONS_DROP_DETACHED] += n;
+		return 0;
+	}
+	room = nbshm_ring_free(&qp->rx);
+	for (i = 0; i < n; i++) {
+		const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
+		struct rte_mbuf *m = pkts[i], *copy;
+		uint32_t need = (m->pkt_len + room_per_buf - 1) / room_per_buf;
+		unsigned int k;
+		void *first;
+
+		if (unlikely(need > c->layout.max_segs || m->pkt_len == 0)) {
+			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+			continue;
+		}
+		if (unlikely(need > room - used)) {
+			qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
+			continue;
+		}
+		copy = rte_pktmbuf_copy(m, c->pool, 0, UINT32_MAX);
+		if (unlikely(copy == NULL)) {
+			qp->st.drop[NBFWD_CONS_DROP_NO_BUFFER]++;
+			continue;
+		}
+		/* the copy is described and resolved like any received packet */
+		if (unlikely(nbshm_mbuf_build_resolve_one(ctx->table, copy, c->layout.max_segs,
+				segs, &first, &k) != NET_BUFFER_OK || k > room - used)) {
+			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+			rte_pktmbuf_free(copy);
+			continue;
+		}
+		nbfwd_cons_put_chain(&qp->rx, used, segs, k, copy->pkt_len);
+		used += k;
+		qp->lent[nbfwd_cons_slot(c, segs[0]->SharedMemoryOffset)] =
+			(struct nbfwd_cons_lent){ copy, segs[0]->SharedMemoryOffset };
+		qp->n_lent++;
+		qp->st.delivered_bytes += copy->pkt_len;
+		done++;
+	}
+	if (used != 0) {
+		nbshm_ring_produce(&qp->rx, used);
+		nbfwd_cons_notify(c, &qp->rx);
+	}
+	qp->st.delivered += done;
+	return done;
+}
+
+/* Reason a handle is not this consumer's region, as the resolver would say. */
+static inline enum nbshm_chan_reason
+nbfwd_cons_handle_reason(const struct nbfwd_consumer *c, uint64_t h)
+{
+	if (h == c->layout.handle)
+		return NBSHM_CHAN_OK;
+	return NET_BUFFER_SHM_HANDLE_INDEX(h) == NET_BUFFER_SHM_HANDLE_INDEX(c->layout.handle) ?
+		NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
+}
+
+/* A returned descriptor (a private copy): the slot it gives back, or why not. */
+static inline enum nbshm_chan_reason
+nbfwd_cons_check_return(const struct nbfwd_consumer *c, const struct nbfwd_cons_qp *qp,
+		const struct nbshm_desc *d, uint32_t *slot)
+{
+	enum nbshm_chan_reason r = nbfwd_cons_handle_reason(c, d->handle);
+	uint32_t s;
+
+	if (r != NBSHM_CHAN_OK)
+		return r;
+	if (d->offset < c->layout.rx_off || d->offset >= c->layout.rx_off + c->layout.rx_len)
+		return NBSHM_CHAN_OUT_OF_BOUNDS;
+	s = nbfwd_cons_slot(c, d->offset);
+	if (s >= c->n_slots)
+		return NBSHM_CHAN_OUT_OF_BOUNDS;
+	if (qp->lent[s].m == NULL)
+		return NBSHM_CHAN_NOT_LENT;
+	if (qp->lent[s].offset != d->offset)
+		return NBSHM_CHAN_MISALIGNED;
+	*slot = s;
+	return NBSHM_CHAN_OK;
+}
+
+static void
+nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
+{
+	struct nbshm_desc d[NBFWD_CONS_BATCH];
+	uint32_t n = nbshm_ring_avail(&qp->ret), i, slot;
+
+	if (n == 0)
+		return;
+	n = RTE_MIN(n, (uint32_t)NBFWD_CONS_BATCH);
+	nbshm_ring_copy_out(&qp->ret, d, n);
+	for (i = 0; i < n; i++) {
+		enum nbshm_chan_reason r = nbfwd_cons_check_return(c, qp, &d[i], &slot);
+
+		if (unlikely(r != NBSHM_CHAN_OK)) {
+			qp->st.reject[r]++;
+			continue;
+		}
+		rte_pktmbuf_free(qp->lent[slot].m);
+		qp->lent[slot].m = NULL;
+		qp->n_lent--;
+		qp->st.returned++;
+	}
+	nbshm_ring_consume(&qp->ret, n);
+}
+
+/*
+ * Copy a checked tx chain (private descriptors) out of the consumer's tx
+ * buffers into mbufs of @p mp. NULL when the pool is empty.
+ */
+static struct rte_mbuf *
+nbfwd_cons_copy_in(const uint8_t *base,
+		const struct nbshm_desc *d, uint32_t n_segs, struct rte_mempool *mp)
+{
+	struct rte_mbuf *head = rte_pktmbuf_alloc(mp), *cur = head;
+	uint32_t j;
+
+	if (head == NULL)
+		return NULL;
+	for (j = 0; j < n_segs; j++) {
+		const uint8_t *src = base + d[j].offset;
+		uint32_t left = d[j].length;
+
+		while (left != 0) {
+			uint32_t chunk = RTE_MIN(left, (uint32_t)rte_pktmbuf_tailroom(cur));
+			char *dst;
+
+			if (chunk == 0) {
+				struct rte_mbuf *next = rte_pktmbuf_alloc(mp);
+
+				if (next == NULL || rte_pktmbuf_chain(head, next) != 0) {
+					rte_pktmbuf_free(next);
+					rte_pktmbuf_free(head);
+					return NULL;
+				}
+				cur = next;
+				continue;
+			}
+			dst = rte_pktmbuf_mtod_offset(cur, char *, cur->data_len);
+			memcpy(dst, src, chunk);
+			cur->data_len += chunk;
+			head->pkt_len += chunk;
+			src += chunk;
+			left -= chunk;
+		}
+	}
+	return head;
+}
+
+/* Each segment inside one tx buffer not already taken in this batch. */
+static inline enum nbshm_chan_reason
+nbfwd_cons_check_tx_bufs(const struct nbfwd_consumer *c, const struct nbshm_desc *d,
+		uint32_t n_segs, uint32_t *bufs)
+{
+	const struct nbshm_chan_layout *l = &c->layout;
+	uint32_t j;
+
+	for (j = 0; j < n_segs; j++) {
+		uint64_t rel = (uint64_t)d[j].offset - l->tx_off;
+		uint32_t b = (uint32_t)(rel / l->tx_buf_size);
+
+		if ((rel + d[j].length - 1) / l->tx_buf_size != b)
+			return NBSHM_CHAN_MISALIGNED;
+		if (c->tx_busy[b] != 0)
+			return NBSHM_CHAN_NOT_LENT;
+		bufs[j] = b;
+	}
+	return NBSHM_CHAN_OK;
+}
+
+static void
+nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int txq)
+{
+	const struct nbshm_chan_layout *l = &c->layout;
+	struct nbfwd_cons_qstats *st = &c->qp[c->home].st;
+	const struct nbfwd_port *p = &ctx->ports[c->port];
+	uint8_t *base = ctx->regions[c->region].r.base;
+	struct nbshm_desc d[NBFWD_CONS_BATCH];
+	struct rte_mbuf *out[NBFWD_CONS_BATCH];
+	uint32_t done[NBFWD_CONS_BATCH];
+	uint32_t avail, room, i = 0, n_done = 0, j;
+	uint16_t n_out = 0, sent;
+
+	avail = nbshm_ring_avail(&c->tx);
+	if (avail == 0)
+		return;
+	avail = RTE_MIN(avail, (uint32_t)NBFWD_CONS_BATCH);
+	room = RTE_MIN(nbshm_ring_free(&c->txdone), (uint32_t)NBFWD_CONS_BATCH);
+	nbshm_ring_copy_out(&c->tx, d, avail);
+	while (i < avail) {
+		uint32_t segs = 1;
+		enum nbshm_chan_reason r = nbshm_chan_check_chain(&d[i], avail - i, l->handle,
+			l->tx_off, (uint64_t)l->n_tx_bufs * l->tx_buf_size, l->max_segs, l->mtu,
+			&segs);
+		struct rte_mbuf *m;
+
+		if (r == NBSHM_CHAN_TRUNCATED && avail == NBFWD_CONS_BATCH && i > 0)
+			break;		/* the rest of the chain comes with the next batch */
+		if (r == NBSHM_CHAN_OK && segs > room - n_done)
+			break;		/* no room to give its buffers back yet */
+		if (r == NBSHM_CHAN_OK)
+			r = nbfwd_cons_check_tx_bufs(c, &d[i], segs, &done[n_done]);
+		if (unlikely(r != NBSHM_CHAN_OK)) {
+			/* a refused chain's buffers are not given back: they are unknown */
+			st->reject[r]++;
+			i += segs;
+			continue;
+		}
+		m = nbfwd_cons_copy_in(base, &d[i], segs, p->pool);
+		if (m == NULL) {
+			st->drop[NBFWD_CONS_DROP_NO_BUFFER]++;
+			break;		/* retried on the next poll */
+		}
+		for (j = 0; j < segs; j++)
+			c->tx_busy[done[n_done + j]] = 1;
+		n_done += segs;
+		st->tx_bytes += m->pkt_len;
+		out[n_out++] = m;
+		i += segs;
+	}
+	nbshm_ring_consume(&c->tx, i);
+	/* copied: every buffer goes back to the consumer at once */
+	for (j = 0; j < n_done; j++) {
+		struct nbshm_desc g = {
+			.handle = l->handle,
+			.offset = (uint32_t)(l->tx_off + (uint64_t)done[j] * l->tx_buf_size),
+			.length = l->tx_buf_size,
+			.flags = NBSHM_DESC_F_SHM_VALID,
+			.pkt_len = l->tx_buf_size,
+			.n_segs = 1,
+		};
+
+		*nbshm_ring_slot(&c->txdone, j) = g;
+		c->tx_busy[done[j]] = 0;
+	}
+	if (n_done != 0) {
+		nbshm_ring_produce(&c->txdone, n_done);
+		nbfwd_cons_notify(c, &c->txdone);
+	}
+	if (n_out == 0)
+		return;
+	sent = rte_eth_tx_burst(p->port_id, (uint16_t)txq, out, n_out);
+	st->tx += sent;
+	if (unlikely(sent < n_out)) {
+		st->drop[NBFWD_CONS_DROP_TX_FULL] += n_out - sent;
+		rte_pktmbuf_free_bulk(&out[sent], n_out - sent);
+	}
+}
+
+void
+nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_consumers; i++) {
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+		struct nbfwd_cons_qp *qp = &c->qp[w->index];
+		uint32_t state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+
+		if (likely(state == NBFWD_CONS_ATTACHED)) {
+			nbfwd_cons_take_returns(c, qp);
+			if (c->home == w->index)
+				nbfwd_cons_serve_tx(ctx, c, w->index);
+		} else if (state == NBFWD_CONS_DETACHING && qp->ack == 0) {
+			nbfwd_consumer_reclaim(c, w->index);
+			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+void
+nbfwd_consumer_stats(const struct nbfwd_consumer *c, struct nbfwd_cons_qstats *out,
+		uint64_t *lent_now)
+{
+	unsigned int q, r;
+
+	memset(out, 0, sizeof(*out));
+	*lent_now = 0;
+	if (c->qp == NULL)
+		return;
+	for (q = 0; q < c->n_qp; q++) {
+		const struct nbfwd_cons_qp *qp = &c->qp[q];
+
+		out->delivered += qp->st.delivered;
+		out->delivered_bytes += qp->st.delivered_bytes;
+		out->returned += qp->st.returned;
+		out->tx += qp->st.tx;
+		out->tx_bytes += qp->st.tx_bytes;
+		out->reclaimed += qp->st.reclaimed;
+		for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
+			out->drop[r] += qp->st.drop[r];
+		for (r = 0; r < NBSHM_CHAN_REASON_MAX; r++)
+			out->reject[r] += qp->st.reject[r];
+		out->reject[NBSHM_CHAN_INDEX_JUMP] += qp->rx.jumps + qp->ret.jumps;
+		*lent_now += qp->n_lent;
+	}
+	out->reject[NBSHM_CHAN_INDEX_JUMP] += c->tx.jumps + c->txdone.jumps;
+}

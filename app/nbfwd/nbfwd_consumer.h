@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBFWD_CONSUMER_H
+#define NBFWD_CONSUMER_H
+
+/**
+ * @file
+ * Consumers (VMQ queues): one per [consumer NAME] section. Each has its own
+ * region holding its channel rings, the data buffers of its own mbuf pool
+ * (extbuf layout: mbuf headers stay in nbfwd's memory) and the tx buffers the
+ * consumer owns. Packets steered to it are lent as descriptor chains on the
+ * rx ring of the polling lcore's queue pair and reused only after they come
+ * back on the matching return ring.
+ *
+ * Ownership between threads: the control thread (nbfwd_chansrv.c) attaches
+ * and detaches; workers touch a consumer's rings only while its state is
+ * ATTACHED, each only its own queue pair (and the home worker the tx rings).
+ * A detach is a request every worker acknowledges after it took back what it
+ * lent; no lock is taken on the fast path.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "nbshm_channel.h"
+#include "nbfwd.h"
+
+/** State of a consumer's attachment (written by the control thread). */
+enum nbfwd_cons_state {
+	NBFWD_CONS_DETACHED = 0,	/**< nobody attached: packets for it dropped */
+	NBFWD_CONS_ATTACHED,		/**< rings live: workers deliver and take back */
+	NBFWD_CONS_DETACHING,		/**< workers reclaim, then acknowledge */
+};
+
+/** Why a packet for a consumer was not delivered, or a descriptor refused. */
+enum nbfwd_cons_drop {
+	NBFWD_CONS_DROP_DETACHED = 0,	/**< no consumer attached */
+	NBFWD_CONS_DROP_RING_FULL,	/**< its rx ring had no room */
+	NBFWD_CONS_DROP_NO_BUFFER,	/**< its pool was empty (all lent) */
+	NBFWD_CONS_DROP_TOO_LONG,	/**< does not fit max_segments buffers */
+	NBFWD_CONS_DROP_TX_FULL,	/**< its tx packet not taken by the port */
+	NBFWD_CONS_DROP_MAX,
+};
+
+/** Counters of one queue pair, written only by its worker. */
+struct nbfwd_cons_qstats {
+	uint64_t delivered;		/**< packets lent on rx */
+	uint64_t delivered_bytes;
+	uint64_t returned;		/**< packets given back on ret */
+	uint64_t tx;			/**< packets taken from its tx ring and sent */
+	uint64_t tx_bytes;
+	uint64_t drop[NBFWD_CONS_DROP_MAX];
+	uint64_t reject[NBSHM_CHAN_REASON_MAX];	/**< bad descriptors it wrote */
+	uint64_t reclaimed;		/**< lent packets taken back at detach */
+} __rte_cache_aligned;
+
+/** A packet lent to the consumer, by rx buffer slot. */
+struct nbfwd_cons_lent {
+	struct rte_mbuf *m;		/**< NULL = not lent */
+	uint32_t offset;		/**< the descriptor's offset, as lent */
+};
+
+/** One rx/ret ring pair and what its worker lent through it. */
+struct nbfwd_cons_qp {
+	struct nbshm_ring rx;		/**< we write */
+	struct nbshm_ring ret;		/**< we read (untrusted) */
+	struct nbfwd_cons_lent *lent;	/**< n_slots entries */
+	uint32_t n_lent;		/**< packets lent now */
+	volatile uint32_t ack;		/**< detach request seen and done */
+	struct nbfwd_cons_qstats st;
+} __rte_cache_aligned;
+
+/** One consumer queue. */
+struct nbfwd_consumer {
+	const struct nbfwd_consumer_cfg *cfg;
+	char name[NBFWD_CONSUMER_NAME_MAX];
+	unsigned int index;		/**< in nbfwd_ctx.consumers */
+	unsigned int port;		/**< index in nbfwd_ctx.ports */
+	unsigned int home;		/**< worker index that serves its tx ring */
+	int region;			/**< index in nbfwd_ctx.regions */
+	uint64_t mac;			/**< 48-bit filter, first byte lowest */
+	int vlan;			/**< -1 = any */
+	struct rte_mempool *pool;	/**< rx buffers (data in its region) */
+	uint16_t buf_size;		/**< pool buffer bytes, headroom included */
+	uint32_t per_page;		/**< rx buffers in one region page */
+	uint32_t n_slots;		/**< lent-table entries */
+	struct nbshm_chan_layout layout;	/**< as sent, our private copy */
+	volatile uint32_t state;	/**< enum nbfwd_cons_state */
+	int evfd;			/**< notify eventfd while attached, else -1 */
+	int sock;			/**< its socket while attached, else -1 */
+	int pid;			/**< its pid (SO_PEERCRED), 0 if unknown */
+	uint32_t attaches;		/**< times attached */
+	uint64_t attached_tsc;		/**< when it last attached */
+	unsigned int n_qp;
+	struct nbfwd_cons_qp *qp;	/**< n_qp, one per worker */
+	/* home worker only */
+	struct nbshm_ring tx;		/**< we read (untrusted) */
+	struct nbshm_ring txdone;	/**< we write */
+	uint8_t *tx_busy;		/**< per tx buffer: taken in this batch */
+};
+
+/** Name of a consumer drop reason ("detached", ...). */
+const char *nbfwd_cons_drop_name(unsigned int reason);
+
+/** Name of a state ("detached", "attached", "detaching"). */
+const char *nbfwd_cons_state_name(unsigned int state);
+
+/**
+ * Plan the consumers' regions (append to ctx->regions, sized to rings, rx
+ * buffers and tx buffers) after the ports' regions are planned.
+ * @return 0, or -1 with the reason logged.
+ */
+int nbfwd_consumers_plan(struct nbfwd_ctx *ctx);
+
+/**
+ * Lay out each consumer's region (rings, rx pool, tx buffers) and make its
+ * pool and lent tables, once the regions exist.
+ * @return 0, or -1 with the reason logged.
+ */
+int nbfwd_consumers_setup(struct nbfwd_ctx *ctx);
+
+/**
+ * Start attaching: bind the socket, start the control thread.
+ * @return 0, or -1 with the reason logged.
+ */
+int nbfwd_consumers_start(struct nbfwd_ctx *ctx);
+
+/**
+ * After the workers stopped: stop the control thread, take back every lent
+ * buffer, close every consumer's socket and remove the socket file.
+ */
+void nbfwd_consumers_stop(struct nbfwd_ctx *ctx);
+
+/** Path of the attach socket ("" when not listening). */
+const char *nbfwd_consumers_socket(const struct nbfwd_ctx *ctx);
+
+/** Free pools and tables (before the regions go). */
+void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);
+
+/**
+ * Worker: take back returns on every attached consumer's ret ring of this
+ * worker's queue pair, serve the tx ring of consumers it is home for, and
+ * acknowledge detach requests.
+ */
+void nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
+
+/**
+ * Worker: lend copies of @p n packets to consumer @p c on this worker's queue
+ * pair. The originals are left to the caller. Copies that cannot be lent are
+ * counted on the consumer.
+ * @return number delivered.
+ */
+uint16_t nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
+		unsigned int qp, struct rte_mbuf **pkts, uint16_t n);
+
+/** Take back everything queue pair @p qp of @p c lent (worker or shutdown). */
+uint32_t nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int qp);
+
+/** Sum of a consumer's queue-pair counters into @p out. */
+void nbfwd_consumer_stats(const struct nbfwd_consumer *c, struct nbfwd_cons_qstats *out,
+		uint64_t *lent_now);
+
+#endif /* NBFWD_CONSUMER_H */

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * vmq mode, the software classifier: every received packet is described and
+ * resolved like in the other modes, then steered by its destination MAC (and
+ * VLAN) to the consumer whose filter matches, as a copy in a buffer of that
+ * consumer's own region; the original goes back to its pool. Broadcast and
+ * multicast follow [vmq] broadcast / multicast; the rest follows
+ * [vmq] unmatched (forwarded out of the peer port, untouched, or dropped).
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "nbfwd.h"
+#include "nbfwd_consumer.h"
+#include "nbfwd_fwd.h"
+#include "nbshm_mbuf_bridge.h"
+
+/* Where one packet goes. Values below NBFWD_VMQ_DEFAULT are consumer indices. */
+#define NBFWD_VMQ_DEFAULT 0xfffdu	/* the unmatched policy */
+#define NBFWD_VMQ_GROUP 0xfffeu		/* every consumer of the port, maybe also default */
+#define NBFWD_VMQ_DROP 0xffffu		/* dropped by policy */
+
+#define NBFWD_MAC_MASK UINT64_C(0xffffffffffff)
+
+/* VLAN id of a frame whose first segment holds at least the Ethernet header. */
+static inline int
+nbfwd_vmq_vlan(const struct rte_mbuf *m, const uint8_t *eth)
+{
+	uint16_t type;
+
+	if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)
+		return m->vlan_tci & 0xfff;
+	memcpy(&type, eth + 2 * RTE_ETHER_ADDR_LEN, sizeof(type));
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN) &&
+			m->data_len >= RTE_ETHER_HDR_LEN + 2) {
+		uint16_t tci;
+
+		memcpy(&tci, eth + RTE_ETHER_HDR_LEN, sizeof(tci));
+		return rte_be_to_cpu_16(tci) & 0xfff;
+	}
+	return -1;
+}
+
+static inline bool
+nbfwd_vmq_vlan_ok(const struct nbfwd_consumer *c, int vlan)
+{
+	return c->vlan < 0 || c->vlan == vlan;
+}
+
+static inline uint16_t
+nbfwd_vmq_group(enum nbfwd_group_policy p)
+{
+	switch (p) {
+	case NBFWD_GROUP_CONSUMERS:
+	case NBFWD_GROUP_ALL:
+		return NBFWD_VMQ_GROUP;
+	case NBFWD_GROUP_DROP:
+		return NBFWD_VMQ_DROP;
+	default:
+		return NBFWD_VMQ_DEFAULT;
+	}
+}
+
+static inline uint16_t
+nbfwd_vmq_classify(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p,
+		const struct rte_mbuf *m, const uint8_t *eth)
+{
+	uint64_t dst = 0;
+	int vlan;
+	uint16_t j;
+
+	memcpy(&dst, eth, RTE_ETHER_ADDR_LEN);
+	if (unlikely(dst & 1))	/* I/G bit: a group address */
+		return nbfwd_vmq_group(dst == NBFWD_MAC_MASK ? ctx->cfg.broadcast :
+			ctx->cfg.multicast);
+	vlan = nbfwd_vmq_vlan(m, eth);
+	for (j = 0; j < p->n_cons; j++) {
+		const struct nbfwd_consumer *c = &ctx->consumers[p->cons[j]];
+
+		if (c->mac == dst && nbfwd_vmq_vlan_ok(c, vlan))
+			return p->cons[j];
+	}
+	return NBFWD_VMQ_DEFAULT;
+}
+
+/* Policy "all": a group frame also goes the unmatched way. */
+static inline bool
+nbfwd_vmq_also_default(const struct nbfwd_ctx *ctx, const uint8_t *eth)
+{
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	return (memcmp(eth, bcast, RTE_ETHER_ADDR_LEN) == 0 ? ctx->cfg.broadcast :
+		ctx->cfg.multicast) == NBFWD_GROUP_ALL;
+}
+
+/* Lend copies of the group packets to every consumer of the port. */
+static uint16_t
+nbfwd_vmq_to_all(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p, unsigned int qp,
+		struct rte_mbuf *m, const uint8_t *eth)
+{
+	int vlan = nbfwd_vmq_vlan(m, eth);
+	uint16_t j, n = 0;
+
+	for (j = 0; j < p->n_cons; j++) {
+		struct nbfwd_consumer *c = &ctx->consumers[p->cons[j]];
+
+		if (nbfwd_vmq_vlan_ok(c, vlan))
+			n += nbfwd_consumer_deliver(ctx, c, qp, &m, 1);
+	}
+	return n;
+}
+
+static __rte_always_inline void
+nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		const struct nbfwd_rxq *q, const struct nbfwd_port *p)
+{
+	struct rte_mbuf *pkts[NBFWD_MAX_BURST], *fwd[NBFWD_MAX_BURST], *batch[NBFWD_MAX_BURST];
+	void *data[NBFWD_MAX_BURST];
+	uint8_t status[NBFWD_MAX_BURST];
+	uint16_t target[NBFWD_MAX_BURST];
+	struct nbfwd_qstats *st = q->st;
+	unsigned int n_segs, n_bad;
+	uint16_t n, i, j, n_fwd = 0, sent;
+
+	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	if (n == 0)
+		return;
+	st->rx += n;
+	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
+		RTE_ETHER_HDR_LEN, data, status, &n_segs);
+	st->segs += n_segs;
+	if (unlikely(n_bad != 0))
+		n = nbfwd_keep_valid(pkts, data, n, status, st);
+
+	for (i = 0; i < n; i++)
+		target[i] = nbfwd_vmq_classify(ctx, p, pkts[i], data[i]);
+
+	/* unicast: one batch per consumer that has packets in this burst */
+	for (i = 0; i < n; i++) {
+		uint16_t t = target[i], k = 0, got;
+
+		if (t >= NBFWD_VMQ_DEFAULT)
+			continue;
+		for (j = i; j < n; j++) {
+			if (target[j] != t)
+				continue;
+			batch[k++] = pkts[j];
+			target[j] = NBFWD_VMQ_DROP;	/* taken: pkts[j] is NULL now */
+			pkts[j] = NULL;
+		}
+		got = nbfwd_consumer_deliver(ctx, &ctx->consumers[t], w->index, batch, k);
+		st->delivered += got;
+		st->drop[NBFWD_DROP_CONSUMER] += k - got;
+		rte_pktmbuf_free_bulk(batch, k);
+	}
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (m == NULL)
+			continue;	/* delivered (a copy) or refused, counted above */
+		switch (target[i]) {
+		case NBFWD_VMQ_GROUP:
+			if (nbfwd_vmq_to_all(ctx, p, w->index, m, data[i]) != 0)
+				st->delivered++;
+			else if (!nbfwd_vmq_also_default(ctx, data[i]))
+				st->drop[NBFWD_DROP_CONSUMER]++;
+			if (!nbfwd_vmq_also_default(ctx, data[i])) {
+				rte_pktmbuf_free(m);
+				break;
+			}
+			/* policy "all": the original also goes the unmatched way */
+			/* fall through */
+		case NBFWD_VMQ_DEFAULT:
+			if (ctx->cfg.unmatched == NBFWD_UNMATCHED_FORWARD) {
+				fwd[n_fwd++] = m;
+				break;
+			}
+			/* fall through */
+		default:
+			nbfwd_drop(m, st, NBFWD_DROP_FILTERED);
+			break;
+		}
+	}
+	if (n_fwd == 0)
+		return;
+	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, fwd, n_fwd);
+	st->tx += sent;
+	if (unlikely(sent < n_fwd)) {
+		st->drop[NBFWD_DROP_TX_FULL] += n_fwd - sent;
+		rte_pktmbuf_free_bulk(&fwd[sent], n_fwd - sent);
+	}
+}
+
+void
+nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n_rxq; i++) {
+		const struct nbfwd_rxq *q = &w->rxq[i];
+
+		nbfwd_vmq_rxq(ctx, w, q, &ctx->ports[q->port_index]);
+	}
+	nbfwd_consumers_poll(ctx, w);
+}
