@@ -111,6 +111,7 @@ nbshm_ring_init(struct nbshm_ring *r, uint8_t *base, const struct nbshm_chan_lay
 	r->idx = writer ? nbshm_load_acquire(&r->hdr->head) :
 		nbshm_load_acquire(&r->hdr->tail);
 	r->jumps = 0;
+	r->bad = 0;
 }
 
 enum nbshm_chan_reason

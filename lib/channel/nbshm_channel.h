@@ -175,7 +175,8 @@ struct nbshm_ring {
 	uint32_t size;			/**< entries (power of two) */
 	uint32_t mask;			/**< size - 1 */
 	uint32_t idx;			/**< writer: our head; reader: our tail */
-	uint32_t jumps;			/**< times the peer's index was out of range */
+	uint32_t jumps;			/**< times the peer's index went out of range */
+	uint32_t bad;			/**< the peer's index is out of range now */
 };
 
 /**
@@ -189,35 +190,47 @@ void nbshm_ring_init(struct nbshm_ring *r, uint8_t *base, const struct nbshm_cha
 /**
  * Entries a reader may take now. The writer's head is untrusted: if it is
  * more than size entries ahead of our tail (or behind it), the count is
- * clamped to size (or 0) and r->jumps is bumped.
+ * clamped to size (or 0) and r->jumps is bumped, once per episode (until the
+ * peer's index is in range again).
  */
 static inline uint32_t
 nbshm_ring_avail(struct nbshm_ring *r)
 {
 	uint32_t n = nbshm_load_acquire(&r->hdr->head) - r->idx;
 
-	if (n > r->size) {
-		r->jumps++;
-		/* "behind" (negative as int32) is nothing to read; far ahead is clamped */
-		n = (int32_t)n < 0 ? 0 : r->size;
+	if (__builtin_expect(n <= r->size, 1)) {
+		if (__builtin_expect(r->bad != 0, 0))
+			r->bad = 0;
+		return n;
 	}
-	return n;
+	if (r->bad == 0) {
+		r->jumps++;
+		r->bad = 1;
+	}
+	/* "behind" (negative as int32) is nothing to read; far ahead is clamped */
+	return (int32_t)n < 0 ? 0 : r->size;
 }
 
 /**
  * Entries a writer may fill now. The reader's tail is untrusted: a tail ahead
- * of our head, or more than size behind it, is clamped and counted.
+ * of our head, or more than size behind it, is treated as a full ring and
+ * counted once per episode.
  */
 static inline uint32_t
 nbshm_ring_free(struct nbshm_ring *r)
 {
 	uint32_t used = r->idx - nbshm_load_acquire(&r->hdr->tail);
 
-	if (used > r->size) {
-		r->jumps++;
-		used = r->size;		/* treat as full until the reader behaves */
+	if (__builtin_expect(used <= r->size, 1)) {
+		if (__builtin_expect(r->bad != 0, 0))
+			r->bad = 0;
+		return r->size - used;
 	}
-	return r->size - used;
+	if (r->bad == 0) {
+		r->jumps++;
+		r->bad = 1;
+	}
+	return 0;	/* full until the reader behaves */
 }
 
 /** Reader: entry @p i (0-based) after our tail, in shared memory. */

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Shared set-up of the vmq tests; source after lib.sh.
+#   nbt-va-PID [a] --veth-- [fa] nbt-vf-PID (nbfwd --mode vmq on net_af_packet0 = fa)
+# Consumers c1 (MAC 02:00:00:00:00:c1, any VLAN) and c2 (02:00:00:00:00:c2,
+# VLAN 42); frames from vmq_frames.py in $VMQ_FRAMES, sent from namespace a.
+
+NBCAP=$NBT_BUILD/app/nbcap/nbcap
+
+# vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK)
+vmq_setup() {
+	local x ns dev
+	need_root "network namespaces"
+	need_cmd ip ethtool
+	need_hugepages 96
+	need_nbfwd
+	[ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
+	VMQ_NS_FWD=nbt-vf-$$
+	VMQ_NS_A=nbt-va-$$
+	for ns in "$VMQ_NS_FWD" "$VMQ_NS_A"; do
+		NBT_NETNS+=("$ns")
+		ip netns add "$ns" || fail "ip netns add $ns"
+		ip -n "$ns" link set dev lo up
+	done
+	ip -n "$VMQ_NS_A" link add name a type veth peer name fa netns "$VMQ_NS_FWD"
+	for x in "$VMQ_NS_A a" "$VMQ_NS_FWD fa"; do
+		read -r ns dev <<<"$x"
+		ip netns exec "$ns" ethtool -K "$dev" tx off tso off gso off gro off \
+			rxvlan off txvlan off >/dev/null 2>&1 || true
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || true
+		ip -n "$ns" link set dev "$dev" up
+	done
+	VMQ_FRAMES=$NBT_TMP/frames
+	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$VMQ_FRAMES" --count "$1" \
+		--consumer c1=02:00:00:00:00:c1 --consumer c2=02:00:00:00:00:c2@42 >/dev/null ||
+		fail "vmq_frames.py"
+	VMQ_SOCK=$NBT_TMP/nbshm.sock
+	VMQ_INI=$NBT_TMP/vmq.ini
+	cat >"$VMQ_INI" <<INI
+[nbfwd]
+mode = vmq
+socket = $VMQ_SOCK
+[vmq]
+unmatched = drop
+broadcast = drop
+multicast = drop
+[consumer c1]
+port = net_af_packet0
+mac = 02:00:00:00:00:c1
+buffers = 1024
+ring_size = 256
+[consumer c2]
+port = net_af_packet0
+mac = 02:00:00:00:00:c2
+vlan = 42
+buffers = 1024
+ring_size = 256
+INI
+}
+
+# vmq_start: nbfwd in the forwarding namespace, attach socket up
+vmq_start() {
+	NBT_IN_NETNS=$VMQ_NS_FWD NBT_LIMIT=120 start_nbfwd vmq \
+		--vdev net_af_packet0,iface=fa -- -f "$VMQ_INI"
+	wait_log "consumers attach at" 30
+	[ -S "$VMQ_SOCK" ] || fail "no attach socket at $VMQ_SOCK"
+}
+
+# cap NAME TAG COUNT: nbcap for consumer NAME into $NBT_TMP/TAG.pcap; sets CAP_PID
+cap() {
+	bg_start 60 "$NBT_TMP/$2.log" "$NBCAP" -s "$VMQ_SOCK" -n "$1" -w "$NBT_TMP/$2.pcap" \
+		-c "$3" -t 50
+	CAP_PID=$BG_PID
+}
+
+# wait_attached NAME N: nbfwd logged the N-th attach of consumer NAME
+wait_attached() {
+	local t
+	for ((t = 0; t < 200; t++)); do
+		[ "$(grep -c "consumer $1 attached" "$NBT_LOG")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "consumer $1 did not attach (attach #$2) within 20 s"
+}
+
+# wait_detached NAME N: nbfwd logged the N-th detach of consumer NAME
+wait_detached() {
+	local t
+	for ((t = 0; t < 200; t++)); do
+		[ "$(grep -c "consumer $1 detached" "$NBT_LOG")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "consumer $1 did not detach (detach #$2) within 20 s"
+}
+
+# inject [ARGS]: send the mixed capture from namespace a
+inject() {
+	ip netns exec "$VMQ_NS_A" timeout 60 "$NBT_PY" "$NBT_TOOLS/pcap_inject.py" a \
+		"$VMQ_FRAMES/in.pcap" "$@" >/dev/null || fail "pcap_inject.py $*"
+}
+
+# cap_done PID TAG EXPECT: nbcap PID exited 0 and TAG.pcap equals EXPECT byte for byte
+cap_done() {
+	bg_wait "$1"
+	[ "$BG_RC" = 0 ] || fail "nbcap $2 exit status $BG_RC: $(tail -n 5 "$NBT_TMP/$2.log")"
+	pcap_compare --mode io "$3" "$NBT_TMP/$2.pcap" >/dev/null
+}

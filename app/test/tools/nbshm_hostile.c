@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * nbshm_hostile: a consumer that lies. For the tests only: it speaks the
+ * channel protocol (lib/channel) directly and writes forged descriptors and
+ * ring indices, to show that nbfwd refuses them, counts them and keeps
+ * forwarding for everyone else.
+ *
+ *   nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]
+ *
+ * 1. Handshake abuse, each on a fresh connection (every one must be refused):
+ *    short message, bad magic, bad version, length field wrong, unknown type,
+ *    unknown consumer, bad name, queue out of range, fds attached, flags set.
+ * 2. Then it attaches for real and, for SECONDS, takes what nbfwd lends and
+ *    answers with a mix of: good returns, double returns, foreign handles,
+ *    other generations, offsets out of bounds or off the buffer's start,
+ *    random descriptors, ret and tx ring indices jumped far ahead, tx chains
+ *    with bad flags, lengths, segment counts and buffers outside its tx area,
+ *    and a few good tx packets. Some lent packets are never returned.
+ * Prints one line per phase: what it sent. Exit 0 when every handshake abuse
+ * was refused and the real attach worked, 1 otherwise, 2 on usage errors.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nbshm_chan_proto.h"
+#include "nbshm_channel.h"
+
+static uint64_t hostile_rng;
+
+static uint64_t
+hostile_rand(void)
+{
+	/* xorshift64* */
+	hostile_rng ^= hostile_rng >> 12;
+	hostile_rng ^= hostile_rng << 25;
+	hostile_rng ^= hostile_rng >> 27;
+	return hostile_rng * UINT64_C(2685821657736338717);
+}
+
+static double
+hostile_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+hostile_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 3 };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Send one forged attach; 0 when nbfwd refused it (ERROR reply or close). */
+static int
+hostile_bad_attach(const char *path, const void *msg, size_t len, int with_fd,
+		const char *what)
+{
+	union {
+		struct nbshm_msg_error e;
+		uint8_t raw[NBSHM_PROTO_MSG_MAX];
+	} r;
+	int fd = hostile_connect(path), fds[NBSHM_PROTO_MAX_FDS], extra = -1;
+	unsigned int n_fds = 0, i;
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "nbshm_hostile: connect %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (with_fd)
+		extra = dup(STDERR_FILENO);
+	if (nbshm_proto_send(fd, msg, len, with_fd ? &extra : NULL, with_fd ? 1 : 0) != 0) {
+		/* nbfwd may have closed already: that is a refusal too */
+		close(fd);
+		if (extra >= 0)
+			close(extra);
+		return 0;
+	}
+	if (extra >= 0)
+		close(extra);
+	n = nbshm_proto_recv(fd, r.raw, sizeof(r.raw), fds, NBSHM_PROTO_MAX_FDS, &n_fds);
+	for (i = 0; i < n_fds; i++)
+		close(fds[i]);
+	close(fd);
+	if (n > 0 && nbshm_proto_check_error(r.raw, (size_t)n, n_fds) == NULL) {
+		printf("refused %-22s: %s\n", what, r.e.text);
+		return 0;
+	}
+	if (n == 0) {
+		printf("refused %-22s: connection closed\n", what);
+		return 0;
+	}
+	fprintf(stderr, "nbshm_hostile: %s was NOT refused\n", what);
+	return -1;
+}
+
+static int
+hostile_handshakes(const char *path, const char *name)
+{
+	struct nbshm_msg_attach good, m;
+	uint8_t big[NBSHM_PROTO_MSG_MAX];
+	int bad = 0;
+
+	if (nbshm_proto_attach_init(&good, name, 0) != 0)
+		return -1;
+	bad |= hostile_bad_attach(path, &good, 8, 0, "short message");
+	m = good;
+	m.hdr.magic ^= 1;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "bad magic");
+	m = good;
+	m.hdr.version = 99;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "bad version");
+	m = good;
+	m.hdr.length = sizeof(m) + 8;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "length field");
+	m = good;
+	m.hdr.type = NBSHM_MSG_ATTACH_OK;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "wrong type");
+	m = good;
+	snprintf(m.name, sizeof(m.name), "nobody-here");
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "unknown consumer");
+	m = good;
+	memcpy(m.name, "../etc/passwd", 14);
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "bad name");
+	m = good;
+	memset(m.name, 'x', sizeof(m.name));	/* no NUL */
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "unterminated name");
+	m = good;
+	m.queue = 7;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "queue out of range");
+	m = good;
+	m.flags = 0x80;
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "unknown flags");
+	bad |= hostile_bad_attach(path, &good, sizeof(good), 1, "fd attached");
+	memset(big, 0xa5, sizeof(big));
+	bad |= hostile_bad_attach(path, big, sizeof(big), 0, "garbage");
+	return bad ? -1 : 0;
+}
+
+struct hostile {
+	int sock;
+	int evfd;
+	uint8_t *base;
+	struct nbshm_chan_layout l;
+	struct nbshm_ring rx[NBSHM_CHAN_MAX_QP];
+	struct nbshm_ring ret[NBSHM_CHAN_MAX_QP];
+	struct nbshm_ring tx;
+	struct nbshm_ring txdone;
+	uint64_t sent[16];
+};
+
+enum {
+	H_GOOD_RETURN, H_DOUBLE_RETURN, H_FOREIGN, H_OLD_GEN, H_OOB, H_MISALIGNED,
+	H_RANDOM, H_KEPT, H_RET_JUMP, H_TX_GOOD, H_TX_BAD, H_TX_JUMP, H_MAX,
+};
+
+static const char * const hostile_names[H_MAX] = {
+	"good_return", "double_return", "foreign_handle", "old_generation",
+	"out_of_bounds", "misaligned", "random", "kept", "ret_jump", "tx_good",
+	"tx_bad", "tx_jump",
+};
+
+static int
+hostile_attach(struct hostile *h, const char *path, const char *name)
+{
+	union {
+		struct nbshm_msg_attach_ok ok;
+		uint8_t raw[NBSHM_PROTO_MSG_MAX];
+	} r;
+	struct nbshm_msg_attach a;
+	unsigned int n_fds = 0, q;
+	int fds[NBSHM_PROTO_MAX_FDS];
+	const char *why;
+	struct stat st;
+	ssize_t n;
+
+	h->sock = hostile_connect(path);
+	if (h->sock < 0 || nbshm_proto_attach_init(&a, name, 0) != 0 ||
+			nbshm_proto_send(h->sock, &a, sizeof(a), NULL, 0) != 0)
+		return -1;
+	n = nbshm_proto_recv(h->sock, r.raw, sizeof(r.raw), fds, NBSHM_PROTO_MAX_FDS, &n_fds);
+	if (n <= 0)
+		return -1;
+	why = nbshm_proto_check_attach_ok(r.raw, (size_t)n, n_fds);
+	if (why != NULL) {
+		fprintf(stderr, "nbshm_hostile: attach: %s\n", why);
+		return -1;
+	}
+	h->l = r.ok.layout;
+	h->evfd = fds[1];
+	if (fstat(fds[0], &st) != 0 || (uint64_t)st.st_size != h->l.region_size)
+		return -1;
+	h->base = mmap(NULL, h->l.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	close(fds[0]);
+	if (h->base == MAP_FAILED)
+		return -1;
+	for (q = 0; q < h->l.n_qp; q++) {
+		nbshm_ring_init(&h->rx[q], h->base, &h->l, NBSHM_CHAN_RING_RX(q), false);
+		nbshm_ring_init(&h->ret[q], h->base, &h->l, NBSHM_CHAN_RING_RET(q), true);
+	}
+	nbshm_ring_init(&h->tx, h->base, &h->l, NBSHM_CHAN_RING_TX(h->l.n_qp), true);
+	nbshm_ring_init(&h->txdone, h->base, &h->l, NBSHM_CHAN_RING_TXDONE(h->l.n_qp), false);
+	printf("attached: handle 0x%016llx, %u ring pair(s) of %u, region %llu bytes\n",
+		(unsigned long long)h->l.handle, h->l.n_qp, h->l.ring_size,
+		(unsigned long long)h->l.region_size);
+	return 0;
+}
+
+/* One forged or honest answer to a lent packet whose first descriptor is d. */
+static void
+hostile_answer(struct hostile *h, unsigned int q, struct nbshm_desc d)
+{
+	struct nbshm_ring *r = &h->ret[q];
+	unsigned int kind = (unsigned int)(hostile_rand() % 8), k = 0;
+	struct nbshm_desc out[2];
+
+	if (nbshm_ring_free(r) < 2)
+		return;
+	d.flags &= ~NBSHM_DESC_F_NEXT;
+	switch (kind) {
+	case 0:
+	case 1:
+		out[k++] = d;
+		h->sent[H_GOOD_RETURN]++;
+		break;
+	case 2:
+		out[k++] = d;
+		out[k++] = d;
+		h->sent[H_DOUBLE_RETURN]++;
+		break;
+	case 3:
+		d.handle = NET_BUFFER_SHM_HANDLE(NET_BUFFER_SHM_HANDLE_INDEX(d.handle) + 7,
+			NET_BUFFER_SHM_HANDLE_GEN(d.handle));
+		out[k++] = d;
+		h->sent[H_FOREIGN]++;
+		break;
+	case 4:
+		d.handle = NET_BUFFER_SHM_HANDLE(NET_BUFFER_SHM_HANDLE_INDEX(d.handle),
+			NET_BUFFER_SHM_HANDLE_GEN(d.handle) + 1);
+		out[k++] = d;
+		h->sent[H_OLD_GEN]++;
+		break;
+	case 5:
+		d.offset = (uint32_t)(h->l.region_size + (hostile_rand() & 0xffff));
+		out[k++] = d;
+		h->sent[H_OOB]++;
+		break;
+	case 6:
+		d.offset += 1;
+		out[k++] = d;
+		h->sent[H_MISALIGNED]++;
+		break;
+	default:
+		h->sent[H_KEPT]++;	/* never returned: taken back at detach */
+		return;
+	}
+	memcpy(nbshm_ring_slot(r, 0), out, sizeof(out[0]) * k);
+	nbshm_ring_produce(r, k);
+}
+
+static void
+hostile_random_desc(struct nbshm_desc *d)
+{
+	uint64_t a = hostile_rand(), b = hostile_rand();
+
+	memcpy(d, &a, 8);
+	memcpy((uint8_t *)d + 8, &b, 8);
+	a = hostile_rand();
+	b = hostile_rand();
+	memcpy((uint8_t *)d + 16, &a, 8);
+	memcpy((uint8_t *)d + 24, &b, 8);
+}
+
+/* A tx chain: mostly wrong in one field, sometimes right. */
+static void
+hostile_tx(struct hostile *h)
+{
+	struct nbshm_ring *r = &h->tx;
+	uint32_t buf = (uint32_t)(hostile_rand() % h->l.n_tx_bufs);
+	struct nbshm_desc d = {
+		.handle = h->l.handle,
+		.offset = (uint32_t)(h->l.tx_off + (uint64_t)buf * h->l.tx_buf_size),
+		.length = 60,
+		.flags = NBSHM_DESC_F_SHM_VALID,
+		.pkt_len = 60,
+		.n_segs = 1,
+	};
+
+	if (nbshm_ring_free(r) < 1)
+		return;
+	switch (hostile_rand() % 8) {
+	case 0:
+		memset(h->base + d.offset, 0x5a, d.length);
+		memcpy(h->base + d.offset, "\x02\x00\x00\x00\x00\x77", 6);
+		h->sent[H_TX_GOOD]++;
+		break;
+	case 1:
+		d.offset = (uint32_t)h->l.rx_off;	/* the rx area is not its to send */
+		h->sent[H_TX_BAD]++;
+		break;
+	case 2:
+		d.n_segs = 40;
+		h->sent[H_TX_BAD]++;
+		break;
+	case 3:
+		d.flags |= NBSHM_DESC_F_NEXT;	/* says more follow, none does */
+		h->sent[H_TX_BAD]++;
+		break;
+	case 4:
+		d.pkt_len = 61;
+		h->sent[H_TX_BAD]++;
+		break;
+	case 5:
+		d.length = h->l.tx_buf_size + 1;	/* runs into the next buffer */
+		d.pkt_len = d.length;
+		h->sent[H_TX_BAD]++;
+		break;
+	default:
+		hostile_random_desc(&d);
+		h->sent[H_RANDOM]++;
+		break;
+	}
+	*nbshm_ring_slot(r, 0) = d;
+	nbshm_ring_produce(r, 1);
+}
+
+static void
+hostile_run(struct hostile *h, double seconds)
+{
+	struct nbshm_desc d[64];
+	double start = hostile_now(), end = start + seconds;
+	bool jumped = false;
+	unsigned int q, i;
+	uint32_t n, seg;
+
+	while (hostile_now() < end) {
+		for (q = 0; q < h->l.n_qp; q++) {
+			n = nbshm_ring_avail(&h->rx[q]);
+			if (n > 64)
+				n = 64;
+			nbshm_ring_copy_out(&h->rx[q], d, n);
+			for (i = 0; i < n; i += seg) {
+				seg = d[i].n_segs ? d[i].n_segs : 1;
+				if (i + seg > n)
+					break;
+				hostile_answer(h, q, d[i]);
+			}
+			nbshm_ring_consume(&h->rx[q], i);
+		}
+		for (i = 0; i < 4; i++)
+			hostile_tx(h);
+		/* take back what nbfwd gave back, to keep the ring moving */
+		n = nbshm_ring_avail(&h->txdone);
+		nbshm_ring_consume(&h->txdone, n);
+		if (!jumped && hostile_now() > start + 0.8 * seconds) {
+			/*
+			 * Once, near the end: jump the ret and tx heads far ahead for
+			 * a moment, then back (nbfwd's indices are then out of step
+			 * with ours for good: nothing we write is taken any more).
+			 */
+			jumped = true;
+			uint32_t keep_ret = h->ret[0].idx, keep_tx = h->tx.idx;
+
+			nbshm_store_release(&h->ret[0].hdr->head, keep_ret + 1000000);
+			nbshm_store_release(&h->tx.hdr->head, keep_tx + 3000000);
+			usleep(2000);
+			nbshm_store_release(&h->ret[0].hdr->head, keep_ret);
+			nbshm_store_release(&h->tx.hdr->head, keep_tx);
+			h->sent[H_RET_JUMP]++;
+			h->sent[H_TX_JUMP]++;
+		}
+		usleep(200);
+	}
+}
+
+static void
+hostile_usage(FILE *f)
+{
+	fprintf(f, "Usage: nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]\n"
+		"A consumer that forges descriptors and handshakes (tests only).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seed", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *name = NULL;
+	struct hostile h;
+	double seconds = 3;
+	unsigned int i;
+	int c;
+
+	memset(&h, 0, sizeof(h));
+	hostile_rng = 0x9e3779b97f4a7c15ull;
+	while ((c = getopt_long(argc, argv, "s:n:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			path = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'S':
+			hostile_rng = strtoull(optarg, NULL, 0) | 1;
+			break;
+		case 'h':
+			hostile_usage(stdout);
+			return 0;
+		default:
+			hostile_usage(stderr);
+			return 2;
+		}
+	}
+	if (path == NULL || name == NULL) {
+		hostile_usage(stderr);
+		return 2;
+	}
+	if (hostile_handshakes(path, name) != 0)
+		return 1;
+	if (hostile_attach(&h, path, name) != 0) {
+		fprintf(stderr, "nbshm_hostile: the real attach failed\n");
+		return 1;
+	}
+	hostile_run(&h, seconds);
+	printf("sent:");
+	for (i = 0; i < H_MAX; i++)
+		printf(" %s=%llu", hostile_names[i], (unsigned long long)h.sent[i]);
+	printf("\n");
+	fflush(stdout);
+	/* leave without returning what is kept: nbfwd must take it back */
+	return 0;
+}
