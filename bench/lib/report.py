@@ -290,6 +290,38 @@ def size_label(c):
     return "%s%s" % (c["size"], "*" if c.get("note") else "")
 
 
+def pktgen_summary(path, binary):
+    """bench/run --pktgen: lines peer,mode,run,frame_bytes,rx_mpps,tx_mpps."""
+    if not path or not os.path.exists(path):
+        return None
+    rows = []
+    for line in open(path):
+        f = line.strip().split(",")
+        if len(f) == 6:
+            rows.append({"peer": f[0], "mode": f[1], "run": int(f[2]), "frame_bytes": int(f[3]),
+                         "rx_mpps": float(f[4]), "tx_mpps": float(f[5])})
+    cells = []
+    for mode, size in dict.fromkeys((r["mode"], r["frame_bytes"]) for r in rows):
+        c = {"mode": mode, "frame_bytes": size, "peers": {}, "ratios": {}}
+        for peer in dict.fromkeys(r["peer"] for r in rows):
+            v = [r["rx_mpps"] for r in rows if (r["mode"], r["frame_bytes"], r["peer"]) ==
+                 (mode, size, peer)]
+            if v:
+                m = statistics.median(v)
+                c["peers"][peer] = {"runs_rx_mpps": v, "min_mpps": min(v), "median_mpps": m,
+                                    "max_mpps": max(v),
+                                    "median_gbps": round(m * (size + WIRE_OVERHEAD) * 8 / 1e3, 3)}
+        pp = c["peers"]
+        for a, b in RATIOS:
+            if a in pp and b in pp and pp[b]["median_mpps"] > 0:
+                c["ratios"][a + "/" + b] = round(pp[a]["median_mpps"] / pp[b]["median_mpps"], 3)
+        cells.append(c)
+    return {"binary": binary, "profile": "bench/pktgen/size-sweep.lua over one net_memif link "
+            "(pktgen memif server on CPU A, DUT on CPU B); rx = what the DUT sent back, "
+            "pktgen's per-second rates averaged over the measured seconds",
+            "runs": rows, "results": cells}
+
+
 def cmd_summary(path, out_json):
     e = os.environ
     rs = load(path)
@@ -325,6 +357,7 @@ def cmd_summary(path, out_json):
         "config": json.loads(e["CONFIG"]),
         "results": results,
         "skipped": skipped,
+        "pktgen": pktgen_summary(e.get("PKTGEN_CSV", ""), e.get("PKTGEN_BIN", "")),
         "noisy_runs": sum(1 for r in rs if r.get("noisy")),
         "failed_runs": sum(1 for r in rs if not r["ok"]),
         "runs": rs,
@@ -372,12 +405,13 @@ def cmd_summary(path, out_json):
     notes = ["%s %s: %s" % (r["setup"], size_label(r), r["note"])
              for r in results if r.get("note")]
     notes = list(dict.fromkeys(notes))
-    print("Throughput, Mpps (received on all the forwarder's ports, one forwarding core): "
-          "min / median / max over runs; ratios of medians")
-    show(hdr1, t1)
-    print("\nMedian Gbit/s on the wire (frame + 20 B preamble/SFD/IFG per packet); "
-          "cycles/pkt = %.1f MHz TSC / median pps" % (hz / 1e6))
-    show(hdr2, t2)
+    if results:
+        print("Throughput, Mpps (received on all the forwarder's ports, one forwarding core): "
+              "min / median / max over runs; ratios of medians")
+        show(hdr1, t1)
+        print("\nMedian Gbit/s on the wire (frame + 20 B preamble/SFD/IFG per packet); "
+              "cycles/pkt = %.1f MHz TSC / median pps" % (hz / 1e6))
+        show(hdr2, t2)
     for n in notes:
         print("  * " + n)
     md = out_json[:-5] + ".md" if out_json.endswith(".json") else out_json + ".md"
@@ -385,9 +419,10 @@ def cmd_summary(path, out_json):
         f.write("<!-- %s | %s .. %s | tree %s | %s, %s CPUs, kernel %s, DPDK %s, TSC %.1f MHz -->\n\n" % (
             out["command"], e["DATE"], e["DATE_END"], out["tree"], e["CPU"], e["NCPU"],
             e["KERNEL"], e["DPDK"], hz / 1e6))
-        md_table(f, hdr1, t1)
-        f.write("\n")
-        md_table(f, hdr2, t2)
+        if results:
+            md_table(f, hdr1, t1)
+            f.write("\n")
+            md_table(f, hdr2, t2)
         if notes:
             f.write("\n" + "".join("\\* %s\n\n" % n for n in notes))
         if skipped:
@@ -395,6 +430,21 @@ def cmd_summary(path, out_json):
                                               for s in skipped) + "\n")
     for s in skipped:
         print("  not run: %s %s: %s" % (s["setup"], s["size"], s["reason"]))
+    pg = out["pktgen"]
+    if pg and pg["results"]:
+        pk = [p for p in peers if any(p in c["peers"] for c in pg["results"])]
+        hdr3 = ["mode", "size"] + ["pktgen rx Mpps, " + p for p in pk] + ["nb/tp"]
+        t3 = [[c["mode"], str(c["frame_bytes"])] +
+              ["%.2f / %.2f / %.2f" % (c["peers"][p]["min_mpps"], c["peers"][p]["median_mpps"],
+                                       c["peers"][p]["max_mpps"]) if p in c["peers"] else "-"
+               for p in pk] +
+              ["%.3f" % c["ratios"]["nbfwd/testpmd"] if "nbfwd/testpmd" in c["ratios"] else "-"]
+              for c in pg["results"]]
+        print("\npktgen over net_memif (min / median / max over runs; ratio of medians)")
+        show(hdr3, t3)
+        with open(md, "a") as f:
+            f.write("\npktgen over net_memif, rx Mpps at pktgen (min / median / max)\n\n")
+            md_table(f, hdr3, t3)
     odd = [r for r in rs if r["note"]]
     if odd:
         print("\nruns with remarks:")
