@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * nbcap: attach to an nbfwd consumer queue and write every packet it lends
+ * to a pcap file, giving each buffer back once written. No DPDK.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nbcap_common.h"
+#include "nbcap_pcap.h"
+
+static const char *prog = "nbcap";
+
+static void
+nbcap_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: nbcap -s SOCKET -n NAME [-q QUEUE] -w FILE.pcap [-c COUNT] [-t SECONDS]\n"
+		"             [--poll] [--snaplen BYTES] [--wait-socket SECONDS]\n"
+		"             [--stats-json FILE] [--help]\n"
+		"Attach to queue QUEUE (default 0) of consumer NAME served by nbfwd on\n"
+		"SOCKET and write every packet received to FILE.pcap (\"-\" = stdout):\n"
+		"classic pcap, Ethernet, microsecond timestamps. Each buffer is given back\n"
+		"to nbfwd once written.\n"
+		"  -c COUNT            stop after COUNT packets written\n"
+		"  -t SECONDS          stop after SECONDS (decimals allowed)\n"
+		"  --poll              busy-poll the rings (default: sleep on the eventfd)\n"
+		"  --snaplen BYTES     cut packets at BYTES in the file (default %u)\n"
+		"  --wait-socket SECS  retry attaching while SOCKET is absent (default 0)\n"
+		"  --stats-json FILE   write counters as JSON at exit\n"
+		"Ends on -c, -t, SIGINT or SIGTERM with one summary line (on stderr when the\n"
+		"pcap goes to stdout):\n"
+		"  nbcap: PACKETS packets, BYTES bytes, REJECTED rejected\n"
+		"Exit status: 0 ok, 1 runtime error (attach refused, write error, nbfwd went\n"
+		"away), 2 usage error.\n",
+		NBCAP_PCAP_SNAPLEN_DEFAULT);
+}
+
+static const struct option nbcap_long[] = {
+	{ "socket", required_argument, NULL, 's' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "queue", required_argument, NULL, 'q' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "time", required_argument, NULL, 't' },
+	{ "poll", no_argument, NULL, NBCAP_OPT_POLL },
+	{ "snaplen", required_argument, NULL, NBCAP_OPT_SNAPLEN },
+	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET },
+	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct nbcap_run {
+	struct nbcap_opts o;
+	const char *out;
+	uint32_t snaplen;
+	uint64_t packets;	/* written */
+	uint64_t bytes;		/* their original lengths */
+	int gone;		/* nbfwd went away */
+	int failed;		/* write error */
+};
+
+static int
+nbcap_args(int argc, char **argv, struct nbcap_run *r)
+{
+	uint64_t v;
+	int opt, rc;
+
+	r->snaplen = NBCAP_PCAP_SNAPLEN_DEFAULT;
+	while ((opt = getopt_long(argc, argv, "s:n:q:w:c:t:h", nbcap_long, NULL)) != -1) {
+		if (opt == 'h') {
+			nbcap_usage(stdout);
+			exit(0);
+		}
+		if (opt == 'w') {
+			r->out = optarg;
+			continue;
+		}
+		if (opt == NBCAP_OPT_SNAPLEN) {
+			if (nbcap_parse_u64(optarg, 1, 262144, &v) < 0) {
+				fprintf(stderr, "%s: bad value \"%s\" for --snaplen (1..262144)\n",
+						prog, optarg);
+				return -1;
+			}
+			r->snaplen = (uint32_t)v;
+			continue;
+		}
+		rc = nbcap_opt(prog, opt, optarg, &r->o);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return -1;	/* getopt printed it */
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[optind]);
+		return -1;
+	}
+	if (nbcap_opts_check(prog, &r->o) < 0)
+		return -1;
+	if (r->out == NULL) {
+		fprintf(stderr, "%s: -w FILE.pcap is required\n", prog);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write one burst (up to the count limit), then give it all back. */
+static int
+nbcap_burst(struct nbshm_client *c, struct nbcap_run *r, struct nbcap_pcap *pcap,
+		const struct nbshm_pkt *pkts, unsigned int n)
+{
+	struct timespec ts;
+	unsigned int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (i = 0; i < n && !r->failed; i++) {
+		if (r->o.count != 0 && r->packets >= r->o.count)
+			break;
+		if (nbcap_pcap_write(pcap, &pkts[i], &ts) < 0) {
+			fprintf(stderr, "%s: writing %s: %s\n", prog, r->out, strerror(errno));
+			r->failed = 1;
+			break;
+		}
+		r->packets++;
+		r->bytes += pkts[i].len;
+	}
+	return nbcap_return_all(c, pkts, n);
+}
+
+static void
+nbcap_loop(struct nbshm_client *c, struct nbcap_run *r, struct nbcap_pcap *pcap)
+{
+	static struct nbshm_pkt pkts[NBCAP_BURST];
+	double end = r->o.seconds > 0 ? nbcap_now() + r->o.seconds : 0;
+	int n, rc;
+
+	while (!nbcap_stop && !r->failed) {
+		if (r->o.count != 0 && r->packets >= r->o.count)
+			break;
+		if (end != 0 && nbcap_now() >= end)
+			break;
+		n = nbshm_client_rx_burst(c, pkts, NBCAP_BURST);
+		if (n > 0)
+			rc = nbcap_burst(c, r, pcap, pkts, (unsigned int)n);
+		else if (n == 0 && !r->o.poll)
+			rc = nbshm_client_wait(c, 100);
+		else
+			rc = n;
+		if (rc == -ENOTCONN) {
+			r->gone = 1;
+			break;
+		}
+		if (rc == -EAGAIN) {
+			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
+			r->failed = 1;
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nbcap_run r;
+	struct nbcap_pcap pcap = { 0 };
+	struct nbshm_client_stats st;
+	struct nbshm_client *c;
+	double t0;
+	FILE *sum;
+	int status;
+
+	memset(&r, 0, sizeof(r));
+	if (nbcap_args(argc, argv, &r) < 0) {
+		fprintf(stderr, "Try '%s --help'.\n", prog);
+		return NBCAP_EXIT_USAGE;
+	}
+	nbcap_signals();
+	if (nbcap_connect(prog, &r.o, 0, &c) < 0)
+		return NBCAP_EXIT_ERROR;
+	if (nbcap_pcap_open(&pcap, r.out, r.snaplen) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, r.out, strerror(errno));
+		nbcap_pcap_close(&pcap);
+		nbshm_client_close(c);
+		return NBCAP_EXIT_ERROR;
+	}
+	t0 = nbcap_now();
+	nbcap_loop(c, &r, &pcap);
+	if (nbcap_pcap_close(&pcap) < 0 && !r.failed) {
+		fprintf(stderr, "%s: writing %s: %s\n", prog, r.out, strerror(errno));
+		r.failed = 1;
+	}
+	nbshm_client_stats(c, &st);
+	nbshm_client_close(c);
+
+	sum = pcap.is_stdout ? stderr : stdout;
+	if (r.gone)
+		fprintf(stderr, "%s: nbfwd went away (channel closed)\n", prog);
+	fprintf(sum, "%s: %llu packets, %llu bytes, %llu rejected\n", prog,
+			(unsigned long long)r.packets, (unsigned long long)r.bytes,
+			(unsigned long long)nbcap_rejected(&st));
+	nbcap_print_rejects(sum, prog, &st);
+	status = r.gone || r.failed ? NBCAP_EXIT_ERROR : 0;
+	if (r.o.stats_json != NULL) {
+		struct nbcap_kv kv[] = {
+			{ "packets", r.packets },
+			{ "bytes", r.bytes },
+			{ "rejected", nbcap_rejected(&st) },
+		};
+
+		if (nbcap_write_json(prog, r.o.stats_json, nbcap_now() - t0, kv, 3, &st) < 0)
+			status = NBCAP_EXIT_ERROR;
+	}
+	return status;
+}

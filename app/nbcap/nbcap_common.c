@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * nbcap/nbecho common part: options, signals, attach with retry, returns,
+ * JSON counters.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nbcap_common.h"
+
+volatile sig_atomic_t nbcap_stop;
+
+static void
+nbcap_on_signal(int sig)
+{
+	(void)sig;
+	nbcap_stop = 1;
+}
+
+void
+nbcap_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = nbcap_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+double
+nbcap_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+nbcap_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+nbcap_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0 || v > 1e9)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *
+nbcap_optname(int opt)
+{
+	switch (opt) {
+	case 'q':
+		return "-q QUEUE (0..65535)";
+	case 'c':
+		return "-c COUNT (>= 1)";
+	case 't':
+		return "-t SECONDS (> 0)";
+	case NBCAP_OPT_WAIT_SOCKET:
+		return "--wait-socket SECONDS (>= 0)";
+	default:
+		return "an option";
+	}
+}
+
+int
+nbcap_opt(const char *prog, int opt, const char *arg, struct nbcap_opts *o)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 's':
+		o->socket = arg;
+		return 1;
+	case 'n':
+		o->name = arg;
+		return 1;
+	case 'q':
+		if (nbcap_parse_u64(arg, 0, UINT16_MAX, &v) < 0)
+			break;
+		o->queue = (uint16_t)v;
+		return 1;
+	case 'c':
+		if (nbcap_parse_u64(arg, 1, UINT64_MAX, &v) < 0)
+			break;
+		o->count = v;
+		return 1;
+	case 't':
+		if (nbcap_parse_seconds(arg, &o->seconds) < 0 || o->seconds == 0)
+			break;
+		return 1;
+	case NBCAP_OPT_POLL:
+		o->poll = 1;
+		return 1;
+	case NBCAP_OPT_WAIT_SOCKET:
+		if (nbcap_parse_seconds(arg, &o->wait_socket) < 0)
+			break;
+		return 1;
+	case NBCAP_OPT_STATS_JSON:
+		o->stats_json = arg;
+		return 1;
+	default:
+		return 0;
+	}
+	fprintf(stderr, "%s: bad value \"%s\" for %s\n", prog, arg, nbcap_optname(opt));
+	return -1;
+}
+
+int
+nbcap_opts_check(const char *prog, const struct nbcap_opts *o)
+{
+	if (o->socket == NULL || o->name == NULL) {
+		fprintf(stderr, "%s: -s SOCKET and -n NAME are required\n", prog);
+		return -1;
+	}
+	return 0;
+}
+
+int
+nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
+		struct nbshm_client **c)
+{
+	double deadline = nbcap_now() + o->wait_socket;
+	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
+	int rc;
+
+	for (;;) {
+		rc = nbshm_client_connect(o->socket, o->name, o->queue, flags, c);
+		if (rc == 0)
+			return 0;
+		if ((rc == -ENOENT || rc == -ECONNREFUSED) && !nbcap_stop &&
+				nbcap_now() < deadline) {
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		fprintf(stderr, "%s: attach %s queue %u at %s: %s\n", prog, o->name,
+				(unsigned int)o->queue, o->socket, nbshm_client_error());
+		return -1;
+	}
+}
+
+int
+nbcap_return_all(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned int n)
+{
+	double give_up = 0;
+	int rc;
+
+	while (n > 0) {
+		rc = nbshm_client_return(c, pkts, n);
+		if (rc < 0)
+			return rc;
+		pkts += rc;
+		n -= (unsigned int)rc;
+		if (n == 0)
+			break;
+		/* a ret ring is full: nbfwd drains it on its next poll */
+		if (give_up == 0)
+			give_up = nbcap_now() + 2.0;
+		else if (nbcap_now() > give_up)
+			return -EAGAIN;
+		rc = nbshm_client_wait(c, 1);
+		if (rc == -ENOTCONN)
+			return rc;
+		sched_yield();
+	}
+	return 0;
+}
+
+uint64_t
+nbcap_rejected(const struct nbshm_client_stats *st)
+{
+	return st->rx_rejects + st->txdone_rejects;
+}
+
+void
+nbcap_print_rejects(FILE *f, const char *prog, const struct nbshm_client_stats *st)
+{
+	unsigned int r;
+
+	if (nbcap_rejected(st) == 0 && st->index_jumps == 0)
+		return;
+	fprintf(f, "%s: rejected:", prog);
+	for (r = 1; r < NBSHM_CHAN_REASON_MAX; r++)
+		if (st->reject[r] != 0)
+			fprintf(f, " %s=%llu", nbshm_chan_reason_name(r),
+					(unsigned long long)st->reject[r]);
+	fprintf(f, "\n");
+}
+
+int
+nbcap_write_json(const char *prog, const char *path, double duration_s,
+		const struct nbcap_kv *kv, unsigned int n_kv, const struct nbshm_client_stats *st)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int i, r;
+	int bad;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: --stats-json %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "{\n  \"program\": \"%s\",\n  \"duration_s\": %.3f,\n", prog, duration_s);
+	for (i = 0; i < n_kv; i++)
+		fprintf(f, "  \"%s\": %llu,\n", kv[i].key, (unsigned long long)kv[i].value);
+	fprintf(f, "  \"client\": {\n"
+			"    \"rx_packets\": %llu,\n    \"rx_bytes\": %llu,\n"
+			"    \"returned\": %llu,\n    \"tx_packets\": %llu,\n"
+			"    \"tx_bytes\": %llu,\n    \"txdone\": %llu,\n"
+			"    \"rx_rejects\": %llu,\n    \"txdone_rejects\": %llu,\n"
+			"    \"index_jumps\": %llu,\n    \"wakeups\": %llu,\n"
+			"    \"reject\": {",
+			(unsigned long long)st->rx_packets, (unsigned long long)st->rx_bytes,
+			(unsigned long long)st->returned, (unsigned long long)st->tx_packets,
+			(unsigned long long)st->tx_bytes, (unsigned long long)st->txdone,
+			(unsigned long long)st->rx_rejects, (unsigned long long)st->txdone_rejects,
+			(unsigned long long)st->index_jumps, (unsigned long long)st->wakeups);
+	for (r = 1; r < NBSHM_CHAN_REASON_MAX; r++)
+		fprintf(f, "%s\"%s\": %llu", r > 1 ? ", " : "", nbshm_chan_reason_name(r),
+				(unsigned long long)st->reject[r]);
+	fprintf(f, "}\n  }\n}\n");
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		fprintf(stderr, "%s: --stats-json %s: write failed\n", prog, path);
+		return -1;
+	}
+	return 0;
+}

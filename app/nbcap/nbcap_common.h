@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+#ifndef NBCAP_COMMON_H
+#define NBCAP_COMMON_H
+
+/*
+ * What nbcap and nbecho share: the attach options, SIGINT/SIGTERM, attaching
+ * with a retry window, giving packets back, the JSON counters file.
+ */
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nbshm_client.h"
+
+/** Packets taken per rx burst. */
+#define NBCAP_BURST 32u
+
+/** Exit status: runtime error, usage error. */
+#define NBCAP_EXIT_ERROR 1
+#define NBCAP_EXIT_USAGE 2
+
+/** Long options without a short letter. */
+enum {
+	NBCAP_OPT_POLL = 256,
+	NBCAP_OPT_WAIT_SOCKET,
+	NBCAP_OPT_STATS_JSON,
+	NBCAP_OPT_ECHO,
+	NBCAP_OPT_SNAPLEN,
+	NBCAP_OPT_HELP,
+};
+
+/** Options both programs take. */
+struct nbcap_opts {
+	const char *socket;	/**< -s: nbfwd's socket */
+	const char *name;	/**< -n: consumer name */
+	uint16_t queue;		/**< -q: its queue */
+	uint64_t count;		/**< -c: stop after this many packets, 0 = no limit */
+	double seconds;		/**< -t: stop after this long, 0 = no limit */
+	int poll;		/**< --poll: busy-poll instead of sleeping on the eventfd */
+	double wait_socket;	/**< --wait-socket: retry attaching this long */
+	const char *stats_json;	/**< --stats-json: write counters here at exit */
+};
+
+/** Set by SIGINT/SIGTERM. */
+extern volatile sig_atomic_t nbcap_stop;
+
+/** Install the SIGINT/SIGTERM handlers (no SA_RESTART: sleeps end early). */
+void nbcap_signals(void);
+
+/**
+ * Handle one common option. @return 1 handled, 0 not a common option,
+ * -1 bad value (message printed).
+ */
+int nbcap_opt(const char *prog, int opt, const char *arg, struct nbcap_opts *o);
+
+/** After parsing: -s and -n present. @return 0, or -1 (message printed). */
+int nbcap_opts_check(const char *prog, const struct nbcap_opts *o);
+
+/** Parse an unsigned integer in [min, max]. @return 0 or -1. */
+int nbcap_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/**
+ * Attach, retrying while the socket is absent or refuses for up to
+ * o->wait_socket seconds. @return 0, or -1 with the reason printed.
+ */
+int nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
+		struct nbshm_client **c);
+
+/**
+ * Give back all @p n packets, waiting while a ret ring is full (at most
+ * about two seconds). @return 0, -ENOTCONN, or -EAGAIN when it gave up.
+ */
+int nbcap_return_all(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned int n);
+
+/** Seconds on the monotonic clock. */
+double nbcap_now(void);
+
+/** Bad descriptors seen (rx and txdone, index jumps not included). */
+uint64_t nbcap_rejected(const struct nbshm_client_stats *st);
+
+/** "PROG: rejected: bad_handle=1 ..." when anything was rejected or jumped. */
+void nbcap_print_rejects(FILE *f, const char *prog, const struct nbshm_client_stats *st);
+
+/** One counter of the JSON file. */
+struct nbcap_kv {
+	const char *key;
+	uint64_t value;
+};
+
+/**
+ * Write the JSON counters: the program's own @p kv, then the client's.
+ * @return 0, or -1 (message printed).
+ */
+int nbcap_write_json(const char *prog, const char *path, double duration_s,
+		const struct nbcap_kv *kv, unsigned int n_kv, const struct nbshm_client_stats *st);
+
+#endif /* NBCAP_COMMON_H */

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * libnbshm-client: attach (ATTACH / ATTACH_OK over the unix socket, region
+ * mapping), detach, sleeping on the eventfd, counters.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/un.h>
+
+#include "nbshm_client_priv.h"
+
+_Static_assert(sizeof(((struct nbshm_client_info *)0)->region_name) ==
+		NBSHM_PROTO_REGION_NAME_MAX, "region name size");
+_Static_assert(NBSHM_CLIENT_COPY >= 2 * NBSHM_CHAN_MAX_SEGS, "copy window");
+
+static __thread char client_err[256];
+
+/* Any message nbfwd may send, aligned for its fields. */
+union client_msg {
+	struct nbshm_msg_hdr hdr;
+	struct nbshm_msg_attach_ok ok;
+	struct nbshm_msg_error err;
+	uint8_t raw[NBSHM_PROTO_MSG_MAX];
+};
+
+int
+nbshm_client_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(client_err, sizeof(client_err), fmt, ap);
+	va_end(ap);
+	errno = err;
+	return -err;
+}
+
+const char *
+nbshm_client_error(void)
+{
+	return client_err;
+}
+
+static void
+client_close_fds(const int *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+static int64_t
+client_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connect a SOCK_SEQPACKET socket to @p path. */
+static int
+client_dial(const char *path, int *sock_out)
+{
+	struct sockaddr_un sa;
+	int s, err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (path == NULL || path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path))
+		return nbshm_client_fail(EINVAL, "socket path is empty or longer than %zu bytes",
+				sizeof(sa.sun_path) - 1);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "socket: %s", strerror(err));
+	}
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
+		close(s);
+		return nbshm_client_fail(err, "connect %s: %s", path, strerror(err));
+	}
+	*sock_out = s;
+	return 0;
+}
+
+/* Wait for and receive one reply. @return its bytes, or a negative errno. */
+static int
+client_recv_reply(int s, union client_msg *m, int *fds, unsigned int *n_fds)
+{
+	int64_t deadline = client_now_ms() + NBSHM_CLIENT_ATTACH_TIMEOUT_MS;
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	int64_t left;
+	ssize_t n;
+	int rc, err;
+
+	for (;;) {
+		left = deadline - client_now_ms();
+		if (left <= 0)
+			return nbshm_client_fail(ETIMEDOUT, "no reply from nbfwd within %d ms",
+					NBSHM_CLIENT_ATTACH_TIMEOUT_MS);
+		rc = poll(&p, 1, (int)left);
+		if (rc < 0) {
+			err = errno;
+			return nbshm_client_fail(err, "waiting for nbfwd's reply: %s",
+					strerror(err));
+		}
+		if (rc > 0)
+			break;
+	}
+	*n_fds = 0;
+	n = nbshm_proto_recv(s, m->raw, sizeof(m->raw), fds, NBSHM_PROTO_MAX_FDS, n_fds);
+	if (n < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "receiving nbfwd's reply: %s", strerror(err));
+	}
+	if (n == 0)
+		return nbshm_client_fail(ECONNRESET, "nbfwd closed the socket without a reply");
+	return (int)n;
+}
+
+/* Turn an ERROR reply into the client's error. */
+static int
+client_refused(const union client_msg *m, int len, unsigned int n_fds, const char *name,
+		uint16_t queue)
+{
+	const char *why = nbshm_proto_check_error(m, (size_t)len, n_fds);
+	int code;
+
+	if (why != NULL)
+		return nbshm_client_fail(EPROTO, "malformed ERROR reply from nbfwd: %s", why);
+	code = m->err.code;
+	if (code <= 0 || code >= 4096)
+		code = EPROTO;
+	return nbshm_client_fail(code, "nbfwd refused %s queue %u: %s", name, (unsigned int)queue,
+			m->err.text);
+}
+
+/* a + b <= limit, without overflow. */
+static int
+client_fits(uint64_t a, uint64_t b, uint64_t limit)
+{
+	return a <= limit && b <= limit - a;
+}
+
+/*
+ * Our own check of what memory safety here depends on (the layout was
+ * already checked by nbshm_chan_layout_check()): every area inside the
+ * region, the areas disjoint (the rx area becomes read-only), tx buffer
+ * offsets expressible in a descriptor.
+ */
+static const char *
+client_layout_fits(const struct nbshm_chan_layout *l)
+{
+	uint64_t size = l->region_size, rings_len, tx_len;
+
+	if (l->n_qp == 0 || l->n_qp > NBSHM_CHAN_MAX_QP)
+		return "n_qp out of range";
+	if (l->ring_size < NBSHM_CHAN_RING_SIZE_MIN || l->ring_size > NBSHM_CHAN_RING_SIZE_MAX ||
+			(l->ring_size & (l->ring_size - 1)) != 0)
+		return "ring_size not a power of two in range";
+	if (l->max_segs == 0 || l->max_segs > NBSHM_CHAN_MAX_SEGS)
+		return "max_segs out of range";
+	if (l->ring_stride < NBSHM_RING_BYTES(l->ring_size) || l->ring_stride > size ||
+			l->ring_stride % NBSHM_CHAN_CACHE_LINE != 0 ||
+			l->rings_off % NBSHM_CHAN_CACHE_LINE != 0)
+		return "rings misaligned or too small";
+	rings_len = l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp);	/* <= 130 * size */
+	if (size > (UINT64_C(1) << 48) || !client_fits(l->rings_off, rings_len, size))
+		return "rings outside the region";
+	if (!client_fits(l->rx_off, l->rx_len, size))
+		return "rx area outside the region";
+	if (l->tx_buf_size == 0 || l->n_tx_bufs == 0)
+		return "no tx buffers";
+	tx_len = (uint64_t)l->tx_buf_size * l->n_tx_bufs;
+	if (!client_fits(l->tx_off, tx_len, size) ||
+			!client_fits(l->tx_off, tx_len, UINT64_C(1) << 32))
+		return "tx area outside the region or beyond 32-bit offsets";
+	if (l->rx_len != 0 && l->rx_off < l->rings_off + rings_len &&
+			l->rings_off < l->rx_off + l->rx_len)
+		return "rx area overlaps the rings";
+	if (l->rx_len != 0 && l->rx_off < l->tx_off + tx_len && l->tx_off < l->rx_off + l->rx_len)
+		return "rx area overlaps the tx area";
+	if (l->tx_off < l->rings_off + rings_len && l->rings_off < l->tx_off + tx_len)
+		return "tx area overlaps the rings";
+	return NULL;
+}
+
+/* Largest sane page size among what the file system and nbfwd say. */
+static uint64_t
+client_page_size(int rfd, uint64_t announced)
+{
+	long sys = sysconf(_SC_PAGESIZE);
+	uint64_t pg = sys > 0 ? (uint64_t)sys : 4096;
+	struct statfs sfs;
+
+	if (fstatfs(rfd, &sfs) == 0 && sfs.f_bsize > 0 &&
+			((uint64_t)sfs.f_bsize & ((uint64_t)sfs.f_bsize - 1)) == 0 &&
+			(uint64_t)sfs.f_bsize > pg)
+		pg = (uint64_t)sfs.f_bsize;
+	if (announced != 0 && (announced & (announced - 1)) == 0 && announced > pg &&
+			announced <= (UINT64_C(1) << 30))
+		pg = announced;
+	return pg;
+}
+
+/*
+ * Make the rx area read-only: the pages wholly inside it (hugetlbfs splits a
+ * mapping only at hugepage boundaries). If that fails the area stays
+ * read-write and info.rx_readonly says so.
+ */
+static void
+client_protect_rx(struct nbshm_client *c, uint64_t pg)
+{
+	uint64_t end = c->l.rx_off + c->l.rx_len;
+	uint64_t lo = (c->l.rx_off + pg - 1) & ~(pg - 1);
+	uint64_t hi = end & ~(pg - 1);
+
+	c->rx_readonly = 0;
+	if (hi <= lo || mprotect(c->base + lo, hi - lo, PROT_READ) < 0)
+		return;
+	c->rx_readonly = lo == c->l.rx_off && hi == end;
+}
+
+static int
+client_map(struct nbshm_client *c, int rfd)
+{
+	struct stat st;
+	void *p;
+	int err;
+
+	if (fstat(rfd, &st) < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "fstat region fd: %s", strerror(err));
+	}
+	if (!S_ISREG(st.st_mode))
+		return nbshm_client_fail(EPROTO, "the region fd nbfwd sent is not a file");
+	if ((uint64_t)st.st_size != c->l.region_size)
+		return nbshm_client_fail(EPROTO,
+				"region %s is %" PRIu64 " bytes, the layout says %" PRIu64,
+				c->region_name, (uint64_t)st.st_size, c->l.region_size);
+	p = mmap(NULL, c->l.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
+	if (p == MAP_FAILED) {
+		err = errno;
+		return nbshm_client_fail(err, "mmap region %s (%" PRIu64 " bytes): %s",
+				c->region_name, c->l.region_size, strerror(err));
+	}
+	c->base = p;
+	c->map_len = c->l.region_size;
+	if (c->flags & NBSHM_CLIENT_F_RX_WRITABLE)
+		c->rx_readonly = 0;
+	else
+		client_protect_rx(c, client_page_size(rfd, c->page_size));
+	return 0;
+}
+
+static void
+client_bind_rings(struct nbshm_client *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_qp; i++) {
+		nbshm_ring_init(&c->rx[i], c->base, &c->l, NBSHM_CHAN_RING_RX(i), false);
+		nbshm_ring_init(&c->ret[i], c->base, &c->l, NBSHM_CHAN_RING_RET(i), true);
+		c->ret_room[i] = 0;
+	}
+	nbshm_ring_init(&c->tx, c->base, &c->l, NBSHM_CHAN_RING_TX(c->n_qp), true);
+	nbshm_ring_init(&c->txdone, c->base, &c->l, NBSHM_CHAN_RING_TXDONE(c->n_qp), false);
+}
+
+/* Everything after a valid ATTACH_OK: map, bind, tx state. fds are consumed. */
+static int
+client_setup(struct nbshm_client *c, const struct nbshm_msg_attach_ok *ok, const int *fds)
+{
+	const char *why;
+	int rc;
+
+	c->l = ok->layout;
+	c->n_qp = c->l.n_qp;
+	c->page_size = ok->page_size;
+	memcpy(c->region_name, ok->region_name, sizeof(c->region_name));
+	c->region_name[sizeof(c->region_name) - 1] = '\0';
+	memcpy(c->mac, ok->mac, sizeof(c->mac));
+	c->vlan = ok->vlan;
+	c->evfd = fds[1];
+	why = client_layout_fits(&c->l);
+	if (why != NULL) {
+		close(fds[0]);
+		return nbshm_client_fail(EPROTO, "bad layout from nbfwd: %s", why);
+	}
+	rc = client_map(c, fds[0]);
+	close(fds[0]);
+	if (rc < 0)
+		return rc;
+	client_bind_rings(c);
+	c->tx_max_len = c->l.tx_buf_size < c->l.mtu ? c->l.tx_buf_size : c->l.mtu;
+	if (nbshm_client_tx_setup(c) < 0)
+		return nbshm_client_fail(ENOMEM, "no memory for %u tx buffer states",
+				c->l.n_tx_bufs);
+	return 0;
+}
+
+/* Send ATTACH, take the reply; on success the client is set up. */
+static int
+client_attach(struct nbshm_client *c, const char *name, uint16_t queue)
+{
+	struct nbshm_msg_attach req;
+	union client_msg m;
+	int fds[NBSHM_PROTO_MAX_FDS];
+	unsigned int n_fds = 0;
+	const char *why;
+	int len, type, err;
+
+	if (nbshm_proto_attach_init(&req, name, queue) < 0)
+		return nbshm_client_fail(EINVAL,
+				"bad consumer name \"%s\" (1..%u chars of A-Z a-z 0-9 _ . -)",
+				name, NBSHM_PROTO_NAME_MAX - 1);
+	if (nbshm_proto_send(c->sock, &req, sizeof(req), NULL, 0) < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "sending ATTACH: %s", strerror(err));
+	}
+	len = client_recv_reply(c->sock, &m, fds, &n_fds);
+	if (len < 0)
+		return len;
+	type = nbshm_proto_msg_type(&m, (size_t)len, &why);
+	if (type == NBSHM_MSG_ERROR) {
+		client_close_fds(fds, n_fds);
+		return client_refused(&m, len, n_fds, name, queue);
+	}
+	if (type != NBSHM_MSG_ATTACH_OK) {
+		client_close_fds(fds, n_fds);
+		if (type < 0)
+			return nbshm_client_fail(EPROTO, "bad reply from nbfwd: %s", why);
+		return nbshm_client_fail(EPROTO, "unexpected reply type %d from nbfwd", type);
+	}
+	why = nbshm_proto_check_attach_ok(&m, (size_t)len, n_fds);
+	if (why == NULL && n_fds != NBSHM_PROTO_ATTACH_OK_FDS)
+		why = "wrong number of fds";
+	if (why != NULL) {
+		client_close_fds(fds, n_fds);
+		return nbshm_client_fail(EPROTO, "bad ATTACH_OK from nbfwd: %s", why);
+	}
+	return client_setup(c, &m.ok, fds);
+}
+
+int
+nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
+		unsigned int flags, struct nbshm_client **out)
+{
+	struct nbshm_client *c;
+	int rc;
+
+	if (out == NULL || name == NULL)
+		return nbshm_client_fail(EINVAL, "no name or no place for the client");
+	*out = NULL;
+	if (flags & ~NBSHM_CLIENT_F_RX_WRITABLE)
+		return nbshm_client_fail(EINVAL, "unknown flags 0x%x", flags);
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return nbshm_client_fail(ENOMEM, "no memory for a client");
+	c->flags = flags;
+	c->sock = -1;
+	c->evfd = -1;
+	rc = client_dial(socket_path, &c->sock);
+	if (rc == 0)
+		rc = client_attach(c, name, queue);
+	if (rc == 0 && fcntl(c->sock, F_SETFL, fcntl(c->sock, F_GETFL) | O_NONBLOCK) < 0)
+		rc = nbshm_client_fail(errno, "socket O_NONBLOCK: %s", strerror(errno));
+	if (rc < 0) {
+		nbshm_client_close(c);
+		errno = -rc;
+		return rc;
+	}
+	client_err[0] = '\0';
+	*out = c;
+	return 0;
+}
+
+/*
+ * Before detaching, give nbfwd a moment (at most NBSHM_CLIENT_CLOSE_DRAIN_MS)
+ * to take the returns already posted, so they count as returned rather than
+ * reclaimed. Skipped when nbfwd is gone.
+ */
+static void
+client_drain_returns(struct nbshm_client *c)
+{
+	struct timespec ms = { .tv_sec = 0, .tv_nsec = 1000 * 1000 };
+	unsigned int k;
+	uint32_t i;
+
+	if (c->txb_state == NULL)	/* never attached */
+		return;
+	for (k = 0; k < NBSHM_CLIENT_CLOSE_DRAIN_MS; k++) {
+		nbshm_client_check_sock(c);
+		if (c->dead)
+			return;
+		for (i = 0; i < c->n_qp; i++)
+			if (nbshm_load_acquire(&c->ret[i].hdr->tail) != c->ret[i].idx)
+				break;
+		if (i == c->n_qp)
+			return;
+		nanosleep(&ms, NULL);
+	}
+}
+
+void
+nbshm_client_close(struct nbshm_client *c)
+{
+	if (c == NULL)
+		return;
+	client_drain_returns(c);
+	if (c->base != NULL)
+		munmap(c->base, c->map_len);
+	if (c->evfd >= 0)
+		close(c->evfd);
+	if (c->sock >= 0)
+		close(c->sock);
+	nbshm_client_tx_teardown(c);
+	free(c);
+}
+
+void
+nbshm_client_info(const struct nbshm_client *c, struct nbshm_client_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->n_qp = c->n_qp;
+	info->ring_size = c->l.ring_size;
+	info->max_segs = c->l.max_segs;
+	info->mtu = c->l.mtu;
+	info->tx_buf_size = c->l.tx_buf_size;
+	info->n_tx_bufs = c->l.n_tx_bufs;
+	info->region_size = c->l.region_size;
+	info->page_size = c->page_size;
+	info->handle = c->l.handle;
+	memcpy(info->region_name, c->region_name, sizeof(info->region_name));
+	memcpy(info->mac, c->mac, sizeof(info->mac));
+	info->vlan = c->vlan;
+	info->rx_readonly = c->rx_readonly;
+}
+
+int
+nbshm_client_fd(const struct nbshm_client *c)
+{
+	return c->evfd;
+}
+
+void
+nbshm_client_check_sock(struct nbshm_client *c)
+{
+	struct pollfd p = { .fd = c->sock, .events = POLLIN | POLLRDHUP };
+	union client_msg m;
+	int fds[NBSHM_PROTO_MAX_FDS];
+	unsigned int n_fds;
+	ssize_t n;
+	int k;
+
+	c->idle_polls = 0;
+	/* nbfwd sends nothing after ATTACH_OK yet: drain and ignore, stop at close */
+	for (k = 0; k < 8 && !c->dead; k++) {
+		p.revents = 0;
+		if (poll(&p, 1, 0) <= 0)
+			return;
+		if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)) {
+			c->dead = 1;
+			return;
+		}
+		if (!(p.revents & POLLIN))
+			return;
+		n_fds = 0;
+		n = nbshm_proto_recv(c->sock, m.raw, sizeof(m.raw), fds, NBSHM_PROTO_MAX_FDS,
+				&n_fds);
+		if (n > 0)
+			client_close_fds(fds, n_fds);
+		else if (n == 0)
+			c->dead = 1;
+		else if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		else if (errno != EINTR && errno != EMSGSIZE)
+			c->dead = 1;
+	}
+}
+
+/* Entries waiting on a ring we read (an index behind ours is nothing). */
+static int
+client_ring_ready(const struct nbshm_ring *r)
+{
+	return (int32_t)(nbshm_load_acquire(&r->hdr->head) - r->idx) > 0;
+}
+
+/* Arm (1) or disarm (0) need_wakeup; @return 1 when a ring has entries. */
+static int
+client_arm(struct nbshm_client *c, uint32_t on, int with_txdone)
+{
+	int ready = 0;
+	uint32_t i;
+
+	for (i = 0; i < c->n_qp; i++)
+		__atomic_store_n(&c->rx[i].hdr->need_wakeup, on, __ATOMIC_SEQ_CST);
+	if (with_txdone)
+		__atomic_store_n(&c->txdone.hdr->need_wakeup, on, __ATOMIC_SEQ_CST);
+	/* need_wakeup before head: pairs with nbfwd's head-then-need_wakeup */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (i = 0; i < c->n_qp && !ready; i++)
+		ready = client_ring_ready(&c->rx[i]);
+	if (!ready && with_txdone)
+		ready = client_ring_ready(&c->txdone);
+	return ready;
+}
+
+int
+nbshm_client_wait(struct nbshm_client *c, int timeout_ms)
+{
+	struct pollfd p[2];
+	int with_txdone, ready, rc, err = 0;
+	uint64_t v;
+
+	if (c->dead)
+		return -ENOTCONN;
+	/* txdone matters only when the application cannot get a tx buffer */
+	with_txdone = c->n_free == 0 && c->n_inflight != 0;
+	ready = client_arm(c, 1, with_txdone);
+	if (!ready) {
+		p[0] = (struct pollfd){ .fd = c->evfd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = c->sock, .events = POLLIN | POLLRDHUP };
+		rc = poll(p, 2, timeout_ms);
+		if (rc < 0) {
+			err = errno;
+		} else if (rc > 0) {
+			if (p[1].revents)
+				nbshm_client_check_sock(c);
+			if (p[0].revents & POLLIN) {
+				c->st.wakeups++;
+				ready = 1;
+				if (read(c->evfd, &v, sizeof(v)) < 0)
+					v = 0;	/* already consumed: nothing lost */
+			} else if (p[0].revents & (POLLERR | POLLNVAL)) {
+				err = EIO;
+			}
+		}
+	}
+	/* disarm, then look once more: entries published while we slept count */
+	ready |= client_arm(c, 0, with_txdone);
+	if (c->dead)
+		return -ENOTCONN;
+	if (err != 0)
+		return -err;
+	return ready;
+}
+
+void
+nbshm_client_stats(const struct nbshm_client *c, struct nbshm_client_stats *st)
+{
+	uint64_t jumps = c->tx.jumps + c->txdone.jumps;
+	uint32_t i;
+
+	for (i = 0; i < c->n_qp; i++)
+		jumps += c->rx[i].jumps + c->ret[i].jumps;
+	*st = c->st;
+	st->index_jumps = jumps;
+	st->reject[NBSHM_CHAN_INDEX_JUMP] = jumps;
+}
