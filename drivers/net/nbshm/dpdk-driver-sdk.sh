@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Debian's DPDK 22.11 packages install no driver SDK headers (ethdev_driver.h,
+# ethdev_vdev.h, bus_vdev_driver.h, bus_driver.h, dev_driver.h), which a PMD
+# built outside the DPDK tree needs. Take them from Debian's source package of
+# the installed DPDK version, with apt-get and a private source list (the
+# system's apt configuration is not touched), and keep them in a cache.
+#
+#   dpdk-driver-sdk.sh [CACHE_DIR]
+#
+# CACHE_DIR defaults to $NBSHM_DPDK_SDK_CACHE, else $XDG_CACHE_HOME/nbshm,
+# else ~/.cache/nbshm.
+# Prints the include directory on stdout; messages go to stderr. Idempotent:
+# a cache that already holds the headers of this version is used as it is.
+set -euo pipefail
+
+default_cache=${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/nbshm
+cache=${1:-${NBSHM_DPDK_SDK_CACHE:-$default_cache}}
+headers=(lib/ethdev/ethdev_driver.h lib/ethdev/ethdev_vdev.h
+	drivers/bus/vdev/bus_vdev_driver.h lib/eal/include/bus_driver.h
+	lib/eal/include/dev_driver.h)
+
+upstream=$(pkg-config --modversion libdpdk)
+debver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || true)
+inc=$cache/dpdk-$upstream/include
+
+complete() {
+	local h
+	for h in "${headers[@]}"; do
+		[ -s "$inc/$(basename "$h")" ] || return 1
+	done
+}
+
+if complete; then
+	echo "$inc"
+	exit 0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/nbshm-dpdk-sdk.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/src"
+. /etc/os-release
+cat >"$work/sources.list" <<LIST
+deb-src http://deb.debian.org/debian ${VERSION_CODENAME:-bookworm} main
+deb-src http://deb.debian.org/debian ${VERSION_CODENAME:-bookworm}-updates main
+deb-src http://deb.debian.org/debian-security ${VERSION_CODENAME:-bookworm}-security main
+LIST
+apt_opts=(-q -o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache"
+	-o APT::Sandbox::User=root)
+
+echo "dpdk-driver-sdk: fetching the driver headers of DPDK $upstream (Debian source package)" >&2
+apt-get "${apt_opts[@]}" update >&2
+cd "$work/src"
+# the installed version first; any 22.11 the archive still has otherwise
+# (the driver interface does not change within an LTS branch)
+if [ -z "$debver" ] || ! apt-get "${apt_opts[@]}" source --download-only "dpdk=$debver" >&2; then
+	echo "dpdk-driver-sdk: source of dpdk $debver not found, trying the archive's dpdk" >&2
+	apt-get "${apt_opts[@]}" source --download-only dpdk >&2
+fi
+tarball=$(ls dpdk_*.orig.tar.*)
+got=${tarball#dpdk_}
+got=${got%.orig.tar.*}
+if [ "${got%.*}" != "${upstream%.*}" ]; then
+	echo "dpdk-driver-sdk: got DPDK $got, installed is $upstream: not the same branch" >&2
+	exit 1
+fi
+top=$({ tar -tf "$tarball" || true; } | head -n 1)
+top=${top%%/*}
+tar -xf "$tarball" "${headers[@]/#/$top/}"
+mkdir -p "$inc.tmp"
+for h in "${headers[@]}"; do
+	cp "$top/$h" "$inc.tmp/"
+done
+rm -rf "$inc"
+mv "$inc.tmp" "$inc"
+complete
+echo "dpdk-driver-sdk: headers of DPDK $got in $inc" >&2
+echo "$inc"

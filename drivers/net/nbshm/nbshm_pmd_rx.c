@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+
+/*
+ * net_nbshm receive: zero copy (mbuf headers with external buffers in the
+ * region) or copy (pool mbufs), and the way lent packets go back to nbfwd.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_ring.h>
+
+#include "nbshm_pmd.h"
+
+/* The application freed the last segment of a lent packet (any lcore). */
+static void
+nbshm_pmd_lent_free_cb(void *addr __rte_unused, void *opaque)
+{
+	struct nbshm_pmd_lent *l = opaque;
+
+	/* the ring has room for every record: this cannot fail */
+	rte_ring_mp_enqueue(l->done, l);
+}
+
+struct nbshm_pmd_lentpool *
+nbshm_pmd_lentpool_create(uint32_t n_qp, uint32_t ring_size, int socket_id)
+{
+	struct nbshm_pmd_lentpool *lp;
+	uint32_t i, n = n_qp * ring_size, cap;
+	ssize_t ring_bytes;
+
+	if (n == 0 || n > NBSHM_CHAN_MAX_QP * NBSHM_CHAN_RING_SIZE_MAX)
+		return NULL;
+	cap = rte_align32pow2(n + 1);	/* a ring holds cap - 1 */
+	ring_bytes = rte_ring_get_memsize(cap);
+	if (ring_bytes < 0)
+		return NULL;
+	lp = rte_zmalloc_socket("nbshm_lentpool", sizeof(*lp), RTE_CACHE_LINE_SIZE, socket_id);
+	if (lp == NULL)
+		return NULL;
+	lp->done = rte_zmalloc_socket("nbshm_done", (size_t)ring_bytes, RTE_CACHE_LINE_SIZE,
+			socket_id);
+	lp->free = rte_malloc_socket("nbshm_lent_free", (size_t)n * sizeof(*lp->free), 0,
+			socket_id);
+	lp->rec = rte_zmalloc_socket("nbshm_lent", (size_t)n * sizeof(*lp->rec),
+			RTE_CACHE_LINE_SIZE, socket_id);
+	if (lp->done == NULL || lp->free == NULL || lp->rec == NULL ||
+			rte_ring_init(lp->done, "nbshm_done", cap, RING_F_SC_DEQ) != 0) {
+		rte_free(lp->done);
+		rte_free(lp->free);
+		rte_free(lp->rec);
+		rte_free(lp);
+		return NULL;
+	}
+	lp->n = n;
+	for (i = 0; i < n; i++) {
+		lp->rec[i].done = lp->done;
+		lp->rec[i].shinfo.free_cb = nbshm_pmd_lent_free_cb;
+		lp->rec[i].shinfo.fcb_opaque = &lp->rec[i];
+		lp->free[i] = &lp->rec[n - 1 - i];
+	}
+	lp->n_free = n;
+	return lp;
+}
+
+int
+nbshm_pmd_lentpool_free(struct nbshm_pmd_lentpool *lp)
+{
+	if (lp == NULL)
+		return 1;
+	if (lp->n_free != lp->n)
+		return 0;
+	rte_free(lp->done);
+	rte_free(lp->free);
+	rte_free(lp->rec);
+	rte_free(lp);
+	return 1;
+}
+
+uint32_t
+nbshm_pmd_lentpool_drain(struct nbshm_pmd_lentpool *lp, struct nbshm_client *c,
+		struct nbshm_pkt *scratch)
+{
+	unsigned int k, got, want;
+	int r;
+
+	for (;;) {
+		want = NBSHM_PMD_BURST - lp->n_pend;
+		got = rte_ring_sc_dequeue_burst(lp->done, (void **)&lp->pend[lp->n_pend], want,
+				NULL);
+		lp->n_pend += got;
+		if (lp->n_pend == 0)
+			break;
+		r = (int)lp->n_pend;
+		if (c != NULL) {
+			for (k = 0; k < lp->n_pend; k++) {
+				scratch[k].qp = lp->pend[k]->qp;
+				scratch[k].desc = lp->pend[k]->desc;
+			}
+			r = nbshm_client_return(c, scratch, lp->n_pend);
+			/* nbfwd gone (it reclaims everything) or not ours: recycle */
+			if (r < 0)
+				r = (int)lp->n_pend;
+		}
+		for (k = 0; k < (unsigned int)r; k++)
+			lp->free[lp->n_free++] = lp->pend[k];
+		lp->n_pend -= (uint32_t)r;
+		if (lp->n_pend > 0) {
+			/* a ret ring is full: keep the rest for the next burst */
+			memmove(lp->pend, lp->pend + r, lp->n_pend * sizeof(lp->pend[0]));
+			break;
+		}
+		if (got < want)
+			break;
+	}
+	return lp->n - lp->n_free;
+}
+
+/* Queue packet @p p to be given back by the next drain (no mbuf holds it). */
+static void
+nbshm_pmd_give_back_later(struct nbshm_pmd_lentpool *lp, const struct nbshm_pkt *p)
+{
+	struct nbshm_pmd_lent *l = lp->free[--lp->n_free];
+
+	l->desc = p->desc;
+	l->qp = p->qp;
+	rte_ring_mp_enqueue(lp->done, l);
+}
+
+/*
+ * Make mbufs of @p n received packets, their segments attached as external
+ * buffers. A packet without mbufs is given back at once (counted as missed).
+ * @return mbufs stored in @p out.
+ */
+static uint16_t
+nbshm_pmd_rx_attach(struct nbshm_pmd_rxq *rxq, const struct nbshm_pkt *pkts, unsigned int n,
+		struct rte_mbuf **out)
+{
+	struct rte_mbuf *mb[NBSHM_PMD_BURST * NBSHM_CLIENT_MAX_SEGS];
+	struct nbshm_pmd_lentpool *lp = rxq->lp;
+	struct rte_mbuf **segs, *m;
+	struct nbshm_pmd_lent *l;
+	unsigned int i, s, total = 0, pos = 0;
+	uint16_t k = 0;
+	int bulk;
+
+	for (i = 0; i < n; i++)
+		total += pkts[i].n_segs;
+	bulk = rte_pktmbuf_alloc_bulk(rxq->mp, mb, total) == 0;
+	for (i = 0; i < n; i++) {
+		const struct nbshm_pkt *p = &pkts[i];
+
+		if (bulk) {
+			segs = &mb[pos];
+			pos += p->n_segs;
+		} else if (rte_pktmbuf_alloc_bulk(rxq->mp, mb, p->n_segs) == 0) {
+			segs = mb;
+		} else {
+			rxq->nombuf++;
+			rxq->missed++;
+			nbshm_pmd_give_back_later(lp, p);
+			continue;
+		}
+		l = lp->free[--lp->n_free];
+		l->desc = p->desc;
+		l->qp = p->qp;
+		rte_mbuf_ext_refcnt_set(&l->shinfo, p->n_segs);
+		for (s = 0; s < p->n_segs; s++) {
+			m = segs[s];
+			/* segment lengths fit 16 bits: checked against the mtu at attach */
+			rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)p->seg[s].data,
+					RTE_BAD_IOVA, (uint16_t)p->seg[s].len, &l->shinfo);
+			m->data_len = (uint16_t)p->seg[s].len;
+			m->next = s + 1 < p->n_segs ? segs[s + 1] : NULL;
+		}
+		m = segs[0];
+		m->pkt_len = p->len;
+		m->nb_segs = p->n_segs;
+		m->port = rxq->port_id;
+		out[k++] = m;
+		rxq->bytes += p->len;
+	}
+	rxq->packets += k;
+	return k;
+}
+
+uint16_t
+nbshm_pmd_rx_zc(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	struct nbshm_pmd_rxq *rxq = queue;
+	struct nbshm_pmd_internals *pmd = rxq->pmd;
+	struct nbshm_pmd_lentpool *lp = rxq->lp;
+	unsigned int want;
+	uint16_t got = 0;
+	int n;
+
+	if (unlikely(lp == NULL))
+		return 0;
+	rte_spinlock_lock(&pmd->lock);
+	nbshm_pmd_lentpool_drain(lp, pmd->client, rxq->pkts);
+	while (got < nb && !pmd->dead) {
+		want = RTE_MIN(RTE_MIN((unsigned int)(nb - got), NBSHM_PMD_BURST), lp->n_free);
+		if (want == 0)
+			break;
+		n = nbshm_client_rx_burst(pmd->client, rxq->pkts, want);
+		if (unlikely(n < 0)) {
+			pmd->dead = 1;
+			break;
+		}
+		got += nbshm_pmd_rx_attach(rxq, rxq->pkts, (unsigned int)n, bufs + got);
+		if ((unsigned int)n < want)
+			break;
+	}
+	rte_spinlock_unlock(&pmd->lock);
+	return got;
+}
+
+/* A pool mbuf chain holding a copy of @p p; NULL when the pool ran dry. */
+static struct rte_mbuf *
+nbshm_pmd_copy_pkt(struct rte_mempool *mp, const struct nbshm_pkt *p)
+{
+	struct rte_mbuf *head, *m, *nm;
+	const uint8_t *src;
+	uint32_t left, k, room;
+	unsigned int s;
+
+	head = rte_pktmbuf_alloc(mp);
+	if (head == NULL)
+		return NULL;
+	m = head;
+	room = rte_pktmbuf_tailroom(m);
+	for (s = 0; s < p->n_segs; s++) {
+		src = p->seg[s].data;
+		left = p->seg[s].len;
+		while (left > 0) {
+			if (room == 0) {
+				nm = rte_pktmbuf_alloc(mp);
+				if (nm == NULL || rte_pktmbuf_tailroom(nm) == 0) {
+					rte_pktmbuf_free(nm);
+					rte_pktmbuf_free(head);
+					return NULL;
+				}
+				m->next = nm;
+				m = nm;
+				head->nb_segs++;
+				room = rte_pktmbuf_tailroom(m);
+			}
+			k = RTE_MIN(left, room);
+			rte_memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len), src, k);
+			m->data_len = (uint16_t)(m->data_len + k);
+			room -= k;
+			src += k;
+			left -= k;
+		}
+	}
+	head->pkt_len = p->len;
+	return head;
+}
+
+uint16_t
+nbshm_pmd_rx_copy(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	struct nbshm_pmd_rxq *rxq = queue;
+	struct nbshm_pmd_internals *pmd = rxq->pmd;
+	struct nbshm_pmd_lentpool *lp = rxq->lp;
+	struct rte_mbuf *m;
+	unsigned int want, i;
+	uint16_t got = 0;
+	int n, r;
+
+	if (unlikely(lp == NULL))
+		return 0;
+	rte_spinlock_lock(&pmd->lock);
+	nbshm_pmd_lentpool_drain(lp, pmd->client, rxq->pkts);
+	while (got < nb && !pmd->dead) {
+		want = RTE_MIN(RTE_MIN((unsigned int)(nb - got), NBSHM_PMD_BURST), lp->n_free);
+		if (want == 0)
+			break;
+		n = nbshm_client_rx_burst(pmd->client, rxq->pkts, want);
+		if (unlikely(n < 0)) {
+			pmd->dead = 1;
+			break;
+		}
+		for (i = 0; i < (unsigned int)n; i++) {
+			m = nbshm_pmd_copy_pkt(rxq->mp, &rxq->pkts[i]);
+			if (unlikely(m == NULL)) {
+				rxq->nombuf++;
+				rxq->missed++;
+				continue;
+			}
+			m->port = rxq->port_id;
+			bufs[got++] = m;
+			rxq->packets++;
+			rxq->bytes += rxq->pkts[i].len;
+		}
+		r = n > 0 ? nbshm_client_return(pmd->client, rxq->pkts, (unsigned int)n) : 0;
+		if (r < 0)
+			r = n;	/* nbfwd gone: it takes everything back itself */
+		/* a full ret ring: give the rest back from the next burst */
+		for (i = (unsigned int)r; i < (unsigned int)n; i++)
+			nbshm_pmd_give_back_later(lp, &rxq->pkts[i]);
+		if ((unsigned int)n < want)
+			break;
+	}
+	rte_spinlock_unlock(&pmd->lock);
+	return got;
+}
