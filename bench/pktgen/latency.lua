@@ -26,7 +26,7 @@ local srate = nb.num("NBB_SAMPLE_RATE", 2000)
 local sdir = nb.env("NBB_SAMPLE_DIR", "/tmp")
 
 nb.open_out("latency",
-	"dut,profile,frame_bytes,rate_pct,port,samples,p50_us,p99_us,p999_us,max_us,pktgen_min_us,pktgen_avg_us,pktgen_max_us,rx_mpps")
+	"dut,profile,frame_bytes,rate_pct,port,samples,p50_us,p99_us,p999_us,max_us,pktgen_min_us,pktgen_avg_us,pktgen_max_us,rx_mpps,run")
 nb.setup(ports)
 pktgen.set_range(pl, "off")
 pktgen.set(pl, "size", size)

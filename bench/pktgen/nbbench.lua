@@ -24,9 +24,13 @@
 --   NBB_WAIT_LINK  seconds to wait for the links to come up (default 30)
 --   NBB_QUIT       1 (default): quit pktgen when the profile is done
 --
+--   NBB_RUN        run id, the last column of every line (default: the time)
+--
 -- Result lines (CSV, also printed): dut,profile,frame_bytes,flows,rate_pct,
--- port,rx_mpps,tx_mpps,rx_gbps_wire; frame_bytes include the 4-byte FCS and
--- Gbit/s count 20 B of preamble, SFD and inter-frame gap per packet.
+-- port,rx_mpps,tx_mpps,rx_gbps_wire,run (latency.lua: its own columns, see
+-- there); frame_bytes include the 4-byte FCS and Gbit/s count 20 B of
+-- preamble, SFD and inter-frame gap per packet. bench/pktgen/ratio.py
+-- compares the DUTs.
 
 local M = {}
 
@@ -66,7 +70,13 @@ function M.log(fmt, ...)
 end
 
 local out_file = nil
-local THROUGHPUT_HEADER = "dut,profile,frame_bytes,flows,rate_pct,port,rx_mpps,tx_mpps,rx_gbps_wire"
+local THROUGHPUT_HEADER = "dut,profile,frame_bytes,flows,rate_pct,port,rx_mpps,tx_mpps,rx_gbps_wire,run"
+
+-- one id per pktgen run, the last column of every result line
+M.run_id = os.getenv("NBB_RUN")
+if M.run_id == nil or M.run_id == "" then
+	M.run_id = os.date("%Y%m%dT%H%M%S")
+end
 
 -- open_out(profile[, header]): the CSV file results are appended to
 function M.open_out(profile, header)
@@ -84,6 +94,7 @@ end
 
 -- emit(line): one result line, printed and appended to the CSV file
 function M.emit(line)
+	line = line .. "," .. M.run_id
 	M.log("RESULT %s", line)
 	if out_file then
 		out_file:write(line .. "\n")
