@@ -147,6 +147,20 @@ nbcap_opts_check(const char *prog, const struct nbcap_opts *o)
 	return 0;
 }
 
+/* One line on stderr: what was granted. */
+static void
+nbcap_print_attached(const char *prog, const struct nbcap_opts *o, struct nbshm_client *c)
+{
+	struct nbshm_client_info in;
+
+	nbshm_client_info(c, &in);
+	fprintf(stderr, "%s: attached %s queue %u: region %s (%llu bytes), %u rx ring(s) of %u, "
+			"%u tx buffers of %u, rx buffers %s\n", prog, o->name,
+			(unsigned int)o->queue, in.region_name,
+			(unsigned long long)in.region_size, in.n_qp, in.ring_size, in.n_tx_bufs,
+			in.tx_buf_size, in.rx_readonly ? "read-only" : "writable");
+}
+
 int
 nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
 		struct nbshm_client **c)
@@ -157,8 +171,10 @@ nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
 
 	for (;;) {
 		rc = nbshm_client_connect(o->socket, o->name, o->queue, flags, c);
-		if (rc == 0)
+		if (rc == 0) {
+			nbcap_print_attached(prog, o, *c);
 			return 0;
+		}
 		if ((rc == -ENOENT || rc == -ECONNREFUSED) && !nbcap_stop &&
 				nbcap_now() < deadline) {
 			nanosleep(&pause, NULL);

@@ -220,22 +220,39 @@ client_page_size(int rfd, uint64_t announced)
 	return pg;
 }
 
+/* [x, y) meets the rings or the tx area (the parts this side writes). */
+static int
+client_meets_writable(const struct nbshm_chan_layout *l, uint64_t x, uint64_t y)
+{
+	uint64_t rings_end = l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp);
+	uint64_t tx_end = l->tx_off + (uint64_t)l->tx_buf_size * l->n_tx_bufs;
+
+	return (l->rings_off < y && x < rings_end) || (l->tx_off < y && x < tx_end);
+}
+
 /*
- * Make the rx area read-only: the pages wholly inside it (hugetlbfs splits a
- * mapping only at hugepage boundaries). If that fails the area stays
- * read-write and info.rx_readonly says so.
+ * Make the rx area read-only. mprotect() works in whole pages (hugepages on
+ * hugetlbfs), so the range is widened to page boundaries where the widened
+ * part holds neither rings nor tx buffers, else narrowed. If that fails, or
+ * an edge page is shared with the rings or the tx area, that part stays
+ * read-write and info.rx_readonly is 0.
  */
 static void
 client_protect_rx(struct nbshm_client *c, uint64_t pg)
 {
-	uint64_t end = c->l.rx_off + c->l.rx_len;
-	uint64_t lo = (c->l.rx_off + pg - 1) & ~(pg - 1);
-	uint64_t hi = end & ~(pg - 1);
+	const struct nbshm_chan_layout *l = &c->l;
+	uint64_t end = l->rx_off + l->rx_len;
+	uint64_t lo = l->rx_off & ~(pg - 1);
+	uint64_t hi = (end + pg - 1) & ~(pg - 1);
 
+	if (hi > l->region_size || client_meets_writable(l, end, hi))
+		hi = end & ~(pg - 1);
+	if (client_meets_writable(l, lo, l->rx_off))
+		lo = (l->rx_off + pg - 1) & ~(pg - 1);
 	c->rx_readonly = 0;
 	if (hi <= lo || mprotect(c->base + lo, hi - lo, PROT_READ) < 0)
 		return;
-	c->rx_readonly = lo == c->l.rx_off && hi == end;
+	c->rx_readonly = lo <= l->rx_off && hi >= end;
 }
 
 static int
@@ -371,6 +388,10 @@ nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 	*out = NULL;
 	if (flags & ~NBSHM_CLIENT_F_RX_WRITABLE)
 		return nbshm_client_fail(EINVAL, "unknown flags 0x%x", flags);
+	if (nbshm_proto_name_check(name) != 0)
+		return nbshm_client_fail(EINVAL,
+				"bad consumer name \"%s\" (1..%u chars of A-Z a-z 0-9 _ . -)",
+				name, NBSHM_PROTO_NAME_MAX - 1);
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return nbshm_client_fail(ENOMEM, "no memory for a client");

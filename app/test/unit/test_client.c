@@ -48,6 +48,7 @@
 /* What the fake producer answers to ATTACH. */
 enum fake_reply {
 	FAKE_OK = 0,
+	FAKE_BIG_PAGE,		/* ATTACH_OK announcing 2 MB pages (all in one page here) */
 	FAKE_ERROR,		/* ERROR {EBUSY, text} */
 	FAKE_ONE_FD,		/* ATTACH_OK with the region fd only */
 	FAKE_THREE_FDS,		/* ATTACH_OK with an extra fd */
@@ -95,7 +96,7 @@ fake_layout(struct nbshm_chan_layout *l)
 	l->max_segs = T_MAX_SEGS;
 	l->mtu = T_MTU;
 	l->rx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(T_NQP), T_PAGE);
-	l->rx_len = (uint64_t)T_RX_BUFS * T_RX_BUF;
+	l->rx_len = (uint64_t)T_RX_BUFS * T_RX_BUF - 192;	/* ends inside a page */
 	l->tx_off = align_up(l->rx_off + l->rx_len, T_PAGE);
 	l->tx_buf_size = T_TX_BUF;
 	l->n_tx_bufs = T_TX_BUFS;
@@ -205,7 +206,8 @@ fake_serve(void *arg)
 			l.ring_size = 100;
 		if (f->reply == FAKE_SIZE_MISMATCH)
 			l.region_size += T_PAGE;
-		nbshm_proto_attach_ok_init(&ok, &l, T_PAGE, "nbshm-test-c0", mac, 0xffff);
+		nbshm_proto_attach_ok_init(&ok, &l, f->reply == FAKE_BIG_PAGE ? 2u << 20 : T_PAGE,
+				"nbshm-test-c0", mac, 0xffff);
 		nbshm_proto_send(f->conn, &ok, sizeof(ok), fds,
 				f->reply == FAKE_ONE_FD ? 1 : f->reply == FAKE_THREE_FDS ? 3 : 2);
 		break;
@@ -562,12 +564,21 @@ test_rx_readonly(void **state)
 	struct nbshm_client_info info;
 	struct nbshm_client *c = NULL;
 	uint32_t off = rx_at(f, 7, 0);
+	const uint8_t *cbase;
+	uint8_t *last;
 
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
 	fake_lend1(f, 0, off, 64);
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 1), 1);
 	assert_int_equal(child_writes((uint8_t *)(uintptr_t)pkts[0].seg[0].data), SIGSEGV);
 	assert_int_not_equal(f->base[off], 0xee);
+	/* the last rx byte too (its page is widened: rings and tx are elsewhere) */
+	cbase = pkts[0].seg[0].data - off;
+	last = (uint8_t *)(uintptr_t)(cbase + f->l.rx_off + f->l.rx_len - 1);
+	assert_int_equal(child_writes(last), SIGSEGV);
+	/* rings and tx buffers stay writable */
+	assert_int_equal(child_writes((uint8_t *)(uintptr_t)(cbase + f->l.tx_off)), 0);
+	assert_int_equal(child_writes((uint8_t *)(uintptr_t)(cbase + f->l.rings_off)), 0);
 	nbshm_client_close(c);
 
 	f->conn >= 0 ? close(f->conn) : 0;
@@ -579,6 +590,31 @@ test_rx_readonly(void **state)
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 1), 1);
 	assert_int_equal(child_writes((uint8_t *)(uintptr_t)pkts[0].seg[0].data), 0);
 	assert_int_equal(f->base[off], 0xee);
+	nbshm_client_close(c);
+}
+
+/* Pages larger than the areas: nothing can be read-only, all still works. */
+static void
+test_rx_readonly_fallback(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client_info info;
+	struct nbshm_client *c = NULL;
+	uint32_t len = 60;
+	void *buf;
+
+	assert_int_equal(fake_attach(f, FAKE_BIG_PAGE, 0, &c), 0);
+	nbshm_client_info(c, &info);
+	assert_int_equal(info.page_size, 2u << 20);
+	assert_int_equal(info.rx_readonly, 0);
+	fake_lend1(f, 1, rx_at(f, 2, 0), 60);
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 1);
+	assert_int_equal(nbshm_client_return(c, pkts, 1), 1);
+	assert_int_equal(fake_take(&f->ret[1]).offset, rx_at(f, 2, 0));
+	assert_int_equal(nbshm_client_tx_alloc(c, &buf, 1), 1);
+	memset(buf, 0x5a, len);
+	assert_int_equal(nbshm_client_tx_send(c, &buf, &len, 1), 1);
+	assert_int_equal(f->base[fake_take(&f->tx).offset], 0x5a);
 	nbshm_client_close(c);
 }
 
@@ -865,7 +901,8 @@ test_connect_errors(void **state)
 	assert_int_equal(nbshm_client_connect(path, "vm1", 0, 0, &c), -ENOENT);
 	assert_null(c);
 	assert_non_null(strstr(nbshm_client_error(), path));
-	assert_int_equal(nbshm_client_connect(f->path, "bad name", 0, 0, &c), -EINVAL);
+	assert_int_equal(nbshm_client_connect(path, "bad name", 0, 0, &c), -EINVAL);
+	assert_non_null(strstr(nbshm_client_error(), "bad consumer name"));
 	assert_int_equal(nbshm_client_connect(f->path, "vm1", 0, 0x80, &c), -EINVAL);
 	nbshm_client_close(NULL);
 }
@@ -879,6 +916,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forged_rx, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_index_jump, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_rx_readonly, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_rx_readonly_fallback, fake_setup,
+				fake_teardown),
 		cmocka_unit_test_setup_teardown(test_tx_round_trip, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_ret_ring_full, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_wait, fake_setup, fake_teardown),
