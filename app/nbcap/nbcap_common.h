@@ -28,7 +28,6 @@ enum {
 	NBCAP_OPT_STATS_JSON,
 	NBCAP_OPT_ECHO,
 	NBCAP_OPT_SNAPLEN,
-	NBCAP_OPT_HELP,
 };
 
 /** Options both programs take. */
