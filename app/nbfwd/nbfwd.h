@@ -50,6 +50,7 @@ struct nbfwd_qstats {
 struct nbfwd_rxq {
 	uint16_t port;		/**< rx port id */
 	uint16_t port_index;	/**< its index in nbfwd_ctx.ports */
+	uint16_t cons1;		/**< vmq: 1 + consumer whose own queue this is, 0 = none */
 	uint16_t queue;		/**< rx queue */
 	uint16_t tx_port;	/**< where packets go */
 	uint16_t tx_queue;	/**< the polling lcore's tx queue on tx_port */
@@ -74,7 +75,8 @@ struct nbfwd_port {
 	char driver[64];
 	struct rte_device *dev;		/**< for DMA mapping */
 	int socket;			/**< NUMA node of the device (or the main lcore's) */
-	uint16_t nb_rxq;
+	uint16_t nb_rxq;		/**< rx queues, the nb_hwq consumer queues included */
+	uint16_t nb_hwq;		/**< vmq: the last rx queues, one per steered consumer */
 	uint16_t nb_txq;
 	uint16_t rx_desc;
 	uint16_t tx_desc;

@@ -165,6 +165,12 @@ static const char * const nbfwd_config_group_names[] = {
 	NULL,
 };
 
+static const char * const nbfwd_config_steering_names[] = {
+	[NBFWD_STEER_AUTO] = "auto",
+	[NBFWD_STEER_SOFTWARE] = "software",
+	NULL,
+};
+
 static const struct nbfwd_config_key nbfwd_config_keys_vmq[] = {
 	{ .name = "unmatched", .type = NBFWD_CONFIG_CHOICE,
 	  .choices = nbfwd_config_unmatched_names,
@@ -196,6 +202,9 @@ static const struct nbfwd_config_key nbfwd_config_keys_consumer[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, tx_buffer_size) },
 	{ .name = "numa_node", .type = NBFWD_CONFIG_NUMA, .min = 0,
 	  .max = NBFWD_CONFIG_NUMA_MAX, NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, numa_node) },
+	{ .name = "steering", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_steering_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, steering) },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {

@@ -69,6 +69,12 @@ enum nbfwd_group_policy {
 	NBFWD_GROUP_DROP,		/**< drop (counted) */
 };
 
+/** How frames reach a consumer's buffers. */
+enum nbfwd_steering {
+	NBFWD_STEER_AUTO = 0,	/**< rte_flow to its own rx queue if the port can, else software */
+	NBFWD_STEER_SOFTWARE,	/**< always the software classifier (one copy) */
+};
+
 /** What vmq mode does with frames no consumer's filter matches. */
 enum nbfwd_unmatched {
 	NBFWD_UNMATCHED_FORWARD = 0,	/**< out of the port's peer, untouched */
@@ -91,6 +97,7 @@ struct nbfwd_consumer_cfg {
 	uint32_t tx_buffers;		/**< tx buffers it owns */
 	uint16_t tx_buffer_size;	/**< bytes per tx buffer */
 	int numa_node;			/**< -1 = its port's node */
+	int steering;			/**< enum nbfwd_steering */
 };
 
 /** One rx queue an lcore polls: port NAME, queue index. */

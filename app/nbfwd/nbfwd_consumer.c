@@ -105,6 +105,33 @@ nbfwd_find_port_by_name(const struct nbfwd_ctx *ctx, const char *name)
 	return -1;
 }
 
+/*
+ * A queue of its own on its port, polled by its home worker, if the device
+ * has one to spare (and, with RSS across several worker queues, a redirection
+ * table to keep RSS off it). Whether rte_flow can steer to it is known only
+ * once the port runs (nbfwd_consumers_steer()).
+ */
+static int
+nbfwd_cons_plan_queue(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nbfwd_port *p)
+{
+	struct nbfwd_worker *w = &ctx->workers[c->home];
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(p->port_id, &info) != 0 ||
+			p->nb_rxq + 1u > info.max_rx_queues ||
+			(p->nb_rxq - p->nb_hwq > 1 && info.reta_size == 0) ||
+			w->n_rxq == NBFWD_MAX_LCORE_RXQ ||
+			!nbfwd_consumer_steer_probe(c, p->port_id))
+		return 0;	/* software steering */
+	c->hw_queue = p->nb_rxq++;
+	p->nb_hwq++;
+	w->rxq[w->n_rxq].port = (uint16_t)c->port;	/* index until the ports start */
+	w->rxq[w->n_rxq].queue = (uint16_t)c->hw_queue;
+	w->rxq[w->n_rxq].cons1 = (uint16_t)(c->index + 1);
+	w->n_rxq++;
+	return 0;
+}
+
 int
 nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 {
@@ -157,6 +184,10 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		for (b = 0; b < 6; b++)
 			c->mac |= (uint64_t)k->mac[b] << (8 * b);
 		c->n_qp = ctx->n_workers;
+		c->hw_queue = -1;
+		if (k->steering == NBFWD_STEER_AUTO &&
+				nbfwd_cons_plan_queue(ctx, c, &ctx->ports[pi]) != 0)
+			return -1;
 		if (ctx->n_regions == NBFWD_MAX_REGIONS) {
 			APP_LOG(ERR, "[consumer %s]: more than %u regions", k->name,
 				NBFWD_MAX_REGIONS);
@@ -372,6 +403,50 @@ nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_
 	}
 }
 
+/*
+ * Put one packet of @p c's pool on the rx ring at @p *used entries after our
+ * head and remember it as lent. The packet's NET_BUFFER is built and every
+ * segment resolved again (cheap, and the ring gets only what resolves).
+ * @return true when lent; false when it does not fit (the caller frees it).
+ */
+static inline bool
+nbfwd_cons_lend_one(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
+		struct nbfwd_cons_qp *qp, struct rte_mbuf *m, uint32_t room, uint32_t *used)
+{
+	const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
+	unsigned int k;
+	void *first;
+
+	if (unlikely(m->nb_segs > c->layout.max_segs ||
+			nbshm_mbuf_build_resolve_one(ctx->table, m, c->layout.max_segs, segs,
+				&first, &k) != NET_BUFFER_OK ||
+			segs[0]->SharedMemoryHandle != c->layout.handle)) {
+		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		return false;
+	}
+	if (unlikely(k > room - *used)) {
+		qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
+		return false;
+	}
+	nbfwd_cons_put_chain(&qp->rx, *used, segs, k, m->pkt_len);
+	*used += k;
+	qp->lent[nbfwd_cons_slot(c, segs[0]->SharedMemoryOffset)] =
+		(struct nbfwd_cons_lent){ m, segs[0]->SharedMemoryOffset };
+	qp->n_lent++;
+	qp->st.delivered++;
+	qp->st.delivered_bytes += m->pkt_len;
+	return true;
+}
+
+static inline void
+nbfwd_cons_publish(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, uint32_t used)
+{
+	if (used != 0) {
+		nbshm_ring_produce(&qp->rx, used);
+		nbfwd_cons_notify(c, &qp->rx);
+	}
+}
+
 uint16_t
 nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int q,
 		struct rte_mbuf **pkts, uint16_t n)
@@ -386,11 +461,8 @@ nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, un
 	}
 	room = nbshm_ring_free(&qp->rx);
 	for (i = 0; i < n; i++) {
-		const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
 		struct rte_mbuf *m = pkts[i], *copy;
 		uint32_t need = (m->pkt_len + room_per_buf - 1) / room_per_buf;
-		unsigned int k;
-		void *first;
 
 		if (unlikely(need > c->layout.max_segs || m->pkt_len == 0)) {
 			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
@@ -405,26 +477,36 @@ nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, un
 			qp->st.drop[NBFWD_CONS_DROP_NO_BUFFER]++;
 			continue;
 		}
-		/* the copy is described and resolved like any received packet */
-		if (unlikely(nbshm_mbuf_build_resolve_one(ctx->table, copy, c->layout.max_segs,
-				segs, &first, &k) != NET_BUFFER_OK || k > room - used)) {
-			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		if (nbfwd_cons_lend_one(ctx, c, qp, copy, room, &used))
+			done++;
+		else
 			rte_pktmbuf_free(copy);
-			continue;
-		}
-		nbfwd_cons_put_chain(&qp->rx, used, segs, k, copy->pkt_len);
-		used += k;
-		qp->lent[nbfwd_cons_slot(c, segs[0]->SharedMemoryOffset)] =
-			(struct nbfwd_cons_lent){ copy, segs[0]->SharedMemoryOffset };
-		qp->n_lent++;
-		qp->st.delivered_bytes += copy->pkt_len;
-		done++;
 	}
-	if (used != 0) {
-		nbshm_ring_produce(&qp->rx, used);
-		nbfwd_cons_notify(c, &qp->rx);
+	nbfwd_cons_publish(c, qp, used);
+	return done;
+}
+
+uint16_t
+nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int q,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct nbfwd_cons_qp *qp = &c->qp[q];
+	uint32_t room, used = 0;
+	uint16_t i, done = 0;
+
+	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED) {
+		qp->st.drop[NBFWD_CONS_DROP_DETACHED] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return 0;
 	}
-	qp->st.delivered += done;
+	room = nbshm_ring_free(&qp->rx);
+	for (i = 0; i < n; i++) {
+		if (nbfwd_cons_lend_one(ctx, c, qp, pkts[i], room, &used))
+			done++;
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+	nbfwd_cons_publish(c, qp, used);
 	return done;
 }
 
@@ -644,6 +726,8 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 			if (c->home == w->index)
 				nbfwd_cons_serve_tx(ctx, c, w->index);
 		} else if (state == NBFWD_CONS_DETACHING && qp->ack == 0) {
+			/* what it gave back before it went counts as returned */
+			nbfwd_cons_take_returns(c, qp);
 			nbfwd_consumer_reclaim(c, w->index);
 			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
 		}

@@ -82,6 +82,8 @@ struct nbfwd_consumer {
 	unsigned int port;		/**< index in nbfwd_ctx.ports */
 	unsigned int home;		/**< worker index that serves its tx ring */
 	int region;			/**< index in nbfwd_ctx.regions */
+	int hw_queue;			/**< its own rx queue on its port, -1 = none */
+	struct rte_flow *flow;		/**< the rule steering to hw_queue, NULL = none */
 	uint64_t mac;			/**< 48-bit filter, first byte lowest */
 	int vlan;			/**< -1 = any */
 	struct rte_mempool *pool;	/**< rx buffers (data in its region) */
@@ -137,6 +139,40 @@ void nbfwd_consumers_stop(struct nbfwd_ctx *ctx);
 
 /** Path of the attach socket ("" when not listening). */
 const char *nbfwd_consumers_socket(const struct nbfwd_ctx *ctx);
+
+/**
+ * The mbuf pool of rx queue @p q of port @p p: a steered consumer's own
+ * pool for the consumers' queues, else the port's.
+ */
+struct rte_mempool *nbfwd_consumer_queue_pool(const struct nbfwd_ctx *ctx,
+		const struct nbfwd_port *p, uint16_t q);
+
+/**
+ * After the ports started: steer each consumer's MAC (and VLAN) to its own rx
+ * queue with rte_flow where the port can; the others are steered in software.
+ * @return 0 (a refused rule is a notice, not an error), -1 on a hard error.
+ */
+int nbfwd_consumers_steer(struct nbfwd_ctx *ctx);
+
+/**
+ * Before the port is configured: false when the device has no rte_flow
+ * support at all (the consumer is then steered in software, no queue kept).
+ */
+bool nbfwd_consumer_steer_probe(const struct nbfwd_consumer *c, uint16_t port_id);
+
+/** Before the ports stop: remove the rules. */
+void nbfwd_consumers_unsteer(struct nbfwd_ctx *ctx);
+
+/** "flow" when a rule steers to its own queue, else "software". */
+const char *nbfwd_consumer_steering(const struct nbfwd_consumer *c);
+
+/**
+ * Worker: lend packets that arrived in @p c's own queue (their data already in
+ * its region) without a copy. Packets that cannot be lent are freed and counted.
+ * @return number lent.
+ */
+uint16_t nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
+		unsigned int qp, struct rte_mbuf **pkts, uint16_t n);
 
 /** Free pools and tables (before the regions go). */
 void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);

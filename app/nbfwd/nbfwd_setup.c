@@ -516,8 +516,8 @@ nbfwd_port_rss(struct rte_eth_conf *conf, const struct rte_eth_dev_info *info,
 	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
 		info->flow_type_rss_offloads;
 
-	if (p->nb_rxq < 2)
-		return;
+	if (p->nb_rxq - p->nb_hwq < 2)
+		return;		/* consumers' own queues get traffic by rte_flow only */
 	if (hf == 0) {
 		APP_LOG(WARNING, "port %u (%s): no RSS hash types offered; %u rx queues "
 			"will not share the load", p->port_id, p->name, p->nb_rxq);
@@ -574,7 +574,7 @@ nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 		return ret;
 	for (q = 0; q < p->nb_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(p->port_id, q, p->rx_desc, p->socket, NULL,
-			p->pool);
+			nbfwd_consumer_queue_pool(ctx, p, q));
 		if (ret != 0) {
 			APP_LOG(ERR, "port %u (%s): rx queue %u: %s", p->port_id, p->name, q,
 				strerror(-ret));
@@ -694,6 +694,7 @@ nbfwd_stop_ports(struct nbfwd_ctx *ctx)
 {
 	unsigned int i;
 
+	nbfwd_consumers_unsteer(ctx);
 	for (i = 0; i < ctx->n_ports; i++)
 		if (ctx->ports[i].started)
 			nbfwd_drain_rx(&ctx->ports[i]);

@@ -238,6 +238,8 @@ nbfwd_tel_consumers(const char *cmd __rte_unused, const char *params __rte_unuse
 		rte_tel_data_add_dict_string(rd, "mac", mac);
 		rte_tel_data_add_dict_int(rd, "vlan", c->vlan);
 		rte_tel_data_add_dict_string(rd, "state", nbfwd_cons_state_name(c->state));
+		rte_tel_data_add_dict_string(rd, "steering", nbfwd_consumer_steering(c));
+		rte_tel_data_add_dict_int(rd, "rx_queue", c->hw_queue);
 		rte_tel_data_add_dict_int(rd, "pid", c->pid);
 		rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
 		rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);

@@ -117,27 +117,35 @@ nbfwd_vmq_to_all(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p, unsign
 	return n;
 }
 
-static __rte_always_inline void
-nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
-		const struct nbfwd_rxq *q, const struct nbfwd_port *p)
+/*
+ * Describe and resolve a burst like every mode does (a frame must hold an
+ * Ethernet header); drop what fails. @return packets kept, data[] = first bytes.
+ */
+static inline uint16_t
+nbfwd_vmq_check(const struct nbfwd_ctx *ctx, struct nbfwd_qstats *st, struct rte_mbuf **pkts,
+		void **data, uint16_t n)
 {
-	struct rte_mbuf *pkts[NBFWD_MAX_BURST], *fwd[NBFWD_MAX_BURST], *batch[NBFWD_MAX_BURST];
-	void *data[NBFWD_MAX_BURST];
 	uint8_t status[NBFWD_MAX_BURST];
-	uint16_t target[NBFWD_MAX_BURST];
-	struct nbfwd_qstats *st = q->st;
 	unsigned int n_segs, n_bad;
-	uint16_t n, i, j, n_fwd = 0, sent;
 
-	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
-	if (n == 0)
-		return;
-	st->rx += n;
 	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
 		RTE_ETHER_HDR_LEN, data, status, &n_segs);
 	st->segs += n_segs;
 	if (unlikely(n_bad != 0))
 		n = nbfwd_keep_valid(pkts, data, n, status, st);
+	return n;
+}
+
+/* Steer checked frames: copies to consumers, the rest forwarded or dropped. */
+static void
+nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		const struct nbfwd_rxq *q, const struct nbfwd_port *p, struct rte_mbuf **pkts,
+		void **data, uint16_t n)
+{
+	struct rte_mbuf *fwd[NBFWD_MAX_BURST], *batch[NBFWD_MAX_BURST];
+	uint16_t target[NBFWD_MAX_BURST];
+	struct nbfwd_qstats *st = q->st;
+	uint16_t i, j, n_fwd = 0, sent;
 
 	for (i = 0; i < n; i++)
 		target[i] = nbfwd_vmq_classify(ctx, p, pkts[i], data[i]);
@@ -198,6 +206,67 @@ nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	}
 }
 
+
+static __rte_always_inline void
+nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		const struct nbfwd_rxq *q, const struct nbfwd_port *p)
+{
+	struct rte_mbuf *pkts[NBFWD_MAX_BURST];
+	void *data[NBFWD_MAX_BURST];
+	uint16_t n;
+
+	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	if (n == 0)
+		return;
+	q->st->rx += n;
+	n = nbfwd_vmq_check(ctx, q->st, pkts, data, n);
+	nbfwd_vmq_steer(ctx, w, q, p, pkts, data, n);
+}
+
+/*
+ * A consumer's own queue (rte_flow steers its MAC here): frames already sit
+ * in its region and are lent as they are. A frame that does not match its
+ * filter (a device that spreads traffic anyway) must not stay in memory the
+ * consumer maps: it is copied into the port's pool and steered like the rest.
+ */
+static void
+nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		const struct nbfwd_rxq *q, const struct nbfwd_port *p)
+{
+	struct nbfwd_consumer *c = &ctx->consumers[q->cons1 - 1];
+	struct rte_mbuf *pkts[NBFWD_MAX_BURST], *other[NBFWD_MAX_BURST];
+	void *data[NBFWD_MAX_BURST];
+	struct nbfwd_qstats *st = q->st;
+	uint16_t n, i, n_own = 0, n_other = 0, got;
+
+	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	if (n == 0)
+		return;
+	st->rx += n;
+	n = nbfwd_vmq_check(ctx, st, pkts, data, n);
+	for (i = 0; i < n; i++) {
+		if (likely(nbfwd_vmq_classify(ctx, p, pkts[i], data[i]) == c->index)) {
+			pkts[n_own++] = pkts[i];
+			continue;
+		}
+		other[n_other] = rte_pktmbuf_copy(pkts[i], p->pool, 0, UINT32_MAX);
+		rte_pktmbuf_free(pkts[i]);
+		if (unlikely(other[n_other] == NULL))
+			st->drop[NBFWD_DROP_CONSUMER]++;
+		else
+			n_other++;
+	}
+	if (n_own != 0) {
+		got = nbfwd_consumer_lend(ctx, c, w->index, pkts, n_own);
+		st->delivered += got;
+		st->drop[NBFWD_DROP_CONSUMER] += n_own - got;
+	}
+	if (n_other != 0) {
+		n_other = nbfwd_vmq_check(ctx, st, other, data, n_other);
+		nbfwd_vmq_steer(ctx, w, q, p, other, data, n_other);
+	}
+}
+
 void
 nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 {
@@ -206,7 +275,10 @@ nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 	for (i = 0; i < w->n_rxq; i++) {
 		const struct nbfwd_rxq *q = &w->rxq[i];
 
-		nbfwd_vmq_rxq(ctx, w, q, &ctx->ports[q->port_index]);
+		if (q->cons1 != 0)
+			nbfwd_vmq_rxq_own(ctx, w, q, &ctx->ports[q->port_index]);
+		else
+			nbfwd_vmq_rxq(ctx, w, q, &ctx->ports[q->port_index]);
 	}
 	nbfwd_consumers_poll(ctx, w);
 }
