@@ -166,8 +166,8 @@ static const char * const nbfwd_config_group_names[] = {
 };
 
 static const char * const nbfwd_config_steering_names[] = {
-	[NBFWD_STEER_AUTO] = "auto",
 	[NBFWD_STEER_SOFTWARE] = "software",
+	[NBFWD_STEER_FLOW] = "flow",
 	NULL,
 };
 

@@ -71,8 +71,8 @@ enum nbfwd_group_policy {
 
 /** How frames reach a consumer's buffers. */
 enum nbfwd_steering {
-	NBFWD_STEER_AUTO = 0,	/**< rte_flow to its own rx queue if the port can, else software */
-	NBFWD_STEER_SOFTWARE,	/**< always the software classifier (one copy) */
+	NBFWD_STEER_SOFTWARE = 0,	/**< the software classifier: one copy into its region */
+	NBFWD_STEER_FLOW,		/**< rte_flow to an rx queue of its own: zero copy */
 };
 
 /** What vmq mode does with frames no consumer's filter matches. */

@@ -106,10 +106,10 @@ nbfwd_find_port_by_name(const struct nbfwd_ctx *ctx, const char *name)
 }
 
 /*
- * A queue of its own on its port, polled by its home worker, if the device
- * has one to spare (and, with RSS across several worker queues, a redirection
- * table to keep RSS off it). Whether rte_flow can steer to it is known only
- * once the port runs (nbfwd_consumers_steer()).
+ * steering = flow: a queue of its own on its port, polled by its home worker
+ * (the device must have one to spare and, with RSS across several worker
+ * queues, a redirection table to keep RSS off it). Whether rte_flow takes
+ * the rule is known once the port runs (nbfwd_consumers_steer()).
  */
 static int
 nbfwd_cons_plan_queue(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nbfwd_port *p)
@@ -118,11 +118,19 @@ nbfwd_cons_plan_queue(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nb
 	struct rte_eth_dev_info info;
 
 	if (rte_eth_dev_info_get(p->port_id, &info) != 0 ||
-			p->nb_rxq + 1u > info.max_rx_queues ||
-			(p->nb_rxq - p->nb_hwq > 1 && info.reta_size == 0) ||
-			w->n_rxq == NBFWD_MAX_LCORE_RXQ ||
-			!nbfwd_consumer_steer_probe(c, p->port_id))
-		return 0;	/* software steering */
+			p->nb_rxq + 1u > info.max_rx_queues || w->n_rxq == NBFWD_MAX_LCORE_RXQ) {
+		APP_LOG(ERR, "[consumer %s] steering = flow: port %s has no rx queue to spare "
+			"(%u in use, the device has %u): use steering = software", c->name,
+			p->name, p->nb_rxq, info.max_rx_queues);
+		return -1;
+	}
+	if (p->nb_rxq - p->nb_hwq > 1 && info.reta_size == 0) {
+		APP_LOG(ERR, "[consumer %s] steering = flow: port %s spreads %u worker queues "
+			"with RSS and has no redirection table to keep RSS off the consumer's "
+			"queue: use steering = software or one worker lcore", c->name, p->name,
+			p->nb_rxq - p->nb_hwq);
+		return -1;
+	}
 	c->hw_queue = p->nb_rxq++;
 	p->nb_hwq++;
 	w->rxq[w->n_rxq].port = (uint16_t)c->port;	/* index until the ports start */
@@ -172,8 +180,15 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		c->sock = -1;
 		c->region = -1;
 		if (pi < 0) {
-			APP_LOG(ERR, "[consumer %s] port = %s: no such port in use "
-				"(ports: see the port lines above)", k->name, k->port);
+			char names[256] = "";
+			size_t off = 0;
+			unsigned int j;
+
+			for (j = 0; j < ctx->n_ports && off < sizeof(names); j++)
+				off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+					j > 0 ? ", " : "", ctx->ports[j].name);
+			APP_LOG(ERR, "[consumer %s] port = %s: no such port in use (ports: %s)",
+				k->name, k->port, names);
 			return -1;
 		}
 		c->port = (unsigned int)pi;
@@ -185,7 +200,7 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 			c->mac |= (uint64_t)k->mac[b] << (8 * b);
 		c->n_qp = ctx->n_workers;
 		c->hw_queue = -1;
-		if (k->steering == NBFWD_STEER_AUTO &&
+		if (k->steering == NBFWD_STEER_FLOW &&
 				nbfwd_cons_plan_queue(ctx, c, &ctx->ports[pi]) != 0)
 			return -1;
 		if (ctx->n_regions == NBFWD_MAX_REGIONS) {

@@ -148,17 +148,11 @@ struct rte_mempool *nbfwd_consumer_queue_pool(const struct nbfwd_ctx *ctx,
 		const struct nbfwd_port *p, uint16_t q);
 
 /**
- * After the ports started: steer each consumer's MAC (and VLAN) to its own rx
- * queue with rte_flow where the port can; the others are steered in software.
- * @return 0 (a refused rule is a notice, not an error), -1 on a hard error.
+ * After the ports started: steer the MAC (and VLAN) of each consumer with
+ * steering = flow to its own rx queue with rte_flow.
+ * @return 0, or -1 when a port refused a rule (logged with the reason).
  */
 int nbfwd_consumers_steer(struct nbfwd_ctx *ctx);
-
-/**
- * Before the port is configured: false when the device has no rte_flow
- * support at all (the consumer is then steered in software, no queue kept).
- */
-bool nbfwd_consumer_steer_probe(const struct nbfwd_consumer *c, uint16_t port_id);
 
 /** Before the ports stop: remove the rules. */
 void nbfwd_consumers_unsteer(struct nbfwd_ctx *ctx);

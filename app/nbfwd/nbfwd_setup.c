@@ -540,6 +540,9 @@ nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 	if (ret != 0)
 		return ret;
 	p->nb_txq = ctx->n_workers;
+	/* some devices (net_tap) want as many tx queues as rx: the extra ones idle */
+	if (p->nb_hwq != 0 && p->nb_rxq > p->nb_txq && p->nb_rxq <= info.max_tx_queues)
+		p->nb_txq = p->nb_rxq;
 	if (p->nb_rxq > info.max_rx_queues || p->nb_txq > info.max_tx_queues) {
 		APP_LOG(ERR, "port %u (%s): needs %u rx / %u tx queues (one tx queue per "
 			"worker lcore), the device has %u / %u: use fewer lcores or queues",

@@ -95,6 +95,8 @@ nbfwd_stats_duration(const struct nbfwd_ctx *ctx)
 {
 	uint64_t end = ctx->stop_tsc != 0 ? ctx->stop_tsc : rte_get_tsc_cycles();
 
+	if (ctx->start_tsc == 0)
+		return 0;	/* start-up stopped before forwarding began */
 	return nbfwd_seconds(end - ctx->start_tsc);
 }
 

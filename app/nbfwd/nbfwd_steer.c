@@ -5,13 +5,11 @@
  * rte_flow rule "destination MAC (and VLAN) -> that queue", whose pool keeps
  * its data buffers in the consumer's region: the NIC writes those frames
  * straight into buffers the consumer maps, and they are lent without a copy.
- * Where the port refuses the rule, the consumer is steered in software (one
- * copy) and its queue, which nothing is steered to, is still polled: whatever
- * arrives there is checked against the filter like any other frame.
+ * It is asked for per consumer (steering = flow); a port that refuses the
+ * rule stops nbfwd with the reason. Whatever arrives in a consumer's queue is
+ * still checked against its filter (nbfwd_vmq.c).
  */
 
-#include <errno.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -101,44 +99,6 @@ nbfwd_steer_rule(const struct nbfwd_consumer *c, uint16_t port_id, struct rte_fl
 	return rte_flow_create(port_id, &attr, pattern, actions, err);
 }
 
-bool
-nbfwd_consumer_steer_probe(const struct nbfwd_consumer *c, uint16_t port_id)
-{
-	struct rte_flow_attr attr = { .ingress = 1 };
-	struct rte_flow_item pattern[] = {
-		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
-		{ .type = RTE_FLOW_ITEM_TYPE_END },
-	};
-	struct rte_flow_action_queue queue = { .index = 0 };
-	struct rte_flow_action actions[] = {
-		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue },
-		{ .type = RTE_FLOW_ACTION_TYPE_END },
-	};
-	struct rte_flow_error err;
-	int ret;
-
-	RTE_SET_USED(c);
-	/* a device without flow support says so before it is configured */
-	ret = rte_flow_validate(port_id, &attr, pattern, actions, &err);
-	return ret != -ENOSYS && ret != -ENOTSUP;
-}
-
-/* A consumer steered in software: nothing is steered to its queue, stop polling it. */
-static void
-nbfwd_steer_drop_queue(struct nbfwd_ctx *ctx, const struct nbfwd_consumer *c)
-{
-	struct nbfwd_worker *w = &ctx->workers[c->home];
-	unsigned int i;
-
-	for (i = 0; i < w->n_rxq; i++) {
-		if (w->rxq[i].cons1 != c->index + 1)
-			continue;
-		memmove(&w->rxq[i], &w->rxq[i + 1], sizeof(w->rxq[0]) * (w->n_rxq - i - 1));
-		w->n_rxq--;
-		return;
-	}
-}
-
 int
 nbfwd_consumers_steer(struct nbfwd_ctx *ctx)
 {
@@ -161,21 +121,20 @@ nbfwd_consumers_steer(struct nbfwd_ctx *ctx)
 
 		if (c->hw_queue < 0) {
 			CHAN_LOG(INFO, "consumer %s: software steering (one copy into its "
-				"region)%s", c->name, c->cfg->steering == NBFWD_STEER_SOFTWARE ?
-				": steering = software" : ": no rx queue to spare on its port");
+				"region)", c->name);
 			continue;
 		}
 		memset(&err, 0, sizeof(err));
 		c->flow = nbfwd_steer_rule(c, p->port_id, &err);
-		if (c->flow == NULL)
-			nbfwd_steer_drop_queue(ctx, c);
-		if (c->flow == NULL)
-			CHAN_LOG(NOTICE, "consumer %s: port %u (%s) refused the rte_flow rule "
-				"(%s): software steering (one copy into its region)", c->name,
-				p->port_id, p->name, err.message != NULL ? err.message :
-				"no reason given");
-		else
-			CHAN_LOG(INFO, "consumer %s: rte_flow steers its MAC%s to rx queue %d "
+		if (c->flow == NULL) {
+			APP_LOG(ERR, "[consumer %s] steering = flow: port %u (%s) refused the "
+				"rte_flow rule (destination MAC%s -> rx queue %d): %s; use "
+				"steering = software", c->name, p->port_id, p->name,
+				c->vlan >= 0 ? " and VLAN" : "", c->hw_queue,
+				err.message != NULL ? err.message : "no reason given");
+			return -1;
+		}
+		CHAN_LOG(INFO, "consumer %s: rte_flow steers its MAC%s to rx queue %d "
 				"of port %u (%s): zero copy", c->name, c->vlan >= 0 ?
 				" and VLAN" : "", c->hw_queue, p->port_id, p->name);
 	}
