@@ -163,7 +163,7 @@ busy_procs() {
 wait_for_idle() {
 	local t0=$SECONDS u said=0
 	((wait_idle > 0)) || return 0
-	while :; do
+	while ((!interrupted)); do
 		u=$(others_cpus)
 		awk -v u="$u" 'BEGIN {exit !(u < 0.15)}' && return 0
 		if ((SECONDS - t0 >= wait_idle)); then

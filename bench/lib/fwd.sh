@@ -102,7 +102,8 @@ print(s)')
 
 # run_single PEER RUN: one run in the current cell (c_setup, c_size, c_mode,
 # c_mbuf) of a forwarder that owns its vdevs (null, ring, pcap): -l $lcores,
-# main lcore plus one forwarding lcore.
+# main lcore plus one forwarding lcore. Returns 0 recorded, 1 failed, 2
+# interrupted (not recorded).
 run_single() {
 	r_peer=$1 r_run=$2
 	local tag=$c_setup-$c_size-$c_mode-$r_peer-$r_run vd tpmode i started=0 pid
@@ -146,13 +147,24 @@ run_single() {
 	pid=$!
 	bg_pids+=("$pid")
 	if [[ $r_peer == nbfwd* ]]; then
+		# nbfwd stops itself after --time; poll, so that a signal to us
+		# (interrupted) is seen while it runs
+		while kill -0 "$pid" 2>/dev/null && ((!interrupted)); do
+			sleep 0.5
+		done
+		if ((interrupted)); then
+			kill_run "$pid"
+			acct_end
+			clean_prefix "$pfx"
+			return 2
+		fi
 		wait "$pid"; r_rc=$?
 		forget_pid "$pid"
 	else
 		# testpmd with --stats-period does not read stdin: it forwards until
 		# SIGINT. Send it (by PID, through timeout(1), which forwards it)
 		# once its own stats cover $secs seconds, as nbfwd's --time does.
-		for ((i = 0; i < 2 * (secs + 40); i++)); do
+		for ((i = 0; i < 2 * (secs + 40) && !interrupted; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.5
 			grep -q 'Port statistics ====' "$r_log" || continue
@@ -169,6 +181,7 @@ run_single() {
 	fi
 	acct_end
 	clean_prefix "$pfx"
+	((interrupted)) && return 2
 
 	if [[ $r_peer == nbfwd* ]]; then
 		((r_rc == 0)) || r_note+="exit status $r_rc; "

@@ -32,7 +32,8 @@ gen_send() {
 	(trap '' PIPE; echo "$1" >&7) 2>/dev/null
 }
 
-# run_memif PEER RUN: one run in the current cell
+# run_memif PEER RUN: one run in the current cell; returns 0 recorded, 1
+# failed, 2 interrupted (not recorded)
 run_memif() {
 	r_peer=$1 r_run=$2
 	local tag=$c_setup-$c_size-$c_mode-$r_peer-$r_run tpmode i up=0 gpid dpid sock
@@ -112,6 +113,7 @@ run_memif() {
 		bg_pids+=("$dpid")
 		# the link is up once the client connected
 		for ((i = 0; i < 60; i++)); do
+			((interrupted)) && break
 			kill -0 "$gpid" 2>/dev/null || break
 			kill -0 "$dpid" 2>/dev/null || break
 			gen_send "show port info 0"
@@ -120,7 +122,7 @@ run_memif() {
 		done
 		if ((up)); then
 			gen_send "start"
-			for ((i = 0; i < 2 * (secs + 30); i++)); do
+			for ((i = 0; i < 2 * (secs + 30) && !interrupted; i++)); do
 				kill -0 "$dpid" 2>/dev/null || break
 				sleep 0.5
 				covered "$r_log" "$secs" traffic && break
@@ -151,6 +153,7 @@ run_memif() {
 	clean_prefix "$gen_pfx"
 	clean_prefix "$dut_pfx"
 	rm -f "$sock" "$fifo"
+	((interrupted)) && return 2
 
 	((r_gen_rc == 0)) || r_note+="generator exit status $r_gen_rc (judged by the DUT's counters); "
 	if [[ $r_peer == nbfwd* ]]; then

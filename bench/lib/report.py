@@ -332,6 +332,7 @@ def cmd_summary(path, out_json):
     out = {
         "benchmark": "bench/run",
         "schema": 1,
+        "interrupted": e.get("INTERRUPTED", "0") == "1",
         "command": e["ARGV"].strip(),
         "date": e["DATE"], "date_end": e["DATE_END"], "host": e["HOST"],
         "dpdk_version": e["DPDK"], "cpu_model": e["CPU"], "cpus": int(e["NCPU"]),
