@@ -161,6 +161,32 @@ reg_file() {
 	NBT_FILES+=("$1")
 }
 
+# nbt_netns NAME...: create network namespaces (removed at exit), lo up
+nbt_netns() {
+	local ns
+	for ns in "$@"; do
+		NBT_NETNS+=("$ns")
+		ip netns add "$ns" || fail "ip netns add $ns"
+		ip -n "$ns" link set dev lo up
+	done
+}
+
+# nbt_veth NS1 DEV1 NS2 DEV2: a veth pair made inside the namespaces (never in
+# the root one), up, without offloads that af_packet would see as super-frames
+# or partial checksums, and without IPv6 (no router solicitations, no MLD)
+nbt_veth() {
+	local x ns dev
+	ip -n "$1" link add name "$2" type veth peer name "$4" netns "$3" ||
+		fail "veth $1/$2 -- $3/$4"
+	for x in "$1 $2" "$3 $4"; do
+		read -r ns dev <<<"$x"
+		ip netns exec "$ns" ethtool -K "$dev" tx off tso off gso off gro off \
+			rxvlan off txvlan off >/dev/null 2>&1 || true
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || true
+		ip -n "$ns" link set dev "$dev" up
+	done
+}
+
 # start_nbfwd TAG [EAL args] -- [nbfwd args]
 #   Starts nbfwd in the background under `timeout $NBT_LIMIT` (default 30 s),
 #   with --no-pci, a fresh --file-prefix, -l $NBT_LCORES (default 0,1) unless

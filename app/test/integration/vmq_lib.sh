@@ -8,7 +8,6 @@ NBCAP=$NBT_BUILD/app/nbcap/nbcap
 
 # vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK)
 vmq_setup() {
-	local x ns dev
 	need_root "network namespaces"
 	need_cmd ip ethtool
 	need_hugepages 96
@@ -16,19 +15,8 @@ vmq_setup() {
 	[ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
 	VMQ_NS_FWD=nbt-vf-$$
 	VMQ_NS_A=nbt-va-$$
-	for ns in "$VMQ_NS_FWD" "$VMQ_NS_A"; do
-		NBT_NETNS+=("$ns")
-		ip netns add "$ns" || fail "ip netns add $ns"
-		ip -n "$ns" link set dev lo up
-	done
-	ip -n "$VMQ_NS_A" link add name a type veth peer name fa netns "$VMQ_NS_FWD"
-	for x in "$VMQ_NS_A a" "$VMQ_NS_FWD fa"; do
-		read -r ns dev <<<"$x"
-		ip netns exec "$ns" ethtool -K "$dev" tx off tso off gso off gro off \
-			rxvlan off txvlan off >/dev/null 2>&1 || true
-		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1" || true
-		ip -n "$ns" link set dev "$dev" up
-	done
+	nbt_netns "$VMQ_NS_FWD" "$VMQ_NS_A"
+	nbt_veth "$VMQ_NS_A" a "$VMQ_NS_FWD" fa
 	VMQ_FRAMES=$NBT_TMP/frames
 	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$VMQ_FRAMES" --count "$1" \
 		--consumer c1=02:00:00:00:00:c1 --consumer c2=02:00:00:00:00:c2@42 >/dev/null ||
