@@ -34,6 +34,34 @@ inject
 cap_done "$pid1" c1-a "$frames/expect-c1.pcap"
 cap_done "$pid2" c2-a "$frames/expect-c2.pcap"
 say "ok round 1: c1 got its $n_c1 frames, c2 its $n_c2 (VLAN 42), byte for byte"
+# /nbfwd/consumers while nbfwd runs: both detached again, everything returned
+wait_detached c1 1
+wait_detached c2 1
+"$NBT_PY" "$NBT_TOOLS/telemetry_query.py" "$NBT_PREFIX" /nbfwd/consumers >"$NBT_TMP/tel.json" ||
+	fail "telemetry query /nbfwd/consumers failed"
+"$NBT_PY" - "$NBT_TMP/tel.json" "$n_c1" "$n_c2" <<'PY' || fail "/nbfwd/consumers wrong (above)"
+import json, sys
+c = json.load(open(sys.argv[1]))["/nbfwd/consumers"]
+want = {"c1": int(sys.argv[2]), "c2": int(sys.argv[3])}
+bad = 0
+for k, v in c.items():
+	n = want.get(v["name"])
+	exp = {"delivered": n, "returned": n, "lent_now": 0, "state": "detached", "attaches": 1,
+		"steering": "software", "mac": "02:00:00:00:00:%s" % v["name"]}
+	for key, val in exp.items():
+		if v.get(key) != val:
+			print("FAIL: consumer %s %s = %s, expected %s" % (v["name"], key, v.get(key), val))
+			bad += 1
+	if any(v["rejects"].values()) or set(v["drops"]) != {"detached", "ring_full",
+			"no_buffer", "too_long", "tx_full"}:
+		print("FAIL: consumer %s drops %s rejects %s" % (v["name"], v["drops"], v["rejects"]))
+		bad += 1
+if sorted(v["name"] for v in c.values()) != ["c1", "c2"] or c["1"]["vlan"] != 42:
+	print("FAIL: consumers %s" % c)
+	bad += 1
+sys.exit(1 if bad else 0)
+PY
+say "ok /nbfwd/consumers: delivered = returned, nothing lent, per-reason counters"
 
 # 2. c2 killed mid-stream; c1 must not lose a frame
 cap c1 c1-b "$n_c1"; pid1=$CAP_PID
