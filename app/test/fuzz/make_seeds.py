@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Write the fuzz targets' seed corpora into app/test/fuzz/corpus/<target>/.
+
+    app/test/fuzz/make_seeds.py [--check]
+
+config: the sample INI files (config/*.ini) and the loader's fixtures
+(app/test/fixtures/config/*.ini), copied, plus a few hand-made files.
+netbuf, chan_chain, chan_proto: small binary inputs in each target's input
+format (see the comment at the top of fuzz_<target>.c), one per case worth
+starting from: a good packet, and one per reason it can be refused.
+--check: write nothing; exit 1 when a committed seed differs from what this
+script would write (or is missing).
+"""
+
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+
+
+def config_seeds():
+    seeds = {}
+    for d, prefix in ((os.path.join(ROOT, "config"), "sample-"),
+                      (os.path.join(ROOT, "app", "test", "fixtures", "config"), "fixture-")):
+        for name in sorted(os.listdir(d)):
+            if name.endswith(".ini"):
+                with open(os.path.join(d, name), "rb") as f:
+                    seeds[prefix + name] = f.read()
+    seeds["hand-vmq.ini"] = (
+        b"[nbfwd]\nmode = vmq\nsocket = /tmp/nbfwd.sock\n\n"
+        b"[vmq]\nunmatched = drop\nbroadcast = consumers\nmulticast = all\n\n"
+        b"[port net_null0]\nqueues = 1\n\n"
+        b"[consumer ids]\nport = net_null0\nmac = 02:00:00:00:00:01\nvlan = 100\n"
+        b"buffers = 1024\nbuffer_size = 2048\nring_size = 256\ntx_buffers = 64\n"
+        b"tx_buffer_size = 2048\nnuma_node = 0\n")
+    seeds["hand-crlf.ini"] = b"[nbfwd]\r\nmode = io\r\n"
+    seeds["hand-nul.ini"] = b"[nbfwd]\nmode = i\x00o\n"
+    seeds["hand-utf8-bom.ini"] = b"\xef\xbb\xbf[nbfwd]\nburst = 32\n"
+    seeds["hand-no-newline.ini"] = b"[stats]\nperiod = 0"
+    return seeds
+
+
+# ---- netbuf: see fuzz_netbuf.c ----
+
+def nb_slot(op, length, gen=0):
+    return struct.pack("<BHI", op, length - 1, gen)
+
+
+def nb_seg(nxt, idx, gen, off, length, flags=0):
+    return struct.pack("<BIBIII", nxt, flags, idx, gen, off, length)
+
+
+def nb_input(max_segs, slots, segs, head=0, data_offset=0, data_length=None):
+    """slots: list of (op, len, gen); segs: list of (next, idx, gen, off, len[, flags])."""
+    if data_length is None:
+        data_length = sum(s[4] for s in segs)
+    out = struct.pack("<BB", max_segs, len(slots) - 1)
+    out += b"".join(nb_slot(*s) for s in slots)
+    out += struct.pack("<BBII", len(segs), head, data_offset, data_length)
+    out += b"".join(nb_seg(*s) for s in segs)
+    return out
+
+
+def netbuf_seeds():
+    two = [(1, 4096), (1, 2048)]          # slots 0 and 1 via add: generation 1
+    end = 0xff
+    return {
+        "good-one": nb_input(8, two, [(end, 0, 1, 64, 1500)]),
+        "good-chain": nb_input(8, two, [(1, 0, 1, 0, 1000), (2, 1, 1, 100, 500),
+                                        (end, 0, 1, 3000, 1096)]),
+        "good-edge": nb_input(8, two, [(end, 0, 1, 0, 4096)]),
+        "good-set-gen": nb_input(4, [(3, 256, 7)], [(end, 0, 7, 16, 240)]),
+        "bad-handle": nb_input(8, two, [(end, 5, 1, 0, 64)]),
+        "bad-gen0": nb_input(8, two, [(end, 0, 0, 0, 64)]),
+        "stale": nb_input(8, [(5, 512), (1, 512)], [(end, 0, 1, 0, 64)]),
+        "out-of-bounds": nb_input(8, two, [(end, 1, 1, 2000, 49)]),
+        "offset-wrap": nb_input(8, two, [(end, 0, 1, 0xffffffff, 2)]),
+        "zero-length": nb_input(8, two, [(1, 0, 1, 0, 64), (end, 0, 1, 64, 0)]),
+        "too-many": nb_input(2, two, [(1, 0, 1, 0, 1), (2, 0, 1, 1, 1), (end, 0, 1, 2, 1)]),
+        "cycle": nb_input(8, two, [(1, 0, 1, 0, 10), (0, 0, 1, 10, 10)], data_length=20),
+        "self-loop": nb_input(64, two, [(0, 0, 1, 0, 10)], data_length=10),
+        "mismatch": nb_input(8, two, [(end, 0, 1, 0, 64)], data_length=65),
+        "bad-flags": nb_input(8, two, [(end, 0, 1, 0, 64, 0x1000)]),
+        "data-offset": nb_input(8, two, [(end, 0, 1, 0, 64)], data_offset=4),
+        "no-head": nb_input(8, two, [(end, 0, 1, 0, 64)], head=1),
+        "empty-table": nb_input(8, [(0, 1)], [(end, 0, 1, 0, 1)]),
+    }
+
+
+# ---- chan_chain: see fuzz_chan_chain.c ----
+
+CH_HANDLE = (1 << 32) | 3          # region index 3, generation 1
+F_NEXT = 0x0001
+F_SHM = 0x1000
+
+
+def desc(off, length, flags=F_SHM, pkt_len=0, n_segs=0, handle=CH_HANDLE, r0=0, r1=0):
+    return struct.pack("<QIIIIHHI", handle, off, length, flags, pkt_len, n_segs, r0, r1)
+
+
+def chain(lens, off0=4096, handle=CH_HANDLE, pkt_len=None, n_segs=None, stride=2048):
+    """A well-formed chain of len(lens) descriptors, buffers stride bytes apart."""
+    n = len(lens)
+    out = b""
+    for i, length in enumerate(lens):
+        flags = F_SHM | (F_NEXT if i + 1 < n else 0)
+        out += desc(off0 + i * stride, length, flags,
+                    (sum(lens) if pkt_len is None else pkt_len) if i == 0 else 0,
+                    (n if n_segs is None else n_segs) if i == 0 else 0, handle)
+    return out
+
+
+def cc_input(descs, max_segs=8, mtu=9000, area_off=4096, area_len=32768, wide=False,
+             handle=CH_HANDLE, avail=None):
+    n = len(descs) // 32 if avail is None else avail
+    out = struct.pack("<BBBQI", n - 1, max_segs, 1 if wide else 0, handle, mtu)
+    if wide:
+        out += struct.pack("<QQ", area_off, area_len)
+    else:
+        out += struct.pack("<HH", area_off, area_len - 1)
+    return out + descs
+
+
+def chan_chain_seeds():
+    good3 = chain([1500, 1500, 1000])
+    return {
+        "good-one": cc_input(chain([60])),
+        "good-three": cc_input(good3),
+        "good-then-more": cc_input(chain([100, 200]) + chain([64], off0=12288)),
+        "good-area-end": cc_input(chain([2048], off0=4096 + 30720)),
+        "good-wide": cc_input(chain([60], off0=0xfffff000), area_off=0xfffff000,
+                              area_len=4096, wide=True),
+        "too-many": cc_input(chain([10] * 3), max_segs=2),
+        "n-segs-zero": cc_input(chain([60], n_segs=0)),
+        "truncated": cc_input(chain([10] * 3)[:64], avail=2),
+        "bad-flag": cc_input(desc(4096, 60, F_SHM | 0x8, pkt_len=60, n_segs=1)),
+        "next-on-last": cc_input(desc(4096, 60, F_SHM | F_NEXT, pkt_len=60, n_segs=1)),
+        "reserved": cc_input(desc(4096, 60, pkt_len=60, n_segs=1, r1=1)),
+        "second-has-len": cc_input(desc(4096, 30, F_SHM | F_NEXT, 60, 2) +
+                                   desc(6144, 30, F_SHM, pkt_len=60)),
+        "stale": cc_input(chain([60], handle=(2 << 32) | 3)),
+        "bad-handle": cc_input(chain([60], handle=(1 << 32) | 4)),
+        "zero-length": cc_input(desc(4096, 0, pkt_len=0, n_segs=1)),
+        "below-area": cc_input(chain([60], off0=4095)),
+        "past-area": cc_input(chain([2049], off0=4096 + 30720)),
+        "wrap": cc_input(chain([0x20], off0=0xfffffff0), wide=True, area_off=0,
+                         area_len=1 << 40),
+        "mismatch": cc_input(chain([100, 100], pkt_len=199)),
+        "over-mtu": cc_input(chain([1500, 1500]), mtu=2999),
+    }
+
+
+# ---- chan_proto: see fuzz_chan_proto.c ----
+
+MAGIC = 0x4d53424e
+
+
+def hdr(mtype, length, magic=MAGIC, version=1, reserved=0):
+    return struct.pack("<IHHII", magic, version, mtype, length, reserved)
+
+
+def attach_msg(name=b"vm1", queue=0, **kw):
+    body = name.ljust(32, b"\0") + struct.pack("<HHI", queue, 0, 0)
+    return hdr(1, 16 + len(body), **kw) + body
+
+
+LAYOUT = dict(region_size=4 << 20, handle=CH_HANDLE, rings_off=4096, ring_stride=8320,
+              ring_size=256, n_qp=1, max_segs=8, mtu=9000, rx_off=65536, rx_len=2 << 20,
+              tx_off=3 << 20, tx_buf_size=2048, n_tx_bufs=256)
+
+
+def layout(**kw):
+    v = dict(LAYOUT, **kw)
+    return struct.pack("<QQQQIIIIQQQII", v["region_size"], v["handle"], v["rings_off"],
+                       v["ring_stride"], v["ring_size"], v["n_qp"], v["max_segs"], v["mtu"],
+                       v["rx_off"], v["rx_len"], v["tx_off"], v["tx_buf_size"],
+                       v["n_tx_bufs"])
+
+
+def attach_ok_msg(lay=None, page_size=2 << 20, region=b"vm1-q0", vlan=0xffff):
+    body = (lay or layout()) + struct.pack("<Q", page_size) + region.ljust(64, b"\0")
+    body += bytes([2, 0, 0, 0, 0, 1]) + struct.pack("<HI", vlan, 0) + b"\0" * 4  # tail pad
+    return hdr(2, 16 + len(body)) + body
+
+
+def error_msg(code=2, text=b"no consumer vm9"):
+    body = struct.pack("<iI", code, 0) + text.ljust(128, b"\0")
+    return hdr(3, 16 + len(body)) + body
+
+
+def raw(n_fds, msg):
+    return bytes([n_fds, 0]) + msg
+
+
+def build(name=b"vm1", queue=0, lay=None, page_size=2 << 20, region=b"vm1-q0",
+          vlan=0xffff, code=2, text=b"no consumer vm9"):
+    out = bytes([0, 0x80])
+    out += name.ljust(39, b"x") + bytes([len(name)]) + struct.pack("<H", queue)
+    out += (lay or layout()) + struct.pack("<Q", page_size)
+    out += region.ljust(71, b"y") + bytes([len(region)])
+    out += bytes([2, 0, 0, 0, 0, 1]) + struct.pack("<H", vlan)
+    out += struct.pack("<i", code) + text.ljust(71, b"z") + bytes([len(text)])
+    return out
+
+
+def chan_proto_seeds():
+    ok = attach_ok_msg()
+    return {
+        "attach": raw(0, attach_msg()),
+        "attach-ok": raw(2, ok),
+        "error": raw(0, error_msg()),
+        "attach-with-fd": raw(1, attach_msg()),
+        "attach-bad-name": raw(0, attach_msg(b"vm 1")),
+        "attach-no-nul": raw(0, attach_msg(b"v" * 32)),
+        "attach-bad-magic": raw(0, attach_msg(magic=0x4e42534d)),
+        "attach-version-2": raw(0, attach_msg(version=2)),
+        "attach-short": raw(0, attach_msg()[:40]),
+        "header-only": raw(0, hdr(1, 16)),
+        "attach-ok-one-fd": raw(1, ok),
+        "attach-ok-rings-overlap-rx": raw(2, attach_ok_msg(layout(rx_off=4096))),
+        "attach-ok-ring-not-pow2": raw(2, attach_ok_msg(layout(ring_size=1000))),
+        "attach-ok-tx-outside": raw(2, attach_ok_msg(layout(n_tx_bufs=4096))),
+        "attach-ok-page-size": raw(2, attach_ok_msg(page_size=3000)),
+        "error-code-0": raw(0, error_msg(code=0)),
+        "error-no-nul": raw(0, error_msg(text=b"e" * 128)),
+        "build-good": build(),
+        "build-bad-name": build(name=b"a/b"),
+        "build-long-name": build(name=b"n" * 39),
+        "build-bad-layout": build(lay=layout(n_qp=0)),
+        "build-empty-region": build(region=b""),
+        "build-vlan": build(vlan=4096),
+        "build-code-negative": build(code=-5),
+    }
+
+
+def write_all(check):
+    corpora = {"config": config_seeds(), "netbuf": netbuf_seeds(),
+               "chan_chain": chan_chain_seeds(), "chan_proto": chan_proto_seeds()}
+    bad = 0
+    for target, seeds in corpora.items():
+        d = os.path.join(HERE, "corpus", target)
+        if not check:
+            os.makedirs(d, exist_ok=True)
+        for name, data in seeds.items():
+            path = os.path.join(d, name)
+            if check:
+                try:
+                    with open(path, "rb") as f:
+                        same = f.read() == data
+                except OSError:
+                    same = False
+                if not same:
+                    print("differs: %s" % os.path.relpath(path, ROOT))
+                    bad += 1
+                continue
+            with open(path, "wb") as f:
+                f.write(data)
+        print("%s: %d seeds" % (target, len(seeds)))
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(1 if write_all("--check" in sys.argv[1:]) else 0)
