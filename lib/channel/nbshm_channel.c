@@ -79,6 +79,9 @@ nbshm_chan_layout_check(const struct nbshm_chan_layout *l)
 			l->ring_stride % NBSHM_CHAN_CACHE_LINE != 0 ||
 			l->ring_stride > l->region_size)
 		return "ring_stride is smaller than a ring or not 64-byte aligned";
+	/* the division keeps ring_stride * rings from wrapping 64 bits */
+	if (l->ring_stride > l->region_size / NBSHM_CHAN_N_RINGS(l->n_qp))
+		return "rings do not fit in the region";
 	rings_len = l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp);
 	if (!nbshm_chan_inside(l->rings_off, rings_len, l->region_size))
 		return "rings do not fit in the region";
@@ -91,7 +94,8 @@ nbshm_chan_layout_check(const struct nbshm_chan_layout *l)
 	if (l->tx_off % NBSHM_CHAN_PAGE != 0 ||
 			!nbshm_chan_inside(l->tx_off, tx_len, l->region_size))
 		return "tx area is not 4096-aligned or outside the region";
-	if (l->rx_len > UINT32_MAX - l->rx_off || tx_len > UINT32_MAX - l->tx_off)
+	if (l->rx_off > UINT32_MAX || l->rx_len > UINT32_MAX - l->rx_off ||
+			l->tx_off > UINT32_MAX || tx_len > UINT32_MAX - l->tx_off)
 		return "an area ends beyond the 32-bit offsets of descriptors";
 	if (nbshm_chan_overlap(l->rings_off, rings_len, l->rx_off, l->rx_len) ||
 			nbshm_chan_overlap(l->rings_off, rings_len, l->tx_off, tx_len) ||
