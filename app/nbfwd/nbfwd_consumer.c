@@ -223,19 +223,8 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 	return 0;
 }
 
-/* Lent-table slot of the rx buffer holding region offset @p off (no checks). */
-static inline uint32_t
-nbfwd_cons_slot(const struct nbfwd_consumer *c, uint64_t off)
-{
-	uint64_t rel = off - c->layout.rx_off;
-	uint64_t page = rel / NBFWD_DEFAULT_PAGE_SIZE;
-
-	return (uint32_t)(page * c->per_page +
-		(rel % NBFWD_DEFAULT_PAGE_SIZE) / c->buf_size);
-}
-
 struct nbfwd_cons_slot_check {
-	const struct nbfwd_consumer *c;
+	const struct nbshm_lent_table *t;
 	uint8_t *seen;
 	unsigned int bad;
 };
@@ -248,13 +237,8 @@ nbfwd_cons_check_slot(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
 	const struct nbshm_mbuf_priv *p = nbshm_mbuf_priv(obj);
 	uint32_t s;
 
-	if (p->buf_off < sc->c->layout.rx_off ||
-			p->buf_off >= sc->c->layout.rx_off + sc->c->layout.rx_len) {
-		sc->bad++;
-		return;
-	}
-	s = nbfwd_cons_slot(sc->c, p->buf_off);
-	if (s >= sc->c->n_slots || sc->seen[s]++ != 0)
+	s = nbshm_lent_slot_of(sc->t, p->buf_off);
+	if (s == UINT32_MAX || sc->seen[s]++ != 0)
 		sc->bad++;
 }
 
@@ -263,10 +247,11 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 {
 	struct nbfwd_region *rg = &ctx->regions[c->region];
 	struct nbshm_chan_layout *l = &c->layout;
-	struct nbfwd_cons_slot_check sc = { .c = c };
+	struct nbfwd_cons_slot_check sc = { .bad = 0 };
+	uint32_t n_slots;
 	char name[RTE_MEMPOOL_NAMESIZE], err[512];
 	const char *why;
-	unsigned int q, pages;
+	unsigned int q;
 	int socket = ctx->ports[c->port].socket;
 
 	/* the layout planned before the region existed */
@@ -284,9 +269,7 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 	memset(rg->r.base + l->rings_off, 0, l->rx_off - l->rings_off);
 	rg->r.used = l->rx_off;
 	c->buf_size = nbfwd_cons_buf_size(c->cfg);
-	c->per_page = (uint32_t)(rg->page_size / c->buf_size);
-	pages = (unsigned int)((l->rx_len + rg->page_size - 1) / rg->page_size);
-	c->n_slots = pages * c->per_page;
+	n_slots = nbshm_lent_slots(l->rx_len, rg->page_size, c->buf_size);
 	snprintf(name, sizeof(name), "nbfwd_c%u", c->index);
 	c->pool = nbshm_region_pool_create(name, &rg->r, rg->handle, c->cfg->buffers,
 		RTE_MIN((uint32_t)NBFWD_MEMPOOL_CACHE, c->cfg->buffers / 8), c->buf_size, socket,
@@ -300,8 +283,24 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 		return -1;
 	}
 	rg->r.used = l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size;
+	c->qp = rte_zmalloc_socket("nbfwd_cons_qp", sizeof(*c->qp) * c->n_qp,
+		RTE_CACHE_LINE_SIZE, socket);
+	if (c->qp == NULL)
+		return -1;
+	for (q = 0; q < c->n_qp; q++) {
+		struct nbshm_lent_slot *slots = rte_zmalloc_socket("nbfwd_cons_lent",
+			sizeof(*slots) * n_slots, RTE_CACHE_LINE_SIZE, socket);
+
+		if (slots == NULL || nbshm_lent_init(&c->qp[q].lent, slots, l->handle,
+				l->rx_off, l->rx_len, rg->page_size, c->buf_size) != 0) {
+			rte_free(slots);
+			APP_LOG(ERR, "[consumer %s]: no memory for its lent table", c->name);
+			return -1;
+		}
+	}
 	/* every buffer must map to its own lent-table slot */
-	sc.seen = rte_zmalloc("nbfwd_slots", c->n_slots, 0);
+	sc.t = &c->qp[0].lent;
+	sc.seen = rte_zmalloc("nbfwd_slots", n_slots, 0);
 	if (sc.seen == NULL)
 		return -1;
 	rte_mempool_obj_iter(c->pool, nbfwd_cons_check_slot, &sc);
@@ -311,20 +310,10 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 			sc.bad);
 		return -1;
 	}
-	c->qp = rte_zmalloc_socket("nbfwd_cons_qp", sizeof(*c->qp) * c->n_qp,
-		RTE_CACHE_LINE_SIZE, socket);
 	c->tx_busy = rte_zmalloc_socket("nbfwd_cons_txbusy", l->n_tx_bufs, 0, socket);
-	if (c->qp == NULL || c->tx_busy == NULL) {
+	if (c->tx_busy == NULL) {
 		APP_LOG(ERR, "[consumer %s]: out of memory", c->name);
 		return -1;
-	}
-	for (q = 0; q < c->n_qp; q++) {
-		c->qp[q].lent = rte_zmalloc_socket("nbfwd_cons_lent",
-			sizeof(*c->qp[q].lent) * c->n_slots, RTE_CACHE_LINE_SIZE, socket);
-		if (c->qp[q].lent == NULL) {
-			APP_LOG(ERR, "[consumer %s]: out of memory for its lent table", c->name);
-			return -1;
-		}
 	}
 	REGION_LOG(INFO, "consumer %s: region %s, %u rx buffers of %u bytes, %u tx buffers "
 		"of %u bytes, %u ring pair(s) of %u, port %s, MAC %02x:%02x:%02x:%02x:%02x:%02x"
@@ -356,7 +345,7 @@ nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
 
 		if (c->qp != NULL)
 			for (q = 0; q < c->n_qp; q++)
-				rte_free(c->qp[q].lent);
+				rte_free(c->qp[q].lent.slot);
 		rte_free(c->qp);
 		rte_free(c->tx_busy);
 		rte_mempool_free(c->pool);
@@ -369,20 +358,18 @@ nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
 	ctx->n_consumers = 0;
 }
 
+static void
+nbfwd_cons_free(void *m)
+{
+	rte_pktmbuf_free(m);
+}
+
 uint32_t
 nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int q)
 {
 	struct nbfwd_cons_qp *qp = &c->qp[q];
-	uint32_t s, n = 0;
+	uint32_t n = nbshm_lent_reclaim(&qp->lent, nbfwd_cons_free);
 
-	for (s = 0; s < c->n_slots && qp->n_lent != 0; s++) {
-		if (qp->lent[s].m == NULL)
-			continue;
-		rte_pktmbuf_free(qp->lent[s].m);
-		qp->lent[s].m = NULL;
-		qp->n_lent--;
-		n++;
-	}
 	qp->st.reclaimed += n;
 	return n;
 }
@@ -443,11 +430,12 @@ nbfwd_cons_lend_one(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
 		qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
 		return false;
 	}
+	if (unlikely(nbshm_lent_put(&qp->lent, segs[0]->SharedMemoryOffset, m) != 0)) {
+		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;	/* not one of its rx buffers */
+		return false;
+	}
 	nbfwd_cons_put_chain(&qp->rx, *used, segs, k, m->pkt_len);
 	*used += k;
-	qp->lent[nbfwd_cons_slot(c, segs[0]->SharedMemoryOffset)] =
-		(struct nbfwd_cons_lent){ m, segs[0]->SharedMemoryOffset };
-	qp->n_lent++;
 	qp->st.delivered++;
 	qp->st.delivered_bytes += m->pkt_len;
 	return true;
@@ -525,59 +513,25 @@ nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	return done;
 }
 
-/* Reason a handle is not this consumer's region, as the resolver would say. */
-static inline enum nbshm_chan_reason
-nbfwd_cons_handle_reason(const struct nbfwd_consumer *c, uint64_t h)
-{
-	if (h == c->layout.handle)
-		return NBSHM_CHAN_OK;
-	return NET_BUFFER_SHM_HANDLE_INDEX(h) == NET_BUFFER_SHM_HANDLE_INDEX(c->layout.handle) ?
-		NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
-}
-
-/* A returned descriptor (a private copy): the slot it gives back, or why not. */
-static inline enum nbshm_chan_reason
-nbfwd_cons_check_return(const struct nbfwd_consumer *c, const struct nbfwd_cons_qp *qp,
-		const struct nbshm_desc *d, uint32_t *slot)
-{
-	enum nbshm_chan_reason r = nbfwd_cons_handle_reason(c, d->handle);
-	uint32_t s;
-
-	if (r != NBSHM_CHAN_OK)
-		return r;
-	if (d->offset < c->layout.rx_off || d->offset >= c->layout.rx_off + c->layout.rx_len)
-		return NBSHM_CHAN_OUT_OF_BOUNDS;
-	s = nbfwd_cons_slot(c, d->offset);
-	if (s >= c->n_slots)
-		return NBSHM_CHAN_OUT_OF_BOUNDS;
-	if (qp->lent[s].m == NULL)
-		return NBSHM_CHAN_NOT_LENT;
-	if (qp->lent[s].offset != d->offset)
-		return NBSHM_CHAN_MISALIGNED;
-	*slot = s;
-	return NBSHM_CHAN_OK;
-}
-
 static void
-nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
+nbfwd_cons_take_returns(struct nbfwd_cons_qp *qp)
 {
 	struct nbshm_desc d[NBFWD_CONS_BATCH];
-	uint32_t n = nbshm_ring_avail(&qp->ret), i, slot;
+	uint32_t n = nbshm_ring_avail(&qp->ret), i;
+	void *m;
 
 	if (n == 0)
 		return;
 	n = RTE_MIN(n, (uint32_t)NBFWD_CONS_BATCH);
 	nbshm_ring_copy_out(&qp->ret, d, n);
 	for (i = 0; i < n; i++) {
-		enum nbshm_chan_reason r = nbfwd_cons_check_return(c, qp, &d[i], &slot);
+		enum nbshm_chan_reason r = nbshm_lent_take(&qp->lent, &d[i], &m);
 
 		if (unlikely(r != NBSHM_CHAN_OK)) {
 			qp->st.reject[r]++;
 			continue;
 		}
-		rte_pktmbuf_free(qp->lent[slot].m);
-		qp->lent[slot].m = NULL;
-		qp->n_lent--;
+		rte_pktmbuf_free(m);
 		qp->st.returned++;
 	}
 	nbshm_ring_consume(&qp->ret, n);
@@ -737,12 +691,12 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 		uint32_t state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 
 		if (likely(state == NBFWD_CONS_ATTACHED)) {
-			nbfwd_cons_take_returns(c, qp);
+			nbfwd_cons_take_returns(qp);
 			if (c->home == w->index)
 				nbfwd_cons_serve_tx(ctx, c, w->index);
 		} else if (state == NBFWD_CONS_DETACHING && qp->ack == 0) {
 			/* what it gave back before it went counts as returned */
-			nbfwd_cons_take_returns(c, qp);
+			nbfwd_cons_take_returns(qp);
 			nbfwd_consumer_reclaim(c, w->index);
 			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
 		}
@@ -773,7 +727,7 @@ nbfwd_consumer_stats(const struct nbfwd_consumer *c, struct nbfwd_cons_qstats *o
 		for (r = 0; r < NBSHM_CHAN_REASON_MAX; r++)
 			out->reject[r] += qp->st.reject[r];
 		out->reject[NBSHM_CHAN_INDEX_JUMP] += qp->rx.jumps + qp->ret.jumps;
-		*lent_now += qp->n_lent;
+		*lent_now += qp->lent.n_lent;
 	}
 	out->reject[NBSHM_CHAN_INDEX_JUMP] += c->tx.jumps + c->txdone.jumps;
 }

@@ -27,6 +27,7 @@
 #include <rte_mempool.h>
 
 #include "nbshm_channel.h"
+#include "nbshm_lent.h"
 #include "nbfwd.h"
 
 /** State of a consumer's attachment (written by the control thread). */
@@ -58,18 +59,11 @@ struct nbfwd_cons_qstats {
 	uint64_t reclaimed;		/**< lent packets taken back at detach */
 } __rte_cache_aligned;
 
-/** A packet lent to the consumer, by rx buffer slot. */
-struct nbfwd_cons_lent {
-	struct rte_mbuf *m;		/**< NULL = not lent */
-	uint32_t offset;		/**< the descriptor's offset, as lent */
-};
-
 /** One rx/ret ring pair and what its worker lent through it. */
 struct nbfwd_cons_qp {
 	struct nbshm_ring rx;		/**< we write */
 	struct nbshm_ring ret;		/**< we read (untrusted) */
-	struct nbfwd_cons_lent *lent;	/**< n_slots entries */
-	uint32_t n_lent;		/**< packets lent now */
+	struct nbshm_lent_table lent;	/**< what it lent now (cookie = mbuf) */
 	volatile uint32_t ack;		/**< detach request seen and done */
 	struct nbfwd_cons_qstats st;
 } __rte_cache_aligned;
@@ -88,8 +82,6 @@ struct nbfwd_consumer {
 	int vlan;			/**< -1 = any */
 	struct rte_mempool *pool;	/**< rx buffers (data in its region) */
 	uint16_t buf_size;		/**< pool buffer bytes, headroom included */
-	uint32_t per_page;		/**< rx buffers in one region page */
-	uint32_t n_slots;		/**< lent-table entries */
 	struct nbshm_chan_layout layout;	/**< as sent, our private copy */
 	volatile uint32_t state;	/**< enum nbfwd_cons_state */
 	int evfd;			/**< notify eventfd while attached, else -1 */
