@@ -276,7 +276,9 @@ test_header_spoiled(void **state)
 			assert_null(t->check(&m, len, fds));
 			switch (cases[i].spoil) {
 			case H_MAGIC_ZERO: m.hdr.magic = 0; break;
-			case H_MAGIC_SWAPPED: m.hdr.magic = __builtin_bswap32(NBSHM_PROTO_MAGIC); break;
+			case H_MAGIC_SWAPPED:
+				m.hdr.magic = __builtin_bswap32(NBSHM_PROTO_MAGIC);
+				break;
 			case H_VERSION_0: m.hdr.version = 0; break;
 			case H_VERSION_2: m.hdr.version = 2; break;
 			case H_TYPE_ZERO: m.hdr.type = 0; break;
