@@ -379,7 +379,12 @@ nbfwd_cons_notify(const struct nbfwd_consumer *c, const struct nbshm_ring *r)
 {
 	uint64_t one = 1;
 
-	/* a syscall only while the consumer sleeps on its eventfd */
+	/*
+	 * Store (head, done by the caller) then load (need_wakeup); the consumer
+	 * stores need_wakeup then loads head: a full fence on both sides, or
+	 * both may miss the other. A syscall only while the consumer sleeps.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (unlikely(r->hdr->need_wakeup != 0) && write(c->evfd, &one, sizeof(one)) < 0)
 		return;
 }
@@ -580,25 +585,37 @@ nbfwd_cons_copy_in(const uint8_t *base,
 	return head;
 }
 
-/* Each segment inside one tx buffer not already taken in this batch. */
+/*
+ * Each segment inside one tx buffer not already taken in this batch (nor
+ * earlier in the same chain): the buffers are marked taken on success.
+ */
 static inline enum nbshm_chan_reason
 nbfwd_cons_check_tx_bufs(const struct nbfwd_consumer *c, const struct nbshm_desc *d,
 		uint32_t n_segs, uint32_t *bufs)
 {
 	const struct nbshm_chan_layout *l = &c->layout;
+	enum nbshm_chan_reason r = NBSHM_CHAN_OK;
 	uint32_t j;
 
 	for (j = 0; j < n_segs; j++) {
 		uint64_t rel = (uint64_t)d[j].offset - l->tx_off;
 		uint32_t b = (uint32_t)(rel / l->tx_buf_size);
 
-		if ((rel + d[j].length - 1) / l->tx_buf_size != b)
-			return NBSHM_CHAN_MISALIGNED;
-		if (c->tx_busy[b] != 0)
-			return NBSHM_CHAN_NOT_LENT;
+		if ((rel + d[j].length - 1) / l->tx_buf_size != b) {
+			r = NBSHM_CHAN_MISALIGNED;
+			break;
+		}
+		if (c->tx_busy[b] != 0) {
+			r = NBSHM_CHAN_NOT_LENT;
+			break;
+		}
+		c->tx_busy[b] = 1;
 		bufs[j] = b;
 	}
-	return NBSHM_CHAN_OK;
+	if (r != NBSHM_CHAN_OK)
+		while (j-- > 0)
+			c->tx_busy[bufs[j]] = 0;
+	return r;
 }
 
 static void
@@ -641,11 +658,11 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 		}
 		m = nbfwd_cons_copy_in(base, &d[i], segs, p->pool);
 		if (m == NULL) {
+			for (j = 0; j < segs; j++)
+				c->tx_busy[done[n_done + j]] = 0;
 			st->drop[NBFWD_CONS_DROP_NO_BUFFER]++;
 			break;		/* retried on the next poll */
 		}
-		for (j = 0; j < segs; j++)
-			c->tx_busy[done[n_done + j]] = 1;
 		n_done += segs;
 		st->tx_bytes += m->pkt_len;
 		out[n_out++] = m;
