@@ -17,6 +17,7 @@
 #include <rte_prefetch.h>
 
 #include "nbfwd.h"
+#include "nbfwd_cycles.h"
 #include "nbfwd_fwd.h"
 #include "nbshm_region_dpdk.h"
 
@@ -90,8 +91,8 @@ nbfwd_action(enum nbfwd_mode mode, void **data, uint16_t n, const struct nbfwd_r
  * mode gets its own loop without a per-packet switch.
  */
 static __rte_always_inline void
-nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q,
-		const enum nbfwd_mode mode)
+nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		const struct nbfwd_rxq *q, const enum nbfwd_mode mode)
 {
 	struct rte_mbuf *pkts[NBFWD_MAX_BURST];
 	void *data[NBFWD_MAX_BURST];
@@ -99,12 +100,18 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q,
 	struct nbfwd_qstats *st = q->st;
 	void **first = mode == NBFWD_MODE_IO ? NULL : data;
 	unsigned int n_segs, n_bad;
-	uint16_t n, sent;
+	uint16_t n, n_rx, sent;
+	/* -Dcycle_stats=true: one poll in NBFWD_CYCLE_SAMPLE timed per stage */
+	const bool sample = nbfwd_cycles_sample(w->index);
+	uint64_t t[NBFWD_STAGE_MAX + 1];
 
+	t[0] = nbfwd_cycles_mark(sample);
 	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
 	if (n == 0)
 		return;
 	st->rx += n;
+	n_rx = n;
+	t[1] = nbfwd_cycles_mark(sample);
 
 	/* every segment described as a NET_BUFFER and resolved, or dropped */
 	n_bad = nbshm_mbuf_build_resolve_burst(ctx->table, pkts, n, ctx->cfg.max_segments,
@@ -112,13 +119,19 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_rxq *q,
 	st->segs += n_segs;
 	if (unlikely(n_bad != 0))
 		n = nbfwd_keep_valid(pkts, data, n, status, st);
+	t[2] = nbfwd_cycles_mark(sample);
 	nbfwd_action(mode, data, n, q);
+	t[3] = nbfwd_cycles_mark(sample);
 
 	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 	st->tx += sent;
 	if (unlikely(sent < n)) {
 		st->drop[NBFWD_DROP_TX_FULL] += n - sent;
 		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+	if (sample) {
+		t[4] = nbfwd_cycles_mark(sample);
+		nbfwd_cycles_add(w->index, t, n_rx);
 	}
 }
 
@@ -128,7 +141,7 @@ name(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w) \
 { \
 	unsigned int i; \
 	for (i = 0; i < w->n_rxq; i++) \
-		nbfwd_fwd_rxq(ctx, &w->rxq[i], mode); \
+		nbfwd_fwd_rxq(ctx, w, &w->rxq[i], mode); \
 }
 
 NBFWD_POLL_FN(nbfwd_poll_io, NBFWD_MODE_IO)
@@ -156,4 +169,35 @@ nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 			tick(tick_arg);
 	}
 	return 0;
+}
+
+struct nbfwd_cycles nbfwd_cycles[NBFWD_MAX_WORKERS];
+
+static const char * const nbfwd_stage_names[NBFWD_STAGE_MAX] = {
+	[NBFWD_STAGE_RX] = "rx",
+	[NBFWD_STAGE_NETBUF] = "netbuf",
+	[NBFWD_STAGE_ACTION] = "action",
+	[NBFWD_STAGE_TX] = "tx",
+};
+
+const char *
+nbfwd_stage_name(unsigned int stage)
+{
+	return stage < NBFWD_STAGE_MAX ? nbfwd_stage_names[stage] : "unknown";
+}
+
+uint64_t
+nbfwd_cycles_per_packet(unsigned int n_workers, double per_pkt[NBFWD_STAGE_MAX])
+{
+	uint64_t pkts = 0, cyc[NBFWD_STAGE_MAX] = { 0 };
+	unsigned int w, s;
+
+	for (w = 0; w < n_workers && w < NBFWD_MAX_WORKERS; w++) {
+		pkts += nbfwd_cycles[w].pkts;
+		for (s = 0; s < NBFWD_STAGE_MAX; s++)
+			cyc[s] += nbfwd_cycles[w].cyc[s];
+	}
+	for (s = 0; s < NBFWD_STAGE_MAX; s++)
+		per_pkt[s] = pkts != 0 ? (double)cyc[s] / (double)pkts : 0.0;
+	return pkts;
 }

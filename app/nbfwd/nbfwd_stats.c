@@ -17,6 +17,7 @@
 #include "nbfwd.h"
 #include "nbfwd_log.h"
 #include "nbfwd_consumer.h"
+#include "nbfwd_cycles.h"
 #include "nbfwd_stats.h"
 
 static const char * const nbfwd_own_drop_names[] = {
@@ -195,6 +196,25 @@ nbfwd_stats_sample_rates(struct nbfwd_ctx *ctx, struct nbfwd_rate_prev *prev)
 	prev->tsc = now;
 }
 
+/* -Dcycle_stats=true: cycles per packet of each stage, from the sampled bursts. */
+static void
+nbfwd_cycles_print(const struct nbfwd_ctx *ctx, FILE *f)
+{
+	double per[NBFWD_STAGE_MAX], total = 0;
+	uint64_t pkts = nbfwd_cycles_per_packet(ctx->n_workers, per);
+	unsigned int s;
+
+	if (pkts == 0)
+		return;
+	fprintf(f, "cycles/packet (1 poll in %u sampled, %" PRIu64 " packets):",
+		NBFWD_CYCLE_SAMPLE, pkts);
+	for (s = 0; s < NBFWD_STAGE_MAX; s++) {
+		fprintf(f, " %s %.1f", nbfwd_stage_name(s), per[s]);
+		total += per[s];
+	}
+	fprintf(f, " total %.1f\n", total);
+}
+
 void
 nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 {
@@ -234,6 +254,7 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
 			c->attaches == 1 ? "" : "es");
 	}
+	nbfwd_cycles_print(ctx, f);
 	fprintf(f, "duration %.3f s, mbufs in use at exit %" PRIu64 "\n", dur,
 		ctx->mbufs_in_use_at_exit);
 }
@@ -276,6 +297,25 @@ nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}");
+}
+
+static void
+nbfwd_json_cycles(const struct nbfwd_ctx *ctx, FILE *f)
+{
+	double per[NBFWD_STAGE_MAX], total = 0;
+	uint64_t pkts = nbfwd_cycles_per_packet(ctx->n_workers, per);
+	unsigned int s;
+
+	if (!NBFWD_CYCLE_ON)
+		return;
+	fprintf(f, ",\n  \"cycles_per_packet\": {\"sampled_packets\": %" PRIu64
+		", \"sample\": %u, \"tsc_hz\": %" PRIu64, pkts, NBFWD_CYCLE_SAMPLE,
+		rte_get_tsc_hz());
+	for (s = 0; s < NBFWD_STAGE_MAX; s++) {
+		fprintf(f, ", \"%s\": %.3f", nbfwd_stage_name(s), per[s]);
+		total += per[s];
+	}
+	fprintf(f, ", \"total\": %.3f}", total);
 }
 
 static void
@@ -336,7 +376,9 @@ nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 	NBFWD_FOREACH_DROP(r)
 		fprintf(f, "%s\"%s\": %" PRIu64, r > 1 ? ", " : "", nbfwd_drop_name(r),
 			total.drop[r]);
-	fprintf(f, "},\n  \"ports\": [\n");
+	fprintf(f, "}");
+	nbfwd_json_cycles(ctx, f);
+	fprintf(f, ",\n  \"ports\": [\n");
 	for (i = 0; i < ctx->n_ports; i++) {
 		nbfwd_json_port(ctx, f, i, dur);
 		fprintf(f, "%s\n", i + 1 < ctx->n_ports ? "," : "");
