@@ -24,23 +24,30 @@ nbshm_proto_hdr_init(struct nbshm_msg_hdr *h, uint16_t type, uint32_t length)
 	h->reserved = 0;
 }
 
-int
-nbshm_proto_name_check(const char *name)
+/* 1..cap-1 characters of [A-Za-z0-9_.-] (consumer and region names). */
+static int
+nbshm_proto_chars_ok(const char *name, size_t cap)
 {
 	size_t i;
 
 	if (name == NULL || name[0] == '\0')
-		return -1;
+		return 0;
 	for (i = 0; name[i] != '\0'; i++) {
 		char ch = name[i];
 
-		if (i >= NBSHM_PROTO_NAME_MAX - 1)
-			return -1;
+		if (i >= cap - 1)
+			return 0;
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 				(ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-'))
-			return -1;
+			return 0;
 	}
-	return 0;
+	return 1;
+}
+
+int
+nbshm_proto_name_check(const char *name)
+{
+	return nbshm_proto_chars_ok(name, NBSHM_PROTO_NAME_MAX) ? 0 : -1;
 }
 
 int
@@ -175,8 +182,8 @@ nbshm_proto_check_attach_ok(const void *buf, size_t len, unsigned int n_fds)
 		return why;
 	memcpy(&m, buf, sizeof(m));
 	if (!nbshm_proto_str_ok(m.region_name, sizeof(m.region_name)) ||
-			m.region_name[0] == '\0')
-		return "bad region name";
+			!nbshm_proto_chars_ok(m.region_name, sizeof(m.region_name)))
+		return "bad region name (1..63 characters of A-Z a-z 0-9 _ . -)";
 	if (m.reserved != 0)
 		return "reserved field not 0";
 	if (m.page_size < 4096 || (m.page_size & (m.page_size - 1)) != 0)

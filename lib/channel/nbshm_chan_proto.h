@@ -61,7 +61,7 @@ struct nbshm_msg_hdr {
 /** Consumer's request: attach to queue @c queue of consumer @c name. */
 struct nbshm_msg_attach {
 	struct nbshm_msg_hdr hdr;
-	char name[NBSHM_PROTO_NAME_MAX];	/**< [A-Za-z0-9_.-]+, NUL-terminated */
+	char name[NBSHM_PROTO_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
 	uint16_t queue;				/**< queue of that consumer (0 = first) */
 	uint16_t reserved0;			/**< 0 */
 	uint32_t flags;				/**< 0 (none defined yet) */
@@ -72,7 +72,7 @@ struct nbshm_msg_attach_ok {
 	struct nbshm_msg_hdr hdr;
 	struct nbshm_chan_layout layout;
 	uint64_t page_size;			/**< hugepage size of the region */
-	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< NUL-terminated */
+	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
 	uint8_t mac[6];				/**< the queue's MAC filter */
 	uint16_t vlan;				/**< its VLAN filter, 0xffff = none */
 	uint32_t reserved;			/**< 0 */

@@ -79,6 +79,19 @@ fuzz_proto_check_layout(const struct nbshm_chan_layout *l)
 			l->tx_off + tx_len <= l->rx_off);
 }
 
+/* A region name as the builder keeps it (63 chars at most): 1.. of [A-Za-z0-9_.-]. */
+static bool
+fuzz_proto_region_ok(const char *s)
+{
+	size_t i, n = strnlen(s, NBSHM_PROTO_REGION_NAME_MAX - 1);
+
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+				s[i]) == NULL)
+			return false;
+	return n != 0;
+}
+
 static void
 fuzz_proto_raw(const uint8_t *buf, size_t len, unsigned int n_fds)
 {
@@ -127,6 +140,7 @@ fuzz_proto_raw(const uint8_t *buf, size_t len, unsigned int n_fds)
 		FUZZ_CHECK(len == sizeof(*m) && n_fds == NBSHM_PROTO_ATTACH_OK_FDS);
 		fuzz_proto_check_hdr(&m->hdr, len, NBSHM_MSG_ATTACH_OK);
 		FUZZ_CHECK(memchr(m->region_name, '\0', sizeof(m->region_name)) != NULL);
+		FUZZ_CHECK(fuzz_proto_region_ok(m->region_name));
 		FUZZ_CHECK(m->reserved == 0);
 		FUZZ_CHECK(nbshm_chan_layout_check(&m->layout) == NULL);
 		fuzz_proto_check_layout(&m->layout);
@@ -194,7 +208,7 @@ fuzz_proto_build(struct fuzz_input *in)
 	vlan = fuzz_input_u16(in);
 	memset(&ok, 0x77, sizeof(ok));
 	nbshm_proto_attach_ok_init(&ok, &l, page_size, region, mac, vlan);
-	valid = nbshm_chan_layout_check(&l) == NULL && region[0] != '\0' &&
+	valid = nbshm_chan_layout_check(&l) == NULL && fuzz_proto_region_ok(region) &&
 		page_size >= 4096 && (page_size & (page_size - 1)) == 0 &&
 		(vlan == 0xffff || vlan <= 4095);
 	why = nbshm_proto_check_attach_ok(&ok, sizeof(ok), NBSHM_PROTO_ATTACH_OK_FDS);

@@ -130,6 +130,7 @@ test_build_attach_ok(void **state)
 	struct nbshm_msg_attach_ok m;
 	struct nbshm_chan_layout l;
 	char longname[100];
+	const char *why;
 
 	(void)state;
 	make_attach_ok(&m);
@@ -148,6 +149,12 @@ test_build_attach_ok(void **state)
 	nbshm_proto_attach_ok_init(&m, &l, T_PAGE, longname, t_mac, 0xffff);
 	assert_int_equal(strlen(m.region_name), NBSHM_PROTO_REGION_NAME_MAX - 1);
 	assert_null(nbshm_proto_check_attach_ok(&m, sizeof(m), NBSHM_PROTO_ATTACH_OK_FDS));
+	/* the builder copies any name; the receiver's check refuses a bad one */
+	nbshm_proto_attach_ok_init(&m, &l, T_PAGE, "bad name", t_mac, 0xffff);
+	assert_string_equal(m.region_name, "bad name");
+	why = nbshm_proto_check_attach_ok(&m, sizeof(m), NBSHM_PROTO_ATTACH_OK_FDS);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "region name"));
 }
 
 static void
@@ -392,10 +399,24 @@ test_attach_body(void **state)
 	}
 }
 
+/* A region name with only NULs after it (as the builder leaves it). */
+static void
+set_region(union msgbuf *m, const char *name)
+{
+	memset(m->ok.region_name, 0, sizeof(m->ok.region_name));
+	strcpy(m->ok.region_name, name);
+}
+
 BODY(region_unterminated, memset(m->ok.region_name, 'r', sizeof(m->ok.region_name)))
 BODY(region_empty, memset(m->ok.region_name, 0, sizeof(m->ok.region_name)))
 BODY(region_after_nul, m->ok.region_name[sizeof(m->ok.region_name) - 1] = 'x')
 BODY(region_63, memset(m->ok.region_name, 'r', 63); m->ok.region_name[63] = '\0')
+BODY(region_slash, set_region(m, "../etc/x"))
+BODY(region_space, set_region(m, "nbfwd c"))
+BODY(region_escape, set_region(m, "nbfwd\x1b[2J"))
+BODY(region_newline, set_region(m, "nbfwd\n"))
+BODY(region_high, set_region(m, "r\xc3\xa9gion"))
+BODY(region_chars, set_region(m, "AZaz09_.-"))
 BODY(ok_reserved, m->ok.reserved = 1)
 BODY(page_0, m->ok.page_size = 0)
 BODY(page_2048, m->ok.page_size = 2048)
@@ -422,6 +443,12 @@ test_attach_ok_body(void **state)
 		{ "region name empty", body_region_empty, "region name" },
 		{ "bytes after the NUL", body_region_after_nul, "region name" },
 		{ "region name of 63 chars", body_region_63, NULL },
+		{ "region name with / and ..", body_region_slash, "region name" },
+		{ "region name with a space", body_region_space, "region name" },
+		{ "region name with an escape sequence", body_region_escape, "region name" },
+		{ "region name with a newline", body_region_newline, "region name" },
+		{ "region name with UTF-8", body_region_high, "region name" },
+		{ "region name of every allowed kind", body_region_chars, NULL },
 		{ "reserved", body_ok_reserved, "reserved" },
 		{ "page_size 0", body_page_0, "page_size" },
 		{ "page_size 2048", body_page_2048, "page_size" },
