@@ -82,24 +82,11 @@ pcap_count() {
 	"$NBT_PY" "$NBT_TOOLS/pcap_compare.py" --count --field packets "$1" 2>/dev/null || echo 0
 }
 
-# the feeder: the pcap header at once (net_pcap reads it at probe), all the
-# frames once the file GO appears, then EOF
-cat >"$NBT_TMP/feed.py" <<'PY'
-import os, sys, time
-fifo, src, go = sys.argv[1:4]
-data = open(src, "rb").read()
-with open(fifo, "wb", buffering=0) as f:
-	f.write(data[:24])
-	while not os.path.exists(go):
-		time.sleep(0.05)
-	f.write(data[24:])
-PY
-
 # start_vmq ROUND: the feeder and nbfwd (vmq, consumer tp on net_pcap0)
 start_vmq() {
 	local fifo=$NBT_TMP/rx-$1.fifo ini=$NBT_TMP/vmq.ini
 	mkfifo "$fifo"
-	bg_start 60 "$NBT_TMP/feed-$1.log" "$NBT_PY" "$NBT_TMP/feed.py" "$fifo" \
+	bg_start 60 "$NBT_TMP/feed-$1.log" "$NBT_PY" "$NBT_TOOLS/pcap_fifo_feed.py" "$fifo" \
 		"$frames/in.pcap" "$NBT_TMP/go.$1"
 	feed_pid=$BG_PID
 	cat >"$ini" <<EOF
