@@ -21,6 +21,7 @@
 
 #include "nbfwd_consumer.h"
 #include "nbfwd_log.h"
+#include "nbfwd_setup.h"
 #include "nbshm_mbuf_bridge.h"
 #include "nbshm_region_dpdk.h"
 
@@ -94,17 +95,6 @@ nbfwd_cons_layout(const struct nbfwd_consumer_cfg *k, unsigned int n_qp, uint64_
 	return RTE_ALIGN_CEIL(l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size, page);
 }
 
-static int
-nbfwd_find_port_by_name(const struct nbfwd_ctx *ctx, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->n_ports; i++)
-		if (strcmp(ctx->ports[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /*
  * steering = flow: a queue of its own on its port, polled by its home worker
  * (the device must have one to spare and, with RSS across several worker
@@ -170,7 +160,7 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		struct nbfwd_consumer *c = &ctx->consumers[i];
 		struct nbfwd_region *rg;
 		uint64_t bytes;
-		int pi = nbfwd_find_port_by_name(ctx, k->port);
+		int pi = nbfwd_find_port(ctx, k->port);
 		unsigned int b;
 
 		c->cfg = k;

@@ -62,7 +62,7 @@ nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
 	return 0;
 }
 
-static int
+int
 nbfwd_find_port(const struct nbfwd_ctx *ctx, const char *name)
 {
 	unsigned int i;

@@ -60,24 +60,22 @@ cap() {
 	CAP_PID=$BG_PID
 }
 
-# wait_attached NAME N: nbfwd logged the N-th attach of consumer NAME
-wait_attached() {
+# wait_logged PATTERN N WHAT: the last nbfwd's log has N lines matching PATTERN
+wait_logged() {
 	local t
 	for ((t = 0; t < 200; t++)); do
-		[ "$(grep -c "consumer $1 attached" "$NBT_LOG")" -ge "$2" ] && return 0
+		[ "$(grep -c -- "$1" "$NBT_LOG")" -ge "$2" ] && return 0
 		sleep 0.1
 	done
-	fail "consumer $1 did not attach (attach #$2) within 20 s"
+	fail "$3 within 20 s"
 }
 
-# wait_detached NAME N: nbfwd logged the N-th detach of consumer NAME
+# wait_attached NAME N / wait_detached NAME N: the N-th attach / detach of NAME
+wait_attached() {
+	wait_logged "consumer $1 attached" "$2" "consumer $1 did not attach (attach #$2)"
+}
 wait_detached() {
-	local t
-	for ((t = 0; t < 200; t++)); do
-		[ "$(grep -c "consumer $1 detached" "$NBT_LOG")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "consumer $1 did not detach (detach #$2) within 20 s"
+	wait_logged "consumer $1 detached" "$2" "consumer $1 did not detach (detach #$2)"
 }
 
 # inject [ARGS]: send the mixed capture from namespace a
