@@ -36,8 +36,10 @@ nbfwd_txfirst_fill(struct rte_mbuf *m, const struct nbfwd_rxq *q)
 	ip->total_length = rte_cpu_to_be_16(l3_len);
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 1));
-	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+	/* 198.18.0.1 -> 198.19.0.1 (RFC 2544 benchmark range); not RTE_IPV4(): in
+	 * 22.11 it shifts an int, undefined for a first byte above 127 (UBSan) */
+	ip->src_addr = rte_cpu_to_be_32(UINT32_C(0xc6120001));
+	ip->dst_addr = rte_cpu_to_be_32(UINT32_C(0xc6130001));
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	udp->src_port = rte_cpu_to_be_16(9);
 	udp->dst_port = rte_cpu_to_be_16(9);
