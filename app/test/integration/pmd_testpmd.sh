@@ -29,6 +29,15 @@ PMD=$NBT_BUILD/drivers/net/nbshm/librte_net_nbshm.so
 
 TP_EAL=(-d "$PMD" --no-pci --no-huge -m 512 --lcores 0@0,1@0 --log-level=pmd.net.nbshm:info)
 
+# A PMD built with the sanitizers (the CI's ASan tree) needs their runtimes
+# loaded first in the stock, uninstrumented testpmd (and testpmd's own leaks
+# at exit are not the PMD's).
+if ldd "$PMD" | grep -q libasan; then
+	export LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+	export ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-}
+	say "the PMD is built with ASan: testpmd runs with LD_PRELOAD=$LD_PRELOAD"
+fi
+
 # tp_once TAG VDEV: testpmd, not interactive, stdin at EOF (it starts its
 # ports, then exits at once); log in $NBT_TMP/TAG.log, set as NBT_LOG
 tp_once() {
