@@ -37,7 +37,7 @@ nbcap_usage(FILE *f)
 		"pcap goes to stdout):\n"
 		"  nbcap: PACKETS packets, BYTES bytes, REJECTED rejected\n"
 		"Exit status: 0 ok, 1 runtime error (attach refused, write error, nbfwd went\n"
-		"away), 2 usage error.\n",
+		"away, the region file shrank under it), 2 usage error.\n",
 		NBCAP_PCAP_SNAPLEN_DEFAULT);
 }
 
@@ -158,6 +158,11 @@ nbcap_loop(struct nbshm_client *c, struct nbcap_run *r, struct nbcap_pcap *pcap)
 		}
 		if (rc == -EAGAIN) {
 			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
+			r->failed = 1;
+		}
+		if (rc == -EIO) {
+			/* the region file shrank under us (SIGBUS, survived) */
+			fprintf(stderr, "%s: %s\n", prog, nbshm_client_error());
 			r->failed = 1;
 		}
 	}

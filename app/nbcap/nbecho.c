@@ -53,8 +53,8 @@ nbecho_usage(FILE *f)
 		"Ends on -c, -t, SIGINT or SIGTERM with one summary line:\n"
 		"  nbecho: PACKETS packets, BYTES bytes, ECHOED echoed, DROPPED tx dropped, "
 		"REJECTED rejected\n"
-		"Exit status: 0 ok, 1 runtime error (attach refused, nbfwd went away),\n"
-		"2 usage error.\n");
+		"Exit status: 0 ok, 1 runtime error (attach refused, nbfwd went away, the\n"
+		"region file shrank under it), 2 usage error.\n");
 }
 
 static const struct option nbecho_long[] = {
@@ -198,6 +198,11 @@ nbecho_loop(struct nbshm_client *c, struct nbecho_run *r)
 		}
 		if (rc == -EAGAIN) {
 			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
+			r->failed = 1;
+		}
+		if (rc == -EIO) {
+			/* the region file shrank under us (SIGBUS, survived) */
+			fprintf(stderr, "%s: %s\n", prog, nbshm_client_error());
 			r->failed = 1;
 		}
 	}

@@ -252,6 +252,8 @@ client_protect_rx(struct nbshm_client *c, uint64_t pg)
 	c->rx_readonly = 0;
 	if (hi <= lo || mprotect(c->base + lo, hi - lo, PROT_READ) < 0)
 		return;
+	c->ro_lo = lo;
+	c->ro_hi = hi;
 	c->rx_readonly = lo <= l->rx_off && hi >= end;
 }
 
@@ -284,7 +286,8 @@ client_map(struct nbshm_client *c, int rfd)
 		c->rx_readonly = 0;
 	else
 		client_protect_rx(c, client_page_size(rfd, c->page_size));
-	return 0;
+	/* from now on a truncated file cannot kill the process (sigbus.c) */
+	return nbshm_client_sigbus_register(c);
 }
 
 static void
@@ -398,6 +401,7 @@ nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 	c->flags = flags;
 	c->sock = -1;
 	c->evfd = -1;
+	c->sigbus_slot = -1;
 	rc = client_dial(socket_path, &c->sock);
 	if (rc == 0)
 		rc = client_attach(c, name, queue);
@@ -425,7 +429,7 @@ client_drain_returns(struct nbshm_client *c)
 	unsigned int k;
 	uint32_t i;
 
-	if (c->txb_state == NULL)	/* never attached */
+	if (c->txb_state == NULL || nbshm_client_broken(c))	/* never attached, or zeros */
 		return;
 	for (k = 0; k < NBSHM_CLIENT_CLOSE_DRAIN_MS; k++) {
 		nbshm_client_check_sock(c);
@@ -446,6 +450,8 @@ nbshm_client_close(struct nbshm_client *c)
 	if (c == NULL)
 		return;
 	client_drain_returns(c);
+	/* out of the SIGBUS table before the range can be reused */
+	nbshm_client_sigbus_unregister(c);
 	if (c->base != NULL)
 		munmap(c->base, c->map_len);
 	if (c->evfd >= 0)
@@ -551,6 +557,8 @@ nbshm_client_wait(struct nbshm_client *c, int timeout_ms)
 	int with_txdone, ready, rc, err = 0;
 	uint64_t v;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	/* txdone matters only when the application cannot get a tx buffer */
@@ -577,6 +585,8 @@ nbshm_client_wait(struct nbshm_client *c, int timeout_ms)
 	}
 	/* disarm, then look once more: entries published while we slept count */
 	ready |= client_arm(c, 0, with_txdone);
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	if (err != 0)

@@ -21,6 +21,24 @@
  * A client is used by one thread at a time; several clients may be used by
  * several threads.
  *
+ * A region file that shrinks under a client (truncated by nbfwd, by root, by
+ * anyone holding a writable fd) would make the next access to its mapping
+ * raise SIGBUS and kill the process. nbshm_client_connect() therefore
+ * installs a process-wide SIGBUS handler (once, and again whenever another
+ * handler replaced it), which chains the handler installed before it. For a
+ * fault inside the mapping of a client it maps anonymous zero pages over the
+ * whole mapping (MAP_FIXED, same address; the rx area read-only again unless
+ * NBSHM_CLIENT_F_RX_WRITABLE), marks the client broken and returns: the
+ * faulting read or write runs again on zeros, in the library or in the
+ * application (a packet's bytes read after the truncation are zeros). From
+ * then on every client call that returns a status returns -EIO, with a
+ * sentence naming the region and the offset of the fault in
+ * nbshm_client_error(); nbshm_client_close() still works and should be the
+ * next call. Faults outside client mappings, and SIGBUS sent with kill(),
+ * go to the previous handler, or get the default action (the process dies
+ * as it would have without the library). The handler calls only mmap() and
+ * mprotect(). A process may have at most 1024 clients attached at once.
+ *
  * @code
  * struct nbshm_client *c;
  * struct nbshm_pkt pkts[32];
@@ -33,7 +51,7 @@
  * for (;;) {
  *	n = nbshm_client_rx_burst(c, pkts, 32);
  *	if (n < 0)
- *		break;				// -ENOTCONN: nbfwd went away
+ *		break;	// -ENOTCONN: nbfwd went away; -EIO: the region shrank
  *	if (n == 0) {
  *		nbshm_client_wait(c, 100);	// sleep on the eventfd
  *		continue;
@@ -138,7 +156,8 @@ struct nbshm_client_stats {
  * @return
  *   0, or a negative errno (also in errno) with a sentence in
  *   nbshm_client_error(): nbfwd's ERROR reply gives its code and text, a
- *   malformed reply -EPROTO, no reply in time -ETIMEDOUT.
+ *   malformed reply -EPROTO, no reply in time -ETIMEDOUT, 1024 clients
+ *   already attached in this process -EMFILE.
  */
 int nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 		unsigned int flags, struct nbshm_client **out);
@@ -163,7 +182,8 @@ void nbshm_client_info(const struct nbshm_client *c, struct nbshm_client_info *i
  *
  * @return
  *   Packets filled in @p pkts (0..n), or -ENOTCONN once nbfwd has gone away
- *   (checked every so many empty polls).
+ *   (checked every so many empty polls), or -EIO once the region file shrank
+ *   under the client (SIGBUS, see above; what this call copied is void).
  */
 int nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned int n);
 
@@ -173,7 +193,8 @@ int nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsign
  *
  * @return
  *   Packets given back, in order (fewer than @p n when a ret ring is full:
- *   retry the rest later); -EINVAL when pkts[0] has a bad qp; -ENOTCONN.
+ *   retry the rest later); -EINVAL when pkts[0] has a bad qp; -ENOTCONN;
+ *   -EIO (region shrank).
  */
 int nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned int n);
 
@@ -182,13 +203,15 @@ int nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, un
  * first reclaiming those nbfwd gave back on txdone.
  *
  * @return
- *   Buffers stored in @p bufs (0 when all are in flight), or -ENOTCONN.
+ *   Buffers stored in @p bufs (0 when all are in flight), or -ENOTCONN,
+ *   or -EIO (region shrank).
  */
 int nbshm_client_tx_alloc(struct nbshm_client *c, void **bufs, unsigned int n);
 
 /**
  * Give back @p n tx buffers taken with nbshm_client_tx_alloc() and not sent.
- * @return Buffers freed, in order; -EINVAL when bufs[0] is not one taken.
+ * @return Buffers freed, in order; -EINVAL when bufs[0] is not one taken;
+ *   -EIO (region shrank).
  */
 int nbshm_client_tx_free(struct nbshm_client *c, void *const *bufs, unsigned int n);
 
@@ -199,7 +222,8 @@ int nbshm_client_tx_free(struct nbshm_client *c, void *const *bufs, unsigned int
  *
  * @return
  *   Packets posted, in order (fewer when the tx ring is full: the others stay
- *   yours); -EINVAL when bufs[0]/lens[0] is bad; -ENOTCONN.
+ *   yours); -EINVAL when bufs[0]/lens[0] is bad; -ENOTCONN; -EIO (region
+ *   shrank).
  */
 int nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *lens,
 		unsigned int n);
@@ -215,7 +239,8 @@ int nbshm_client_fd(const struct nbshm_client *c);
  *
  * @return
  *   1 when there is something to take, 0 on timeout, -EINTR when a signal
- *   arrived, -ENOTCONN when nbfwd went away, other negative errno on error.
+ *   arrived, -ENOTCONN when nbfwd went away, -EIO when the region shrank,
+ *   other negative errno on error.
  */
 int nbshm_client_wait(struct nbshm_client *c, int timeout_ms);
 

@@ -20,6 +20,9 @@
 /** Longest nbshm_client_close() waits for nbfwd to take posted returns. */
 #define NBSHM_CLIENT_CLOSE_DRAIN_MS 100u
 
+/** Clients one process may have attached at once (SIGBUS table slots). */
+#define NBSHM_CLIENT_SIGBUS_SLOTS 1024u
+
 /** Descriptors copied out of a ring per step (>= 2 * NBSHM_CHAN_MAX_SEGS). */
 #define NBSHM_CLIENT_COPY 64u
 
@@ -38,6 +41,9 @@ struct nbshm_client {
 	int sock;			/* kept open: closing it detaches */
 	int evfd;
 	int dead;			/* nbfwd went away: everything -ENOTCONN */
+	const int *broken;		/* non-zero once SIGBUS hit the mapping (sigbus.c) */
+	int sigbus_slot;		/* its slot in the SIGBUS table, -1 = none */
+	uint64_t ro_lo, ro_hi;		/* offsets of the part mapped read-only */
 	uint32_t n_qp;
 	uint32_t rr;			/* rx ring to take first next time */
 	uint32_t idle_polls;		/* empty rx polls since the last socket check */
@@ -73,6 +79,25 @@ NBSHM_CLIENT_INTERNAL int nbshm_client_fail(int err, const char *fmt, ...)
 
 /** Check the socket without blocking; marks the client dead when nbfwd left. */
 NBSHM_CLIENT_INTERNAL void nbshm_client_check_sock(struct nbshm_client *c);
+
+/**
+ * Let the SIGBUS handler repair the client's mapping (installs the handler
+ * when it is not the one installed). 0, or a negative errno with the sentence.
+ */
+NBSHM_CLIENT_INTERNAL int nbshm_client_sigbus_register(struct nbshm_client *c);
+
+/** Take the mapping out of the SIGBUS table (before unmapping it). */
+NBSHM_CLIENT_INTERNAL void nbshm_client_sigbus_unregister(struct nbshm_client *c);
+
+/** -EIO with the sentence naming the region and the fault. */
+NBSHM_CLIENT_INTERNAL int nbshm_client_sigbus_fail(const struct nbshm_client *c);
+
+/** 1 once a SIGBUS hit the client's mapping (it now reads zeros). */
+static inline int
+nbshm_client_broken(const struct nbshm_client *c)
+{
+	return c->broken != NULL && __atomic_load_n(c->broken, __ATOMIC_ACQUIRE) != 0;
+}
 
 /** Take back what nbfwd gave back on txdone (checked). */
 NBSHM_CLIENT_INTERNAL void nbshm_client_tx_reclaim(struct nbshm_client *c);

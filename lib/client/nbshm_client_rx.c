@@ -102,6 +102,8 @@ nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned i
 	unsigned int got = 0, k;
 	uint32_t q = c->rr;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	if (n > INT32_MAX)
@@ -113,6 +115,9 @@ nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned i
 	}
 	if (++c->rr == c->n_qp)
 		c->rr = 0;
+	/* the region shrank while we read it: what was copied out is zeros */
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (got == 0 && ++c->idle_polls >= NBSHM_CLIENT_SOCK_CHECK_POLLS) {
 		nbshm_client_check_sock(c);
 		if (c->dead)
@@ -130,6 +135,8 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 	struct nbshm_ring *r;
 	uint32_t q, room;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	if (n > INT32_MAX)
@@ -165,6 +172,8 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 		nbshm_ring_produce(&c->ret[q], c->ret_pend[q]);
 		c->ret_pend[q] = 0;
 	}
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	c->st.returned += i;
 	if (i == 0 && n > 0 && pkts[0].qp >= c->n_qp)
 		return -EINVAL;

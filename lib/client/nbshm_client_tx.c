@@ -121,9 +121,13 @@ nbshm_client_tx_alloc(struct nbshm_client *c, void **bufs, unsigned int n)
 	unsigned int i;
 	uint32_t b;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	nbshm_client_tx_reclaim(c);
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (n > c->n_free)
 		n = c->n_free;
 	for (i = 0; i < n; i++) {
@@ -140,6 +144,8 @@ nbshm_client_tx_free(struct nbshm_client *c, void *const *bufs, unsigned int n)
 	unsigned int i;
 	int64_t b;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	for (i = 0; i < n; i++) {
@@ -159,6 +165,8 @@ nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *
 	uint32_t room, i;
 	int64_t b;
 
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	if (c->dead)
 		return -ENOTCONN;
 	if (n > INT32_MAX)
@@ -184,6 +192,8 @@ nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *
 	}
 	if (i > 0)
 		nbshm_ring_produce(&c->tx, i);
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
 	c->st.tx_packets += i;
 	if (i == 0 && n > 0 && room > 0)
 		return -EINVAL;

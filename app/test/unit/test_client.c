@@ -907,6 +907,245 @@ test_connect_errors(void **state)
 	nbshm_client_close(NULL);
 }
 
+/*
+ * The region file shrinks under the client (SIGBUS): the client's SIGBUS
+ * handler maps zeros over the mapping, the process lives on, every call
+ * says -EIO with the region's name.
+ */
+
+/* The memfd truncated to 0 bytes: every page of every mapping faults. */
+static void
+fake_truncate(struct fake *f)
+{
+	assert_int_equal(ftruncate(f->memfd, 0), 0);
+}
+
+/* Every call that returns a status says -EIO, and why. */
+static void
+assert_broken_calls(struct nbshm_client *c)
+{
+	uint32_t len = 60;
+	void *buf = NULL;
+
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), -EIO);
+	assert_int_equal(errno, EIO);
+	assert_non_null(strstr(nbshm_client_error(), "region nbshm-test-c0"));
+	assert_non_null(strstr(nbshm_client_error(), "SIGBUS"));
+	assert_non_null(strstr(nbshm_client_error(), "truncated"));
+	assert_int_equal(nbshm_client_return(c, pkts, 1), -EIO);
+	assert_int_equal(nbshm_client_tx_alloc(c, &buf, 1), -EIO);
+	assert_int_equal(nbshm_client_tx_send(c, &buf, &len, 1), -EIO);
+	assert_int_equal(nbshm_client_tx_free(c, &buf, 1), -EIO);
+	assert_int_equal(nbshm_client_wait(c, 1000), -EIO);
+}
+
+/* The application reads a packet whose file was truncated: zeros, not death. */
+static void
+test_sigbus_packet_read(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client *c = NULL;
+	uint32_t off = rx_at(f, 6, 128);
+	const volatile uint8_t *data;
+	const uint8_t *cbase;
+	unsigned int fds = count_fds();
+	uint64_t i, sum = 0;
+
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	fake_lend1(f, 0, off, 200);
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 1);
+	data = pkts[0].seg[0].data;
+	assert_int_equal(data[0], f->base[off]);
+	assert_int_not_equal(data[1], 0);
+	fake_truncate(f);
+	/* the faulting read is repaired and re-runs: zeros */
+	assert_int_equal(data[1], 0);
+	cbase = pkts[0].seg[0].data - off;
+	for (i = 0; i < f->l.region_size; i += 512)
+		sum += cbase[i];
+	assert_int_equal(sum, 0);
+	/* the rx area is read-only again; rings and tx buffers are not */
+	assert_int_equal(child_writes((uint8_t *)(uintptr_t)pkts[0].seg[0].data), SIGSEGV);
+	assert_int_equal(child_writes((uint8_t *)(uintptr_t)(cbase + f->l.tx_off)), 0);
+	assert_broken_calls(c);
+	nbshm_client_close(c);
+	close(f->conn);
+	f->conn = -1;
+	assert_int_equal(count_fds(), fds);
+}
+
+/* The first fault is inside a library call; then attach again to the regrown file. */
+static void
+test_sigbus_in_call_and_reattach(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client *c = NULL;
+	uint32_t off = rx_at(f, 2, 0);
+
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	fake_truncate(f);
+	assert_broken_calls(c);
+	nbshm_client_close(c);
+	close(f->conn);
+	f->conn = -1;
+
+	/* the file has its size again (zeros): a new client works */
+	assert_int_equal(ftruncate(f->memfd, (off_t)f->l.region_size), 0);
+	memset(f->base + off, 0x3c, 64);
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	fake_lend1(f, 1, off, 64);
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 1);
+	assert_int_equal(pkts[0].seg[0].data[63], 0x3c);
+	assert_int_equal(nbshm_client_return(c, pkts, 1), 1);
+	nbshm_client_close(c);
+}
+
+/* Two clients of two producers: one broken, the other goes on. */
+static void
+test_sigbus_other_client(void **state)
+{
+	struct fake *f = *state, *g;
+	struct nbshm_client *c = NULL, *d = NULL;
+	void *gs = NULL;
+
+	assert_int_equal(fake_setup(&gs), 0);
+	g = gs;
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	assert_int_equal(fake_attach(g, FAKE_OK, 0, &d), 0);
+	fake_truncate(f);
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), -EIO);
+	fake_lend1(g, 0, rx_at(g, 1, 0), 90);
+	assert_int_equal(nbshm_client_rx_burst(d, pkts, 4), 1);
+	assert_int_equal(pkts[0].len, 90);
+	assert_int_equal(nbshm_client_return(d, pkts, 1), 1);
+	nbshm_client_close(c);
+	nbshm_client_close(d);
+	fake_teardown(&gs);
+}
+
+/* What the test's own SIGBUS handler saw. */
+static volatile sig_atomic_t bus_calls;
+static volatile int bus_code;
+static void *volatile bus_addr;
+static void *bus_page;		/* the test's own mapping, repaired by its handler */
+static size_t bus_page_len;
+
+static void
+test_bus_handler(int sig, siginfo_t *si, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	bus_calls++;
+	bus_code = si->si_code;
+	bus_addr = si->si_addr;
+	if (si->si_code > 0)
+		mmap(bus_page, bus_page_len, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+/* A shared mapping of a truncated memfd outside any client. */
+static volatile uint8_t *
+foreign_truncated(int *fd)
+{
+	void *p;
+
+	*fd = memfd_create("nbshm-client-foreign", MFD_CLOEXEC);
+	assert_true(*fd >= 0);
+	assert_int_equal(ftruncate(*fd, 2 * T_PAGE), 0);
+	p = mmap(NULL, 2 * T_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(ftruncate(*fd, 0), 0);
+	bus_page = p;
+	bus_page_len = 2 * T_PAGE;
+	return p;
+}
+
+/* Faults outside client mappings and kill(SIGBUS) go to the previous handler. */
+static void
+test_sigbus_chain(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client *c = NULL;
+	struct sigaction sa, old;
+	volatile uint8_t *p;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = test_bus_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGBUS, &sa, &old), 0);
+	bus_calls = 0;
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	p = foreign_truncated(&fd);
+	assert_int_equal(p[T_PAGE + 5], 0);	/* faults, the test's handler repairs */
+	assert_int_equal(bus_calls, 1);
+	assert_ptr_equal(bus_addr, (void *)(p + T_PAGE + 5));
+	assert_true(bus_code > 0);
+	/* sent, not a fault */
+	assert_int_equal(raise(SIGBUS), 0);
+	assert_int_equal(bus_calls, 2);
+	assert_true(bus_code <= 0);
+	/* the client was not touched */
+	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 0);
+	nbshm_client_close(c);
+	munmap(bus_page, bus_page_len);
+	close(fd);
+	sigaction(SIGBUS, &old, NULL);
+}
+
+/*
+ * In a child whose SIGBUS disposition was the default: a fault inside the
+ * client's mapping (@p in_client) is survived, one outside kills as before.
+ * @return the child's wait status.
+ */
+static int
+child_default_sigbus(struct fake *f, int in_client)
+{
+	struct nbshm_client *c = NULL;
+	volatile uint8_t *p;
+	pid_t pid;
+	int status = 0, fd, rc;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGBUS, SIG_DFL);
+		f->reply = FAKE_OK;
+		if (pthread_create(&f->th, NULL, fake_serve, f) != 0)
+			_exit(3);
+		rc = nbshm_client_connect(f->path, "vm1", 1, 0, &c);
+		pthread_join(f->th, NULL);
+		if (rc != 0)
+			_exit(4);
+		if (in_client) {
+			fake_truncate(f);
+			_exit(nbshm_client_rx_burst(c, pkts, 4) == -EIO ? 0 : 5);
+		}
+		p = foreign_truncated(&fd);
+		_exit(p[1] == 0 ? 6 : 7);	/* not reached: SIGBUS */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void
+test_sigbus_default_chain(void **state)
+{
+	struct fake *f = *state;
+	int st;
+
+	st = child_default_sigbus(f, 0);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGBUS);
+	if (f->conn >= 0)
+		close(f->conn);
+	f->conn = -1;
+	st = child_default_sigbus(f, 1);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int
 main(void)
 {
@@ -925,6 +1164,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_error_reply, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_attach_ok, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_errors, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_sigbus_packet_read, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_sigbus_in_call_and_reattach, fake_setup,
+				fake_teardown),
+		cmocka_unit_test_setup_teardown(test_sigbus_other_client, fake_setup,
+				fake_teardown),
+		cmocka_unit_test_setup_teardown(test_sigbus_chain, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_sigbus_default_chain, fake_setup,
+				fake_teardown),
 	};
 
 	/* a dead peer must show up as -ENOTCONN, not kill the test */
