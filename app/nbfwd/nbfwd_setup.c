@@ -438,8 +438,10 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 		char name[NBSHM_REGION_NAME_MAX];
 
 		snprintf(name, sizeof(name), "%s", rg->r.name);
-		if (nbshm_region_create(&rg->r, name, rg->page_size, rg->pages,
-				rg->numa_node, err, sizeof(err)) != 0) {
+		/* a consumer's region goes to it by descriptor, its size sealed */
+		if ((rg->consumer != 0 ? nbshm_region_create_sealed : nbshm_region_create)(
+				&rg->r, name, rg->page_size, rg->pages, rg->numa_node,
+				err, sizeof(err)) != 0) {
 			APP_LOG(ERR, "%s", err);
 			return -1;
 		}

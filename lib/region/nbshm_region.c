@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include <linux/magic.h>
+#include <linux/memfd.h>
 #include <numa.h>
 #include <numaif.h>
 
@@ -546,9 +547,48 @@ nbshm_region_publish(int fd, const char *tmp, const char *path, const char *name
 		name, path, NBSHM_REGION_PUBLISH_TRIES);
 }
 
+/* An unnamed hugetlbfs file that can be sealed (a consumer's region). */
+static int
+nbshm_region_open_sealable(const char *name, uint64_t page_size, char *err, size_t errlen)
+{
+	unsigned int shift = (unsigned int)__builtin_ctzll(page_size);
+	char label[NBSHM_REGION_NAME_MAX + sizeof(NBSHM_REGION_FILE_PREFIX)];
+	int fd;
+
+	/* /proc/PID/fd shows it as /memfd:nbshm-NAME */
+	snprintf(label, sizeof(label), "%s%s", NBSHM_REGION_FILE_PREFIX, name);
+	fd = memfd_create(label, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB |
+		(shift << MFD_HUGE_SHIFT));
+
+	if (fd < 0)
+		nbshm_region_err(err, errlen, "region %s: memfd_create(MFD_HUGETLB, %" PRIu64
+			" kB pages): %s", name, page_size >> 10, strerror(errno));
+	return fd;
+}
+
+static int nbshm_region_create_fd(struct nbshm_region *r, const char *name,
+		uint64_t page_size, uint32_t n_pages, int numa_node, bool sealed,
+		char *err, size_t errlen);
+
 int
 nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size,
 		uint32_t n_pages, int numa_node, char *err, size_t errlen)
+{
+	return nbshm_region_create_fd(r, name, page_size, n_pages, numa_node, false, err,
+		errlen);
+}
+
+int
+nbshm_region_create_sealed(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, char *err, size_t errlen)
+{
+	return nbshm_region_create_fd(r, name, page_size, n_pages, numa_node, true, err,
+		errlen);
+}
+
+static int
+nbshm_region_create_fd(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, bool sealed, char *err, size_t errlen)
 {
 	unsigned long mask[NBSHM_REGION_MASK_LONGS];
 	char dir[PATH_MAX], tmp[PATH_MAX], szs[32];
@@ -599,18 +639,24 @@ nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size
 			"region %s: no hugetlbfs mount for %s (%" PRIu64 " kB) pages: "
 			NBSHM_REGION_SETUP_HINT, name,
 			nbshm_region_size_str(page_size, szs, sizeof(szs)), page_size >> 10);
-	n = snprintf(r->path, sizeof(r->path), "%s/%s%s", dir, NBSHM_REGION_FILE_PREFIX, name);
+	if (sealed)
+		n = snprintf(r->path, sizeof(r->path), "memfd:%s%s", NBSHM_REGION_FILE_PREFIX,
+			name);
+	else
+		n = snprintf(r->path, sizeof(r->path), "%s/%s%s", dir,
+			NBSHM_REGION_FILE_PREFIX, name);
 	if (n < 0 || (size_t)n >= sizeof(r->path)) {
 		r->path[0] = '\0';
 		return nbshm_region_err(err, errlen, "region %s: path in %s too long",
 			name, dir);
 	}
 
-	fd = nbshm_region_open_new(dir, name, tmp, sizeof(tmp), err, errlen);
+	fd = sealed ? nbshm_region_open_sealable(name, page_size, err, errlen) :
+		nbshm_region_open_new(dir, name, tmp, sizeof(tmp), err, errlen);
 	if (fd < 0)
 		goto fail_nofd;
 	/* Nobody else can reach the file yet: this never blocks. */
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	if (!sealed && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		nbshm_region_err(err, errlen, "region %s: flock: %s", name, strerror(errno));
 		goto fail;
 	}
@@ -660,8 +706,20 @@ nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size
 	h->numa_node = numa_node;
 	memcpy(h->name, name, strlen(name) + 1);
 
-	if (nbshm_region_publish(fd, tmp, r->path, name, err, errlen) != 0)
+	if (sealed) {
+		/*
+		 * Whoever gets the descriptor (a consumer) can no longer shrink or
+		 * grow the file: a truncated file would fault (SIGBUS) every process
+		 * touching the pages cut off, nbfwd first.
+		 */
+		if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+			nbshm_region_err(err, errlen, "region %s: sealing its size: %s", name,
+				strerror(errno));
+			goto fail;
+		}
+	} else if (nbshm_region_publish(fd, tmp, r->path, name, err, errlen) != 0) {
 		goto fail;
+	}
 	if (tmp[0] != '\0')
 		unlink(tmp);
 

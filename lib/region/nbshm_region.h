@@ -108,6 +108,19 @@ int nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_
 		uint32_t n_pages, int numa_node, char *err, size_t errlen);
 
 /**
+ * Create a region as nbshm_region_create() does, but in an unnamed hugetlbfs
+ * file (memfd) whose size is sealed (F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_SEAL):
+ * for regions handed to other processes by file descriptor (consumers), so
+ * that none of them can truncate the file under the others. It cannot be
+ * attached by name; r->path reads "memfd:nbshm-NAME".
+ *
+ * @return
+ *   0 on success, -1 on failure with @p err set.
+ */
+int nbshm_region_create_sealed(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, char *err, size_t errlen);
+
+/**
  * Attach to a region another process created, by name.
  *
  * Looks for the file on every hugetlbfs mount, maps it (read-only unless

@@ -9,11 +9,12 @@
 #      client library's SIGBUS handler maps zeros over the region and every
 #      call returns -EIO: nbcap exits 1 with one line naming the region and
 #      the fault, after writing the frames it had received, byte for byte.
-#   2. removed: with the real nbfwd in vmq mode (vmq_lib.sh set-up), c1's
-#      region file is deleted from hugetlbfs while c1 and c2 receive. Both
-#      mappings and nbfwd's fd stay valid: c1 and c2 get every frame of two
-#      rounds, c1 attaches again afterwards (nbfwd passes its open fd, not the
-#      path) and gets a third; nbfwd exits 0 with every mbuf back.
+#   2. the real nbfwd (vmq, vmq_lib.sh set-up): a consumer's region is an
+#      unnamed hugetlbfs file (memfd) with its size sealed, so there is no
+#      file to remove, and truncating it through nbfwd's own descriptor
+#      (/proc/PID/fd/N, as a consumer could with the fd it was given) is
+#      refused while c1 and c2 receive: both get every frame of two rounds,
+#      c1 attaches again and gets a third; nbfwd exits 0 with every mbuf back.
 set -euo pipefail
 NBT_NAME=fault-region
 . "$(dirname "$0")/lib.sh"
@@ -49,20 +50,32 @@ esac
 pcap_compare --mode io "$NBT_TMP/five.pcap" "$NBT_TMP/trunc.pcap" >/dev/null
 say "ok truncated: nbcap exit 1: ${msg#nbcap: }"
 
-# 2. removed under the consumer and nbfwd
+# 2. the real nbfwd: a sealed memfd nobody can truncate
 vmq_setup 400
 n_c1=$(json_get "$VMQ_FRAMES/counts.json" c1)
 n_c2=$(json_get "$VMQ_FRAMES/counts.json" c2)
 vmq_start
-region=$NBT_HUGEDIR/nbshm-$NBT_PREFIX.c.c1
-[ -f "$region" ] || fail "no region file $region"
+[ ! -e "$NBT_HUGEDIR/nbshm-$NBT_PREFIX.c.c1" ] ||
+	fail "c1's region is a named file in $NBT_HUGEDIR: it should be a memfd"
+nbfwd_pid=$(pgrep -P "$NBT_PID" -x nbfwd) || fail "nbfwd's pid not found under $NBT_PID"
+region=
+for f in /proc/"$nbfwd_pid"/fd/*; do
+	case "$(readlink "$f")" in */memfd:nbshm-$NBT_PREFIX.c.c1*) region=$f ;; esac
+done
+[ -n "$region" ] || fail "no memfd for c1's region among nbfwd's descriptors"
 cap c1 c1 $((2 * n_c1)); pid1=$CAP_PID
 cap c2 c2 $((2 * n_c2)); pid2=$CAP_PID
 wait_attached c1 1
 wait_attached c2 1
 inject
-rm "$region"
-[ ! -e "$region" ] || fail "$region still there"
+if truncate -s 0 "$region" 2>"$NBT_TMP/truncate.err"; then
+	fail "truncating c1's region through $region was allowed"
+fi
+grep -q "Operation not permitted" "$NBT_TMP/truncate.err" ||
+	fail "truncate failed for another reason: $(cat "$NBT_TMP/truncate.err")"
+if truncate -s 1G "$region" 2>/dev/null; then
+	fail "growing c1's region through $region was allowed"
+fi
 inject
 "$NBT_PY" - "$VMQ_FRAMES" "$NBT_TMP" <<'PY'
 import sys
@@ -72,14 +85,14 @@ for c in ("c1", "c2"):
 PY
 cap_done "$pid1" c1 "$NBT_TMP/twice-c1.pcap"
 cap_done "$pid2" c2 "$NBT_TMP/twice-c2.pcap"
-say "ok removed: c1 and c2 got both rounds ($((2 * n_c1)), $((2 * n_c2)) frames), byte for byte"
+say "ok sealed: truncate refused (EPERM); c1 and c2 got both rounds ($((2 * n_c1)), $((2 * n_c2)) frames), byte for byte"
 cap c1 c1-again "$n_c1"; pid1=$CAP_PID
 wait_attached c1 2
 inject
 cap_done "$pid1" c1-again "$VMQ_FRAMES/expect-c1.pcap"
-say "ok c1 attached again to its removed region and got $n_c1 frames"
+say "ok c1 attached again and got $n_c1 frames"
 stop_nbfwd
-expect_ok "vmq run with c1's region file removed"
+expect_ok "vmq run with c1's region truncated from outside"
 expect_json consumers.0.delivered == $((3 * n_c1)) consumers.0.returned == $((3 * n_c1)) \
 	consumers.0.attaches == 2 consumers.1.delivered == $((2 * n_c2)) \
 	consumers.1.drops.detached == "$n_c2" \

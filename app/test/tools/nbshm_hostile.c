@@ -10,7 +10,8 @@
  *
  * 1. Handshake abuse, each on a fresh connection (every one must be refused):
  *    short message, bad magic, bad version, length field wrong, unknown type,
- *    unknown consumer, bad name, queue out of range, fds attached, flags set.
+ *    unknown consumer, bad name, queue out of range, fds attached, flags set;
+ *    then, attached, it tries to shrink and grow its region file (sealed).
  * 2. Then it attaches for real and, for SECONDS, takes what nbfwd lends and
  *    answers with a mix of: good returns, double returns, foreign handles,
  *    other generations, offsets out of bounds or off the buffer's start,
@@ -218,6 +219,13 @@ hostile_attach(struct hostile *h, const char *path, const char *name)
 	if (fstat(fds[0], &st) != 0 || (uint64_t)st.st_size != h->l.region_size)
 		return -1;
 	h->base = mmap(NULL, h->l.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	/* cut the region under nbfwd: its size must be sealed */
+	if (ftruncate(fds[0], 0) == 0 || ftruncate(fds[0], (off_t)h->l.region_size * 2) == 0) {
+		fprintf(stderr, "nbshm_hostile: the region's size could be changed\n");
+		close(fds[0]);
+		return -1;
+	}
+	printf("refused %-22s: %s\n", "truncate region", strerror(errno));
 	close(fds[0]);
 	if (h->base == MAP_FAILED)
 		return -1;
