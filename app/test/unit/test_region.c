@@ -328,6 +328,48 @@ check_placement(const struct nbshm_region *r, int node)
 	}
 }
 
+/* A sealed region: no name on hugetlbfs, its size fixed for every holder of the fd. */
+static void
+test_create_sealed(void **state)
+{
+	const char *name = tname("sealed");
+	const struct nbshm_region_hdr *h;
+	struct nbshm_region r, other;
+	char path[PATH_MAX], e[512] = "";
+	struct stat st;
+	int fd2;
+
+	(void)state;
+	require_hugepages(2);
+	if (nbshm_region_create_sealed(&r, name, TWO_MB, 2, -1, e, sizeof(e)) != 0)
+		fail_msg("nbshm_region_create_sealed(%s): %s", name, e);
+	assert_true(r.fd >= 0);
+	assert_true(r.size == 2 * TWO_MB);
+	assert_true(r.owner);
+	assert_int_equal(strncmp(r.path, "memfd:" NBSHM_REGION_FILE_PREFIX,
+		strlen("memfd:" NBSHM_REGION_FILE_PREFIX)), 0);
+	h = nbshm_region_header(&r);
+	assert_true(h->magic == NBSHM_REGION_MAGIC);
+	assert_string_equal(h->name, name);
+	/* no file to attach to by name */
+	tpath(name, path, sizeof(path));
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(nbshm_region_attach(&other, name, false, e, sizeof(e)), -1);
+	/* neither this fd nor another one on the same file may change its size */
+	assert_int_equal(ftruncate(r.fd, 0), -1);
+	assert_int_equal(errno, EPERM);
+	fd2 = dup(r.fd);
+	assert_true(fd2 >= 0);
+	assert_int_equal(ftruncate(fd2, (off_t)r.size * 2), -1);
+	assert_int_equal(errno, EPERM);
+	close(fd2);
+	assert_int_equal(fstat(r.fd, &st), 0);
+	assert_true((uint64_t)st.st_size == r.size);
+	r.base[r.size - 1] = 0x5a;	/* still all mapped */
+	nbshm_region_close(&r);
+	assert_int_equal(r.fd, -1);
+}
+
 static void
 test_create_numa(void **state)
 {
@@ -966,6 +1008,7 @@ main(void)
 		cmocka_unit_test_teardown(test_hugetlbfs_dir_and_free, cleanup_files),
 		cmocka_unit_test_teardown(test_create_header_carve_close, cleanup_files),
 		cmocka_unit_test_teardown(test_create_numa, cleanup_files),
+		cmocka_unit_test_teardown(test_create_sealed, cleanup_files),
 		cmocka_unit_test_teardown(test_attach_readonly, cleanup_files),
 		cmocka_unit_test_teardown(test_attach_writable, cleanup_files),
 		cmocka_unit_test_teardown(test_create_in_use, cleanup_files),
