@@ -156,7 +156,8 @@ nbshm_region_resolve(const struct nbshm_region_table *t, uint64_t handle,
 		return NULL;
 	}
 	e = &t->entries[idx];
-	if (nbshm_unlikely(e->gen != NET_BUFFER_SHM_HANDLE_GEN(handle))) {
+	if (nbshm_unlikely(e->gen != NET_BUFFER_SHM_HANDLE_GEN(handle) || e->gen == 0)) {
+		/* an empty slot (generation 0) is no region, whatever the handle says */
 		*reason = e->gen == 0 || NET_BUFFER_SHM_HANDLE_GEN(handle) == 0 ?
 			NET_BUFFER_BAD_HANDLE : NET_BUFFER_STALE_GENERATION;
 		return NULL;

@@ -150,8 +150,6 @@ fuzz_nb_resolve_one(const struct nbshm_region_table *t, uint32_t n_slots,
 		const NET_BUFFER_SHARED_MEMORY *s, void **ptr, enum net_buffer_reason *why)
 {
 	enum net_buffer_reason model = fuzz_nb_model_resolve(n_slots, s);
-	uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(s);
-	uint32_t idx = NET_BUFFER_SHM_HANDLE_INDEX(h);
 
 	*why = NET_BUFFER_REASON_MAX;
 	*ptr = nbshm_region_resolve_shm(t, s, why);
@@ -162,16 +160,6 @@ fuzz_nb_resolve_one(const struct nbshm_region_table *t, uint32_t n_slots,
 		fuzz_nb_check_ptr(s, *ptr);
 		return;
 	}
-	/*
-	 * Known deviation (reported, lib/region): a handle with generation 0
-	 * naming an empty slot matches the slot's generation 0 and fails later,
-	 * as zero_length or out_of_bounds, where the header says bad_handle.
-	 * Still refused, so accept it until the resolver is changed.
-	 */
-	if (model == NET_BUFFER_BAD_HANDLE && idx < n_slots &&
-			fuzz_nb_regions[idx].handle == 0 && NET_BUFFER_SHM_HANDLE_GEN(h) == 0 &&
-			(*why == NET_BUFFER_ZERO_LENGTH || *why == NET_BUFFER_OUT_OF_BOUNDS))
-		return;
 	FUZZ_CHECK(*why == model);
 }
 
