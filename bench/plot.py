@@ -9,7 +9,8 @@ Writes, next to RESULTS.json (or to OUTPUT_PREFIX-*.png):
                            and testpmd medians with min..max bars (setups
                            that ran more than one size)
   <stem>-ratio.png         nbfwd/testpmd ratio of medians per setup, mode and
-                           size, with the 0.97 target line
+                           size, with the 0.97 target line; memif cells with
+                           generator-bound runs hatched
 Without matplotlib it says so on one line and exits 0: the JSON and the
 Markdown tables are the results; the plots are a view of them.
 """
@@ -21,6 +22,7 @@ import sys
 COLORS = {"testpmd": "#1f77b4", "nbfwd": "#d62728", "testpmd-xbuf": "#17becf",
           "nbfwd-extbuf": "#ff7f0e", "testpmd-xmemhuge": "#9467bd"}
 TARGET = 0.97
+YMAX = 1.6	# ratio bars above it are cut there, their value written on them
 
 
 def size_key(s):
@@ -32,7 +34,7 @@ def subtitle(d):
                                            d["date"][:16].replace("T", " "))
 
 
-def plot_setup(plt, d, setup, out):
+def plot_setup(plt, matplotlib, d, setup, out):
     rows = [r for r in d["results"] if r["setup"] == setup]
     modes = list(dict.fromkeys(r["mode"] for r in rows))
     sizes = sorted({r["size"] for r in rows}, key=size_key)
@@ -46,18 +48,21 @@ def plot_setup(plt, d, setup, out):
                 if not r or p not in r[0]["peers"]:
                     continue
                 v = r[0]["peers"][p]
-                xs.append(j + (i - (len(peers) - 1) / 2) * 0.08)
+                xs.append(j)
                 med.append(v["median_mpps"])
                 lo.append(v["median_mpps"] - v["min_mpps"])
                 hi.append(v["max_mpps"] - v["median_mpps"])
             if xs:
-                ax.errorbar(xs, med, yerr=[lo, hi], marker="o", ms=4, capsize=3, lw=1.4,
-                            color=COLORS.get(p), label=p)
+                ax.errorbar(xs, med, yerr=[lo, hi], marker="os^vD"[i % 5], ms=5, capsize=3 + 2 * i,
+                            lw=1.4, color=COLORS.get(p), label=p, alpha=0.85)
         ax.set_xticks(range(len(sizes)))
         ax.set_xticklabels([str(s) for s in sizes])
         ax.set_xlabel("frame size, bytes (with FCS)")
         ax.set_ylabel("Mpps (median; bars: min..max)")
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: "%g" % v))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+            lambda v, _: "%g" % v if ("%.0e" % v)[0] in "25" else ""))
         ax.set_title("%s / %s" % (setup, mode))
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
@@ -78,28 +83,39 @@ def plot_ratios(plt, d, out):
     w = 0.8 / len(modes)
     fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * len(groups) * max(1, len(modes) / 2) + 1.5),
                                     4.4))
-    vals = []
+    vals = [r["ratios"]["nbfwd/testpmd"] for r in rows]
+    lo = max(0.0, min(0.8, min(vals) - 0.1))
+    hi = min(YMAX, max(1.1, max(vals) + 0.12))
+    hatched = False
     for k, m in enumerate(modes):
-        xs, ys = [], []
+        xs, ys, hs = [], [], []
         for g, (setup, size) in enumerate(groups):
             r = [x for x in rows if (x["setup"], x["size"], x["mode"]) == (setup, size, m)]
             if r:
                 xs.append(g + (k - (len(modes) - 1) / 2) * w)
                 ys.append(r[0]["ratios"]["nbfwd/testpmd"])
-        vals += ys
-        ax.bar(xs, ys, width=w, color=mcol[m], label=m)
+                hs.append(any(p.get("generator_bound_runs") for p in r[0]["peers"].values()))
+        bars = ax.bar(xs, [min(y, hi) for y in ys], width=w, color=mcol[m], label=m)
+        for b, h in zip(bars, hs):
+            if h:
+                b.set_hatch("///")
+                hatched = True
         for x, y in zip(xs, ys):
-            ax.text(x, y + 0.005, "%.2f" % y, ha="center", va="bottom", fontsize=6, rotation=90)
+            ax.text(x, min(y, hi) + 0.005 if y < hi else hi - 0.01, "%.2f" % y,
+                    ha="center", va="bottom" if y < hi else "top", fontsize=6, rotation=90)
+    if hatched:
+        ax.bar([0], [0], color="white", edgecolor="black", hatch="///",
+               label="generator-bound runs (memif)")
     ax.axhline(1.0, color="black", lw=0.8)
     ax.axhline(TARGET, color="red", lw=1.0, ls="--", label="target %.2f" % TARGET)
-    ax.set_ylim(max(0.0, min(0.8, min(vals) - 0.1)), max(1.1, max(vals) + 0.12))
+    ax.set_ylim(lo, hi)
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(["%s\n%s" % g for g in groups], fontsize=8)
     ax.set_ylabel("nbfwd / testpmd (ratio of median Mpps)")
     ax.legend(fontsize=8, ncol=len(modes) + 1, loc="upper left")
     ax.grid(True, axis="y", alpha=0.3)
-    ax.set_title("nbfwd / testpmd by setup and frame size (y axis does not start at 0)\n%s" %
-                 subtitle(d), fontsize=9)
+    ax.set_title("nbfwd / testpmd by setup and frame size (y axis does not start at 0; "
+                 "bars above %.1f cut)\n%s" % (YMAX, subtitle(d)), fontsize=9)
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     plt.close(fig)
@@ -110,12 +126,13 @@ def main(argv):
     if len(argv) not in (2, 3):
         sys.stderr.write(__doc__)
         return 2
-    path = argv[1]
+    path = os.path.realpath(argv[1])  # latest.json -> the run set's own name
     prefix = argv[2] if len(argv) == 3 else (path[:-5] if path.endswith(".json") else path)
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         print("plot: python3-matplotlib is not installed (apt-get install python3-matplotlib): "
               "no PNG plots; the JSON and Markdown tables hold the results")
@@ -125,7 +142,7 @@ def main(argv):
     for setup in dict.fromkeys(r["setup"] for r in d["results"]):
         if len({r["size"] for r in d["results"] if r["setup"] == setup}) > 1:
             out = "%s-mpps-%s.png" % (prefix, setup)
-            plot_setup(plt, d, setup, out)
+            plot_setup(plt, matplotlib, d, setup, out)
             made.append(out)
     out = prefix + "-ratio.png"
     if plot_ratios(plt, d, out):
