@@ -26,6 +26,9 @@ import sys
 # the targets: (size, nbfwd peer, memif peer, minimum ratio)
 TARGETS = [(64, "memif-copy", 2.0), (64, "memif-zc", 0.9), (1500, "memif-copy", 5.0)]
 NB_PEERS = ("nbfwd", "nbfwd-pmd")
+# a run is producer-bound when the producer hands off at least this share of
+# what it receives (it drops almost nothing: the consumer keeps up)
+BOUND_SHARE = 0.97
 MEMIF_PEERS = ("memif-copy", "memif-zc")
 ORDER = ("nbfwd", "nbfwd-pmd", "memif-copy", "memif-zc", "nbfwd-base", "memif-base")
 CONSUMER = {
@@ -114,6 +117,9 @@ def run_figures(work, tag, peer, tsc):
 		fig["producer_cycles_per_handed"] = tsc / handed
 	if cons_pps:
 		fig["consumer_cycles_per_packet"] = tsc / cons_pps
+	if rx > 0 and not peer.endswith("-base"):
+		# the producer hands off nearly all it receives: it is the slower side
+		fig["bound"] = "producer" if handed >= BOUND_SHARE * rx else "consumer"
 	fig["ok"] = rx > 0 and (peer.endswith("-base") or (cons_pps or 0) > 0)
 	if not fig["ok"]:
 		fig["error"] = "a rate is zero"
@@ -258,6 +264,9 @@ def summarise(runs, tsc, noise):
 			if not peer.endswith("-base") and med("handed_pps"):
 				e["producer_cycles_per_handed"] = round(tsc / med("handed_pps"), 1)
 			e["_rx"], e["_handed"] = rx, med("handed_pps")
+			if not peer.endswith("-base"):
+				e["producer_bound_runs"] = sum(1 for r in use if r.get("bound") == "producer")
+				e["runs_used"] = len(use)
 			spreads = [r["interval_spread"] for r in use if r.get("interval_spread")]
 			e["max_interval_spread"] = max(spreads) if spreads else None
 			if not peer.endswith("-base") and thr:
@@ -348,10 +357,16 @@ def markdown(d):
 		for p in ORDER:
 			if p.endswith("-base"):
 				continue
-			c = peers.get(p, {}).get("consumer_mpps")
-			n = peers.get(p, {}).get("noisy_kept", 0)
+			e = peers.get(p, {})
+			c = e.get("consumer_mpps")
+			n = e.get("noisy_kept", 0)
+			note = ""
+			if n and e.get("medians_over") == "clean runs":
+				note = " (%d noisy run%s left out)" % (n, "s" if n > 1 else "")
+			elif n:
+				note = " (noisy runs only)"
 			row.append("–" if not c else "%s / **%s** / %s%s" % (fmt(c["min"]),
-				fmt(c["median"]), fmt(c["max"]), " (%d noisy)" % n if n else ""))
+				fmt(c["median"]), fmt(c["max"]), note))
 		out.append("| %s B | %s |" % (size, " | ".join(row)))
 	out += ["", "## Ratios of medians and the issue's targets", "",
 		"| size | ratio | measured | target | met |", "|---|---|---|---|---|"]
@@ -385,20 +400,28 @@ def markdown(d):
 				out.append("| %s B | %s | %s | %s | %s |" % (size, st, " | ".join(row),
 					fmt(rs.get("nbfwd/memif-copy")), fmt(rs.get("nbfwd/memif-zc"))))
 	out += ["", "## Cost (medians; cycles from the TSC, both cores busy-poll)", "",
+		"Slower side: producer when it hands off >= %d%% of what it receives (the consumer "
+		"keeps up and partly idles: its cycles per packet are then an upper bound)." % (
+			BOUND_SHARE * 100), "",
 		"| size | peer | producer rx Mpps | handed off Mpps | producer cyc / rx pkt "
 		"| producer cyc / handed pkt | marginal producer cyc / handed pkt "
-		"| consumer cyc / pkt |", "|---|---|---|---|---|---|---|---|"]
+		"| consumer core cyc / pkt taken | slower side |", "|---|---|---|---|---|---|---|---|---|"]
 	for size, peers in d["summary"].items():
 		for p in ORDER:
 			e = peers.get(p)
 			if not e:
 				continue
-			out.append("| %s B | %s | %s | %s | %s | %s | %s | %s |" % (size, p,
+			bound = "–"
+			if e.get("runs_used"):
+				nb = e["producer_bound_runs"]
+				bound = "producer (%d/%d runs)" % (nb, e["runs_used"]) if nb * 2 > e["runs_used"] \
+					else "consumer (%d/%d runs)" % (e["runs_used"] - nb, e["runs_used"])
+			out.append("| %s B | %s | %s | %s | %s | %s | %s | %s | %s |" % (size, p,
 				fmt(e.get("producer_rx_mpps")), fmt(e.get("handed_mpps")),
 				fmt(e.get("producer_cycles_per_rx"), 1),
 				fmt(e.get("producer_cycles_per_handed"), 1),
 				fmt(e.get("producer_marginal_cycles_per_handed"), 1),
-				fmt(e.get("consumer_cycles_per_packet"), 1)))
+				fmt(e.get("consumer_cycles_per_packet"), 1), bound))
 	out += ["", "## Runs", "",
 		"| run | size | peer | try | consumer Mpps | per second | producer rx Mpps "
 		"| others CPUs | c2c cycles before/after | placement | kept | note |",

@@ -7,6 +7,7 @@
 # figure, ratio or timing is compared with a threshold, only that every
 # figure is there and not zero.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by lib.sh
 NBT_NAME=consumer-bench-smoke
 . "$(dirname "$0")/lib.sh"
 
