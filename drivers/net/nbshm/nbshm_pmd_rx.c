@@ -131,95 +131,65 @@ nbshm_pmd_give_back_later(struct nbshm_pmd_lentpool *lp, const struct nbshm_pkt 
 	rte_ring_mp_enqueue(lp->done, l);
 }
 
-/*
- * Make mbufs of @p n received packets, their segments attached as external
- * buffers. A packet without mbufs is given back at once (counted as missed).
- * @return mbufs stored in @p out.
- */
-static uint16_t
-nbshm_pmd_rx_attach(struct nbshm_pmd_rxq *rxq, const struct nbshm_pkt *pkts, unsigned int n,
-		struct rte_mbuf **out)
-{
+/* Zero copy: the mbufs of a burst's segments, taken in one go when the pool has them all. */
+struct nbshm_pmd_zc_mbufs {
 	struct rte_mbuf *mb[NBSHM_PMD_BURST * NBSHM_CLIENT_MAX_SEGS];
-	struct nbshm_pmd_lentpool *lp = rxq->lp;
-	struct rte_mbuf **segs, *m;
-	struct nbshm_pmd_lent *l;
-	unsigned int i, s, total = 0, pos = 0;
-	uint16_t k = 0;
-	int bulk;
+	unsigned int pos;	/**< next unused in mb when bulk */
+	int bulk;		/**< 1: mb holds every segment of the burst */
+};
+
+static __rte_always_inline void
+nbshm_pmd_zc_prealloc(struct nbshm_pmd_rxq *rxq, const struct nbshm_pkt *pkts, unsigned int n,
+		struct nbshm_pmd_zc_mbufs *z)
+{
+	unsigned int i, total = 0;
 
 	for (i = 0; i < n; i++)
 		total += pkts[i].n_segs;
-	bulk = rte_pktmbuf_alloc_bulk(rxq->mp, mb, total) == 0;
-	for (i = 0; i < n; i++) {
-		const struct nbshm_pkt *p = &pkts[i];
-
-		if (bulk) {
-			segs = &mb[pos];
-			pos += p->n_segs;
-		} else if (rte_pktmbuf_alloc_bulk(rxq->mp, mb, p->n_segs) == 0) {
-			segs = mb;
-		} else {
-			rxq->nombuf++;
-			rxq->missed++;
-			nbshm_pmd_give_back_later(lp, p);
-			continue;
-		}
-		l = lp->free[--lp->n_free];
-		l->desc = p->desc;
-		l->qp = p->qp;
-		rte_mbuf_ext_refcnt_set(&l->shinfo, p->n_segs);
-		for (s = 0; s < p->n_segs; s++) {
-			m = segs[s];
-			/* segment lengths fit 16 bits: checked against the mtu at attach */
-			rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)p->seg[s].data,
-					RTE_BAD_IOVA, (uint16_t)p->seg[s].len, &l->shinfo);
-			m->data_len = (uint16_t)p->seg[s].len;
-			m->next = s + 1 < p->n_segs ? segs[s + 1] : NULL;
-		}
-		m = segs[0];
-		m->pkt_len = p->len;
-		m->nb_segs = p->n_segs;
-		m->port = rxq->port_id;
-		out[k++] = m;
-		rxq->bytes += p->len;
-	}
-	rxq->packets += k;
-	return k;
+	z->bulk = rte_pktmbuf_alloc_bulk(rxq->mp, z->mb, total) == 0;
+	z->pos = 0;
 }
 
-uint16_t
-nbshm_pmd_rx_zc(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+/*
+ * Zero copy: an mbuf chain of packet @p p, its segments attached as external
+ * buffers sharing one lent record. NULL when the pool ran dry.
+ */
+static __rte_always_inline struct rte_mbuf *
+nbshm_pmd_attach_pkt(struct nbshm_pmd_rxq *rxq, struct nbshm_pmd_zc_mbufs *z,
+		const struct nbshm_pkt *p)
 {
-	struct nbshm_pmd_rxq *rxq = queue;
-	struct nbshm_pmd_internals *pmd = rxq->pmd;
 	struct nbshm_pmd_lentpool *lp = rxq->lp;
-	unsigned int want;
-	uint16_t got = 0;
-	int n;
+	struct rte_mbuf **segs, *m;
+	struct nbshm_pmd_lent *l;
+	unsigned int s;
 
-	if (unlikely(lp == NULL))
-		return 0;
-	rte_spinlock_lock(&pmd->lock);
-	nbshm_pmd_lentpool_drain(lp, pmd->client, rxq->pkts);
-	while (got < nb && !pmd->dead) {
-		want = RTE_MIN(RTE_MIN((unsigned int)(nb - got), NBSHM_PMD_BURST), lp->n_free);
-		if (want == 0)
-			break;
-		n = nbshm_client_rx_burst(pmd->client, rxq->pkts, want);
-		if (unlikely(n < 0)) {
-			pmd->dead = 1;
-			break;
-		}
-		got += nbshm_pmd_rx_attach(rxq, rxq->pkts, (unsigned int)n, bufs + got);
-		if ((unsigned int)n < want)
-			break;
+	if (z->bulk) {
+		segs = &z->mb[z->pos];
+		z->pos += p->n_segs;
+	} else if (rte_pktmbuf_alloc_bulk(rxq->mp, z->mb, p->n_segs) == 0) {
+		segs = z->mb;
+	} else {
+		return NULL;
 	}
-	rte_spinlock_unlock(&pmd->lock);
-	return got;
+	l = lp->free[--lp->n_free];
+	l->desc = p->desc;
+	l->qp = p->qp;
+	rte_mbuf_ext_refcnt_set(&l->shinfo, p->n_segs);
+	for (s = 0; s < p->n_segs; s++) {
+		m = segs[s];
+		/* segment lengths fit 16 bits: checked against the mtu at attach */
+		rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)p->seg[s].data,
+				RTE_BAD_IOVA, (uint16_t)p->seg[s].len, &l->shinfo);
+		m->data_len = (uint16_t)p->seg[s].len;
+		m->next = s + 1 < p->n_segs ? segs[s + 1] : NULL;
+	}
+	m = segs[0];
+	m->pkt_len = p->len;
+	m->nb_segs = p->n_segs;
+	return m;
 }
 
-/* A pool mbuf chain holding a copy of @p p; NULL when the pool ran dry. */
+/* Copy: a pool mbuf chain holding a copy of @p p; NULL when the pool ran dry. */
 static struct rte_mbuf *
 nbshm_pmd_copy_pkt(struct rte_mempool *mp, const struct nbshm_pkt *p)
 {
@@ -261,16 +231,67 @@ nbshm_pmd_copy_pkt(struct rte_mempool *mp, const struct nbshm_pkt *p)
 	return head;
 }
 
-uint16_t
-nbshm_pmd_rx_copy(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+/*
+ * Make mbufs of the @p n packets the client just gave (rxq->pkts), zero copy
+ * or copy as @p copy says (a constant: each caller gets its own loop), and
+ * count them. A packet without mbufs is counted as missed and given back:
+ * zero copy gives it back with the next drain; copy gives every packet of
+ * the burst back now (what a full ret ring refuses, with the next drain).
+ * @return mbufs stored in @p out.
+ */
+static __rte_always_inline uint16_t
+nbshm_pmd_rx_mbufs(struct nbshm_pmd_rxq *rxq, unsigned int n, struct rte_mbuf **out,
+		const int copy)
+{
+	struct nbshm_pmd_zc_mbufs z;
+	const struct nbshm_pkt *p;
+	struct rte_mbuf *m;
+	unsigned int i;
+	uint16_t k = 0;
+	int r;
+
+	if (!copy)
+		nbshm_pmd_zc_prealloc(rxq, rxq->pkts, n, &z);
+	for (i = 0; i < n; i++) {
+		p = &rxq->pkts[i];
+		m = copy ? nbshm_pmd_copy_pkt(rxq->mp, p) : nbshm_pmd_attach_pkt(rxq, &z, p);
+		if (unlikely(m == NULL)) {
+			rxq->nombuf++;
+			rxq->missed++;
+			if (!copy)
+				nbshm_pmd_give_back_later(rxq->lp, p);
+			continue;
+		}
+		m->port = rxq->port_id;
+		out[k++] = m;
+		rxq->bytes += p->len;
+	}
+	rxq->packets += k;
+	if (copy) {
+		r = n > 0 ? nbshm_client_return(rxq->pmd->client, rxq->pkts, n) : 0;
+		if (r < 0)
+			r = (int)n;	/* nbfwd gone: it takes everything back itself */
+		/* a full ret ring: give the rest back from the next burst */
+		for (i = (unsigned int)r; i < n; i++)
+			nbshm_pmd_give_back_later(rxq->lp, &rxq->pkts[i]);
+	}
+	return k;
+}
+
+/*
+ * One rx burst: give back what the application freed, then take packets from
+ * the client in steps of NBSHM_PMD_BURST (no more than there are free lent
+ * records) until @p nb, a short step or nbfwd gone.
+ */
+static __rte_always_inline uint16_t
+nbshm_pmd_rx_burst(void *queue, struct rte_mbuf **bufs, uint16_t nb, const int copy)
 {
 	struct nbshm_pmd_rxq *rxq = queue;
 	struct nbshm_pmd_internals *pmd = rxq->pmd;
 	struct nbshm_pmd_lentpool *lp = rxq->lp;
-	struct rte_mbuf *m;
-	unsigned int want, i;
+	unsigned int want;
 	uint16_t got = 0;
-	int n, r;
+	int n;
 
 	if (unlikely(lp == NULL))
 		return 0;
@@ -285,27 +306,22 @@ nbshm_pmd_rx_copy(void *queue, struct rte_mbuf **bufs, uint16_t nb)
 			pmd->dead = 1;
 			break;
 		}
-		for (i = 0; i < (unsigned int)n; i++) {
-			m = nbshm_pmd_copy_pkt(rxq->mp, &rxq->pkts[i]);
-			if (unlikely(m == NULL)) {
-				rxq->nombuf++;
-				rxq->missed++;
-				continue;
-			}
-			m->port = rxq->port_id;
-			bufs[got++] = m;
-			rxq->packets++;
-			rxq->bytes += rxq->pkts[i].len;
-		}
-		r = n > 0 ? nbshm_client_return(pmd->client, rxq->pkts, (unsigned int)n) : 0;
-		if (r < 0)
-			r = n;	/* nbfwd gone: it takes everything back itself */
-		/* a full ret ring: give the rest back from the next burst */
-		for (i = (unsigned int)r; i < (unsigned int)n; i++)
-			nbshm_pmd_give_back_later(lp, &rxq->pkts[i]);
+		got += nbshm_pmd_rx_mbufs(rxq, (unsigned int)n, bufs + got, copy);
 		if ((unsigned int)n < want)
 			break;
 	}
 	rte_spinlock_unlock(&pmd->lock);
 	return got;
+}
+
+uint16_t
+nbshm_pmd_rx_zc(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	return nbshm_pmd_rx_burst(queue, bufs, nb, 0);
+}
+
+uint16_t
+nbshm_pmd_rx_copy(void *queue, struct rte_mbuf **bufs, uint16_t nb)
+{
+	return nbshm_pmd_rx_burst(queue, bufs, nb, 1);
 }
