@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,8 @@ struct nbfwd_config_ctx {
 	unsigned int n_secs;
 	struct nbfwd_config_sec secs[NBFWD_CONFIG_SECTIONS_MAX];
 	unsigned int n_ents;
-	struct nbfwd_config_ent ents[NBFWD_CONFIG_KEYS_MAX];
+	unsigned int ents_cap;		/* entries allocated, grows up to KEYS_MAX */
+	struct nbfwd_config_ent *ents;
 	/* the section of each region, port, lcore, consumer of cfg */
 	unsigned int region_sec[NBFWD_MAX_REGIONS];
 	unsigned int consumer_sec[NBFWD_MAX_CONSUMERS];
@@ -86,7 +88,7 @@ struct nbfwd_config_ctx {
 	unsigned int lcore_sec[NBFWD_MAX_LCORES];
 	/* 1 + index in cfg.lcores of the lcore polling a port's queue, 0 if none */
 	uint16_t owner[NBFWD_MAX_PORTS][NBFWD_CONFIG_QUEUES_MAX];
-	struct nbfwd_config cfg;	/* the work copy */
+	struct nbfwd_config *cfg;	/* the work copy (only what is used is written) */
 };
 
 /* Types of values. */
@@ -467,6 +469,7 @@ static int
 nbfwd_config_read(struct nbfwd_config_ctx *c)
 {
 	struct stat st;
+	size_t cap;
 	ssize_t n;
 	int fd;
 
@@ -488,14 +491,31 @@ nbfwd_config_read(struct nbfwd_config_ctx *c)
 		close(fd);
 		return -1;
 	}
-	c->text = malloc(NBFWD_CONFIG_FILE_MAX + 2);
+	/*
+	 * Room for the size stat() gave, the byte that tells a file grown since
+	 * and the NUL; a file that did grow gets the whole limit, so that what is
+	 * read is the same as with one buffer of NBFWD_CONFIG_FILE_MAX + 2 bytes.
+	 */
+	cap = (size_t)st.st_size + 2;
+	c->text = malloc(cap);
 	if (c->text == NULL) {
 		close(fd);
 		return nbfwd_config_err(c, 0, NULL, NULL, "cannot load: %s", strerror(ENOMEM));
 	}
 	c->len = 0;
 	do {
-		n = read(fd, c->text + c->len, NBFWD_CONFIG_FILE_MAX + 1 - c->len);
+		if (c->len == cap - 1 && cap < NBFWD_CONFIG_FILE_MAX + 2) {
+			char *t = realloc(c->text, NBFWD_CONFIG_FILE_MAX + 2);
+
+			if (t == NULL) {
+				close(fd);
+				return nbfwd_config_err(c, 0, NULL, NULL, "cannot load: %s",
+						strerror(ENOMEM));
+			}
+			c->text = t;
+			cap = NBFWD_CONFIG_FILE_MAX + 2;
+		}
+		n = read(fd, c->text + c->len, cap - 1 - c->len);
 		if (n > 0)
 			c->len += (size_t)n;
 	} while ((n > 0 || (n < 0 && errno == EINTR)) && c->len <= NBFWD_CONFIG_FILE_MAX);
@@ -701,6 +721,17 @@ nbfwd_config_add_key(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 		return nbfwd_config_err(c, line, sec, key,
 				"too many keys: expected at most %u in a file",
 				NBFWD_CONFIG_KEYS_MAX);
+	if (c->n_ents == c->ents_cap) {
+		unsigned int cap = RTE_MIN(c->ents_cap * 4 + 64,
+				(unsigned int)NBFWD_CONFIG_KEYS_MAX);
+		struct nbfwd_config_ent *e = realloc(c->ents, cap * sizeof(*e));
+
+		if (e == NULL)
+			return nbfwd_config_err(c, line, sec, key, "cannot load: %s",
+					strerror(ENOMEM));
+		c->ents = e;
+		c->ents_cap = cap;
+	}
 	c->ents[c->n_ents].line = line;
 	c->ents[c->n_ents].sec = c->n_secs - 1;
 	c->ents[c->n_ents].key = key;
@@ -866,7 +897,7 @@ nbfwd_config_open_main(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 {
 	RTE_SET_USED(sec);
 	RTE_SET_USED(arg);
-	*base = &c->cfg;
+	*base = c->cfg;
 	return 0;
 }
 
@@ -874,7 +905,7 @@ static int
 nbfwd_config_open_region(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
-	struct nbfwd_config *cfg = &c->cfg;
+	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
 	struct nbfwd_region_cfg *r;
 	int i;
@@ -907,7 +938,7 @@ static int
 nbfwd_config_open_port(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
-	struct nbfwd_config *cfg = &c->cfg;
+	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
 	struct nbfwd_port_cfg *p;
 	int i;
@@ -938,7 +969,7 @@ static int
 nbfwd_config_open_lcore(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
-	struct nbfwd_config *cfg = &c->cfg;
+	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
 	struct nbfwd_lcore_cfg *l;
 	uint64_t id;
@@ -968,7 +999,7 @@ static int
 nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
-	struct nbfwd_config *cfg = &c->cfg;
+	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
 	struct nbfwd_consumer_cfg *k;
 	unsigned int i;
@@ -1389,7 +1420,7 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 		value = nbfwd_config_value(c, e);
 		if (value == NULL || nbfwd_config_set(c, e, k, base, value) != 0)
 			return -1;
-		c->cfg.set |= k->set;
+		c->cfg->set |= k->set;
 		seen |= 1ull << (k - kind->keys);
 	}
 	for (i = 0; i < kind->n_keys; i++)
@@ -1404,15 +1435,15 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 static int
 nbfwd_config_check_port_refs(struct nbfwd_config_ctx *c, unsigned int i)
 {
-	const struct nbfwd_port_cfg *p = &c->cfg.ports[i];
+	const struct nbfwd_port_cfg *p = &c->cfg->ports[i];
 	unsigned int sec = c->port_sec[i];
 	const char *name = c->secs[sec].name;
 
-	if (p->region[0] != '\0' && nbfwd_config_find_region(&c->cfg, p->region) < 0)
+	if (p->region[0] != '\0' && nbfwd_config_find_region(c->cfg, p->region) < 0)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "region"), name,
 				"region", "expected the name of a [region] section of this file, "
 				"got \"%s\" (no [region %s])", p->region, p->region);
-	if (p->peer[0] != '\0' && nbfwd_config_find_port(&c->cfg, p->peer) < 0)
+	if (p->peer[0] != '\0' && nbfwd_config_find_port(c->cfg, p->peer) < 0)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "peer"), name,
 				"peer", "expected the name of a [port] section of this file, "
 				"got \"%s\" (no [port %s])", p->peer, p->peer);
@@ -1422,22 +1453,22 @@ nbfwd_config_check_port_refs(struct nbfwd_config_ctx *c, unsigned int i)
 static int
 nbfwd_config_check_rxq(struct nbfwd_config_ctx *c, unsigned int li, unsigned int qi)
 {
-	const struct nbfwd_rxq_cfg *q = &c->cfg.lcores[li].rxq[qi];
+	const struct nbfwd_rxq_cfg *q = &c->cfg->lcores[li].rxq[qi];
 	unsigned int sec = c->lcore_sec[li];
 	unsigned int line = nbfwd_config_key_line(c, sec, "rx");
 	const char *name = c->secs[sec].name;
-	int p = nbfwd_config_find_port(&c->cfg, q->port);
+	int p = nbfwd_config_find_port(c->cfg, q->port);
 	unsigned int prev;
 
 	if (p < 0)
 		return nbfwd_config_err(c, line, name, "rx",
 				"expected PORT to name a [port] section of this file, got \"%s:%u\" "
 				"(no [port %s])", q->port, q->queue, q->port);
-	if (c->cfg.ports[p].queues != 0 && q->queue >= c->cfg.ports[p].queues)
+	if (c->cfg->ports[p].queues != 0 && q->queue >= c->cfg->ports[p].queues)
 		return nbfwd_config_err(c, line, name, "rx",
 				"expected a queue of %s in 0..%u (queues = %u), got \"%s:%u\" "
-				"(out of range)", q->port, c->cfg.ports[p].queues - 1u,
-				c->cfg.ports[p].queues, q->port, q->queue);
+				"(out of range)", q->port, c->cfg->ports[p].queues - 1u,
+				c->cfg->ports[p].queues, q->port, q->queue);
 	prev = c->owner[p][q->queue];
 	if (prev != 0)
 		return nbfwd_config_err(c, line, name, "rx",
@@ -1452,7 +1483,7 @@ nbfwd_config_check_rxq(struct nbfwd_config_ctx *c, unsigned int li, unsigned int
 static int
 nbfwd_config_check_consumer(struct nbfwd_config_ctx *c, unsigned int i)
 {
-	const struct nbfwd_consumer_cfg *k = &c->cfg.consumers[i];
+	const struct nbfwd_consumer_cfg *k = &c->cfg->consumers[i];
 	unsigned int sec = c->consumer_sec[i];
 	const char *name = c->secs[sec].name;
 	unsigned int j;
@@ -1461,7 +1492,7 @@ nbfwd_config_check_consumer(struct nbfwd_config_ctx *c, unsigned int i)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
 				"expected an ethdev name or PCI address (A-Z a-z 0-9 _ . : -), "
 				"got \"%s\"", k->port);
-	if (c->cfg.n_ports != 0 && nbfwd_config_find_port(&c->cfg, k->port) < 0)
+	if (c->cfg->n_ports != 0 && nbfwd_config_find_port(c->cfg, k->port) < 0)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
 				"expected the name of a [port] section of this file, got \"%s\" "
 				"(no [port %s])", k->port, k->port);
@@ -1469,7 +1500,7 @@ nbfwd_config_check_consumer(struct nbfwd_config_ctx *c, unsigned int i)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "buffer_size"), name,
 				"buffer_size", "too large");
 	for (j = 0; j < i; j++) {
-		const struct nbfwd_consumer_cfg *o = &c->cfg.consumers[j];
+		const struct nbfwd_consumer_cfg *o = &c->cfg->consumers[j];
 
 		if (strcmp(o->port, k->port) == 0 && memcmp(o->mac, k->mac, 6) == 0 &&
 				o->vlan == k->vlan)
@@ -1487,17 +1518,17 @@ nbfwd_config_check_refs(struct nbfwd_config_ctx *c)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < c->cfg.n_ports; i++)
+	for (i = 0; i < c->cfg->n_ports; i++)
 		if (nbfwd_config_check_port_refs(c, i) != 0)
 			return -1;
-	for (i = 0; i < c->cfg.n_lcores; i++)
-		for (j = 0; j < c->cfg.lcores[i].n_rxq; j++)
+	for (i = 0; i < c->cfg->n_lcores; i++)
+		for (j = 0; j < c->cfg->lcores[i].n_rxq; j++)
 			if (nbfwd_config_check_rxq(c, i, j) != 0)
 				return -1;
-	for (i = 0; i < c->cfg.n_consumers; i++)
+	for (i = 0; i < c->cfg->n_consumers; i++)
 		if (nbfwd_config_check_consumer(c, i) != 0)
 			return -1;
-	if (c->cfg.n_regions > c->cfg.max_regions) {
+	if (c->cfg->n_regions > c->cfg->max_regions) {
 		unsigned int sec;
 
 		for (sec = 0; sec < c->n_secs; sec++)
@@ -1506,7 +1537,7 @@ nbfwd_config_check_refs(struct nbfwd_config_ctx *c)
 		return nbfwd_config_err(c, sec < c->n_secs ?
 				nbfwd_config_key_line(c, sec, "max_regions") : 0, "nbfwd",
 				"max_regions", "expected at least %u (one per [region] section), "
-				"got %u", c->cfg.n_regions, c->cfg.max_regions);
+				"got %u", c->cfg->n_regions, c->cfg->max_regions);
 	}
 	return 0;
 }
@@ -1527,6 +1558,67 @@ nbfwd_config_load_ctx(struct nbfwd_config_ctx *c)
 	return nbfwd_config_check_refs(c);
 }
 
+/*
+ * Copy a configuration but for the slots of its lists past their counts
+ * (regions, ports, lcores, consumers): those are never read, and a load that
+ * succeeds leaves the caller's as they were, as a copy of the whole would (the
+ * loader writes a slot only when it counts it). Most of the struct is the
+ * lcores' rx queue lists: this keeps a load from touching some 600 kB.
+ */
+#define NBFWD_CONFIG_OFF(f) offsetof(struct nbfwd_config, f)
+#define NBFWD_CONFIG_SPAN(d, s, from, to) \
+	memcpy((char *)(d) + NBFWD_CONFIG_OFF(from), \
+			(const char *)(s) + NBFWD_CONFIG_OFF(from), \
+			NBFWD_CONFIG_OFF(to) - NBFWD_CONFIG_OFF(from))
+
+static void
+nbfwd_config_copy(struct nbfwd_config *dst, const struct nbfwd_config *src)
+{
+	NBFWD_CONFIG_SPAN(dst, src, mode, regions);
+	memcpy(dst->regions, src->regions,
+			RTE_MIN(src->n_regions, (unsigned int)NBFWD_MAX_REGIONS) * sizeof(src->regions[0]));
+	NBFWD_CONFIG_SPAN(dst, src, n_ports, ports);
+	memcpy(dst->ports, src->ports,
+			RTE_MIN(src->n_ports, (unsigned int)NBFWD_MAX_PORTS) * sizeof(src->ports[0]));
+	NBFWD_CONFIG_SPAN(dst, src, n_lcores, lcores);
+	memcpy(dst->lcores, src->lcores,
+			RTE_MIN(src->n_lcores, (unsigned int)NBFWD_MAX_LCORES) * sizeof(src->lcores[0]));
+	NBFWD_CONFIG_SPAN(dst, src, socket, consumers);
+	memcpy(dst->consumers, src->consumers,
+			RTE_MIN(src->n_consumers, (unsigned int)NBFWD_MAX_CONSUMERS) * sizeof(src->consumers[0]));
+	memcpy((char *)dst + NBFWD_CONFIG_OFF(tx_first),
+			(const char *)src + NBFWD_CONFIG_OFF(tx_first),
+			sizeof(*dst) - NBFWD_CONFIG_OFF(tx_first));
+}
+
+/*
+ * The work copy: a whole struct nbfwd_config, of which a load touches a few
+ * pages (what nbfwd_config_copy() copies and the sections it opens). One is
+ * kept for the next load, so that loads in a row (the fuzz target, tests) do
+ * not map and unmap 600 kB each; taken and given back atomically, so that
+ * loads in parallel each get their own.
+ */
+static struct nbfwd_config *nbfwd_config_spare;
+
+static struct nbfwd_config *
+nbfwd_config_work_get(void)
+{
+	struct nbfwd_config *w = __atomic_exchange_n(&nbfwd_config_spare, NULL,
+			__ATOMIC_ACQUIRE);
+
+	return w != NULL ? w : malloc(sizeof(*w));
+}
+
+static void
+nbfwd_config_work_put(struct nbfwd_config *w)
+{
+	struct nbfwd_config *none = NULL;
+
+	if (!__atomic_compare_exchange_n(&nbfwd_config_spare, &none, w, false,
+			__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		free(w);
+}
+
 int
 nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t errlen)
 {
@@ -1544,26 +1636,31 @@ nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t 
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
+	if (c != NULL)
+		c->cfg = nbfwd_config_work_get();
+	if (c == NULL || c->cfg == NULL) {
 		if (err != NULL && errlen != 0)
 			snprintf(err, errlen, "%s: cannot load: %s", path, strerror(ENOMEM));
+		free(c);
 		return -1;
 	}
 	c->path = path;
 	c->err = err;
 	c->errlen = errlen;
-	memcpy(&c->cfg, cfg, sizeof(*cfg));
+	nbfwd_config_copy(c->cfg, cfg);
 	/* the file describes all regions, ports and lcores */
-	c->cfg.n_regions = 0;
-	c->cfg.n_ports = 0;
-	c->cfg.n_lcores = 0;
-	strcpy(c->cfg.path, path);
+	c->cfg->n_regions = 0;
+	c->cfg->n_ports = 0;
+	c->cfg->n_lcores = 0;
+	strcpy(c->cfg->path, path);
 	rc = nbfwd_config_load_ctx(c);
 	if (rc == 0)
-		memcpy(cfg, &c->cfg, sizeof(*cfg));
+		nbfwd_config_copy(cfg, c->cfg);
 	if (c->cf != NULL)
 		rte_cfgfile_close(c->cf);
 	free(c->text);
+	free(c->ents);
+	nbfwd_config_work_put(c->cfg);
 	free(c);
 	return rc;
 }
