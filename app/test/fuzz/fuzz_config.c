@@ -3,7 +3,9 @@
 /*
  * Fuzz target: the nbfwd INI loader. The input is the file's bytes, written to
  * a memfd and loaded through its /proc/self/fd path (the loader takes a path
- * and insists on a regular file; a memfd is one, and costs no disk).
+ * and insists on a regular file; a memfd is one, and costs no disk). Every
+ * load starts from the built-in defaults (made once: the struct is some
+ * 600 kB, so the target copies it only after a load that changed it).
  *
  * Promises checked beyond "no crash, no sanitizer report":
  * - the result is 0 or -1;
@@ -31,6 +33,9 @@ fuzz_config_open(void)
 {
 	if (fuzz_config_fd >= 0)
 		return;
+	/* the configuration each load starts from; a load that fails leaves it so */
+	nbfwd_config_defaults(&fuzz_config_before);
+	memcpy(&fuzz_config_cfg, &fuzz_config_before, sizeof(fuzz_config_cfg));
 	/* FUZZ_VERBOSE=1: print each result (for triage, with the replay driver) */
 	fuzz_config_verbose = getenv("FUZZ_VERBOSE") != NULL;
 	fuzz_config_fd = memfd_create("fuzz_config.ini", MFD_CLOEXEC);
@@ -44,13 +49,14 @@ fuzz_config_write(const uint8_t *data, size_t size)
 {
 	size_t done = 0;
 
-	FUZZ_CHECK(ftruncate(fuzz_config_fd, 0) == 0);
 	while (done < size) {
 		ssize_t n = pwrite(fuzz_config_fd, data + done, size - done, (off_t)done);
 
 		FUZZ_CHECK(n > 0);
 		done += (size_t)n;
 	}
+	/* after the write: only what the last input had beyond this one is freed */
+	FUZZ_CHECK(ftruncate(fuzz_config_fd, (off_t)size) == 0);
 }
 
 /* A name field is NUL-terminated inside its array. */
@@ -133,8 +139,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_config_open();
 	fuzz_config_write(data, size);
-	nbfwd_config_defaults(&fuzz_config_cfg);
-	memcpy(&fuzz_config_before, &fuzz_config_cfg, sizeof(fuzz_config_before));
 	memset(err, 0x5a, sizeof(err));
 	rc = nbfwd_config_load(fuzz_config_path, &fuzz_config_cfg, err, sizeof(err));
 	FUZZ_CHECK(rc == 0 || rc == -1);
@@ -144,6 +148,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		printf("fuzz_config: %s\n", rc == 0 ? "loaded" : err);
 	if (rc == 0) {
 		fuzz_config_check_good(&fuzz_config_cfg);
+		/* back to the defaults for the next input */
+		memcpy(&fuzz_config_cfg, &fuzz_config_before, sizeof(fuzz_config_cfg));
 		return 0;
 	}
 	FUZZ_CHECK(len > strlen(fuzz_config_path) + 2);
