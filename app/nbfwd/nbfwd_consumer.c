@@ -18,6 +18,7 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 
 #include "nbfwd_consumer.h"
 #include "nbfwd_log.h"
@@ -27,6 +28,14 @@
 
 /* Descriptors taken from a consumer's ret or tx ring per poll. */
 #define NBFWD_CONS_BATCH 64
+
+/*
+ * A copy is made in a buffer taken from @p c's pool as a bare object
+ * (rte_mempool_get_bulk(): its mbuf header is never written, so it stays a
+ * free mbuf) and lent with this tag on its cookie; it goes back with
+ * rte_mempool_put_bulk(). Untagged cookies are real packets (own queue).
+ */
+#define NBFWD_COOKIE_RAW ((uintptr_t)1)
 
 static const char * const nbfwd_cons_drop_names[NBFWD_CONS_DROP_MAX] = {
 	[NBFWD_CONS_DROP_DETACHED] = "detached",
@@ -259,6 +268,7 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 	memset(rg->r.base + l->rings_off, 0, l->rx_off - l->rings_off);
 	rg->r.used = l->rx_off;
 	c->buf_size = nbfwd_cons_buf_size(c->cfg);
+	c->base = rg->r.base;
 	n_slots = nbshm_lent_slots(l->rx_len, rg->page_size, c->buf_size);
 	snprintf(name, sizeof(name), "nbfwd_c%u", c->index);
 	c->pool = nbshm_region_pool_create(name, &rg->r, rg->handle, c->cfg->buffers,
@@ -348,10 +358,11 @@ nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
 	ctx->n_consumers = 0;
 }
 
+/* A lent packet taken back at detach or exit (a bare copy is a free mbuf). */
 static void
-nbfwd_cons_free(void *m)
+nbfwd_cons_free(void *cookie)
 {
-	rte_pktmbuf_free(m);
+	rte_pktmbuf_free((struct rte_mbuf *)((uintptr_t)cookie & ~NBFWD_COOKIE_RAW));
 }
 
 uint32_t
@@ -401,26 +412,23 @@ nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_
 }
 
 /*
- * Put one packet of @p c's pool on the rx ring at @p *used entries after our
- * head and remember it as lent. The packet's NET_BUFFER is built and every
- * segment resolved again (cheap, and the ring gets only what resolves).
+ * Put one packet of @p c's pool, whose NET_BUFFER (@p segs, @p k segments)
+ * was built and resolved, on the rx ring at @p *used entries after our head
+ * and remember it as lent. Every segment must be in the consumer's region.
  * @return true when lent; false when it does not fit (the caller frees it).
  */
 static inline bool
-nbfwd_cons_lend_one(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
-		struct nbfwd_cons_qp *qp, struct rte_mbuf *m, uint32_t room, uint32_t *used)
+nbfwd_cons_lend_segs(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct rte_mbuf *m,
+		const NET_BUFFER_SHARED_MEMORY **segs, unsigned int k, uint32_t room,
+		uint32_t *used)
 {
-	const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
-	unsigned int k;
-	void *first;
+	unsigned int j;
 
-	if (unlikely(m->nb_segs > c->layout.max_segs ||
-			nbshm_mbuf_build_resolve_one(ctx->table, m, c->layout.max_segs, segs,
-				&first, &k) != NET_BUFFER_OK ||
-			segs[0]->SharedMemoryHandle != c->layout.handle)) {
-		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
-		return false;
-	}
+	for (j = 0; j < k; j++)
+		if (unlikely(segs[j]->SharedMemoryHandle != c->layout.handle)) {
+			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;	/* not its memory */
+			return false;
+		}
 	if (unlikely(k > room - *used)) {
 		qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
 		return false;
@@ -436,6 +444,77 @@ nbfwd_cons_lend_one(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
 	return true;
 }
 
+/* Lend a packet of @p c's pool after building and resolving its NET_BUFFER. */
+static inline bool
+nbfwd_cons_lend_one(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
+		struct nbfwd_cons_qp *qp, struct rte_mbuf *m, uint32_t room, uint32_t *used)
+{
+	const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
+	unsigned int k;
+	void *first;
+
+	if (unlikely(m->nb_segs > c->layout.max_segs ||
+			nbshm_mbuf_build_resolve_one(ctx->table, m, c->layout.max_segs, segs,
+				&first, &k) != NET_BUFFER_OK)) {
+		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		return false;
+	}
+	return nbfwd_cons_lend_segs(c, qp, m, segs, k, room, used);
+}
+
+/*
+ * Lend a packet whose NET_BUFFER the caller built and resolved in this burst
+ * (nbshm_mbuf_build_resolve_burst() said OK): its segments are read from the
+ * private areas as they are, not built again.
+ */
+static inline bool
+nbfwd_cons_lend_built(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct rte_mbuf *m,
+		uint32_t room, uint32_t *used)
+{
+	const NET_BUFFER_SHARED_MEMORY *segs[NBSHM_MBUF_MAX_SEGS];
+	const NET_BUFFER_SHARED_MEMORY *s = &nbshm_mbuf_priv(m)->shm;
+	unsigned int k = 0;
+
+	if (unlikely(m->nb_segs > c->layout.max_segs)) {
+		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		return false;
+	}
+	for (; s != NULL && k < m->nb_segs; s = NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(s))
+		segs[k++] = s;
+	return nbfwd_cons_lend_segs(c, qp, m, segs, k, room, used);
+}
+
+/*
+ * Fill buffer @p cp of @p c's pool with @p len bytes from @p src (resolved,
+ * one segment, fits the buffer after the headroom) and lend it at entry
+ * @p at after our head. Its descriptor comes from what was just written: the
+ * buffer is ours and its region offset was set when the pool was made, so
+ * nothing is built or resolved.
+ */
+static inline bool
+nbfwd_cons_lend_copy(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct rte_mbuf *cp,
+		const void *src, uint32_t len, uint32_t at)
+{
+	uint32_t off = nbshm_mbuf_priv(cp)->buf_off + RTE_PKTMBUF_HEADROOM;
+	struct nbshm_desc d = {
+		.handle = c->layout.handle,
+		.offset = off,
+		.length = len,
+		.flags = NBSHM_DESC_F_SHM_VALID,
+		.pkt_len = len,
+		.n_segs = 1,
+	};
+
+	if (unlikely(nbshm_lent_put(&qp->lent, off, (void *)((uintptr_t)cp | NBFWD_COOKIE_RAW))
+			!= 0))
+		return false;
+	rte_memcpy(c->base + off, src, len);
+	*nbshm_ring_slot(&qp->rx, at) = d;
+	qp->st.delivered++;
+	qp->st.delivered_bytes += len;
+	return true;
+}
+
 static inline void
 nbfwd_cons_publish(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, uint32_t used)
 {
@@ -445,52 +524,85 @@ nbfwd_cons_publish(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, uint32_t 
 	}
 }
 
+/* A copy of a chain, or of a frame longer than one buffer: the general way. */
+static inline bool
+nbfwd_cons_deliver_chain(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
+		struct nbfwd_cons_qp *qp, struct rte_mbuf *m, uint32_t room, uint32_t *used)
+{
+	uint32_t room_per_buf = c->buf_size - RTE_PKTMBUF_HEADROOM;
+	uint32_t need = (m->pkt_len + room_per_buf - 1) / room_per_buf;
+	struct rte_mbuf *copy;
+
+	if (unlikely(need > c->layout.max_segs || m->pkt_len == 0)) {
+		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		return false;
+	}
+	if (unlikely(need > room - *used)) {
+		qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
+		return false;
+	}
+	copy = rte_pktmbuf_copy(m, c->pool, 0, UINT32_MAX);
+	if (unlikely(copy == NULL)) {
+		qp->st.drop[NBFWD_CONS_DROP_NO_BUFFER]++;
+		return false;
+	}
+	if (nbfwd_cons_lend_one(ctx, c, qp, copy, room, used))
+		return true;
+	rte_pktmbuf_free(copy);
+	return false;
+}
+
 uint16_t
 nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int q,
-		struct rte_mbuf **pkts, uint16_t n)
+		struct rte_mbuf **pkts, void * const *data, uint16_t n)
 {
 	struct nbfwd_cons_qp *qp = &c->qp[q];
+	struct rte_mbuf *copies[NBFWD_MAX_BURST];
 	uint32_t room, used = 0, room_per_buf = c->buf_size - RTE_PKTMBUF_HEADROOM;
-	uint16_t i, done = 0;
+	uint16_t i, done = 0, n_copies = 0, next = 0;
 
 	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED) {
 		qp->st.drop[NBFWD_CONS_DROP_DETACHED] += n;
 		return 0;
 	}
 	room = nbshm_ring_free(&qp->rx);
+	/* one buffer per frame, taken at once; if the pool runs short, one by one */
+	n = RTE_MIN(n, (uint16_t)NBFWD_MAX_BURST);
+	if (likely(rte_mempool_get_bulk(c->pool, (void **)copies, n) == 0))
+		n_copies = n;
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i], *copy;
-		uint32_t need = (m->pkt_len + room_per_buf - 1) / room_per_buf;
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = m->pkt_len;
 
-		if (unlikely(need > c->layout.max_segs || m->pkt_len == 0)) {
-			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+		if (likely(m->nb_segs == 1 && len - 1 < room_per_buf && next < n_copies &&
+				used < room)) {
+			if (likely(nbfwd_cons_lend_copy(c, qp, copies[next], data[i], len,
+					used))) {
+				next++;
+				used++;
+				done++;
+			} else {
+				qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
+			}
 			continue;
 		}
-		if (unlikely(need > room - used)) {
-			qp->st.drop[NBFWD_CONS_DROP_RING_FULL]++;
-			continue;
-		}
-		copy = rte_pktmbuf_copy(m, c->pool, 0, UINT32_MAX);
-		if (unlikely(copy == NULL)) {
-			qp->st.drop[NBFWD_CONS_DROP_NO_BUFFER]++;
-			continue;
-		}
-		if (nbfwd_cons_lend_one(ctx, c, qp, copy, room, &used))
+		if (nbfwd_cons_deliver_chain(ctx, c, qp, m, room, &used))
 			done++;
-		else
-			rte_pktmbuf_free(copy);
 	}
+	if (next < n_copies)
+		rte_mempool_put_bulk(c->pool, (void **)&copies[next], n_copies - next);
 	nbfwd_cons_publish(c, qp, used);
 	return done;
 }
 
 uint16_t
-nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int q,
-		struct rte_mbuf **pkts, uint16_t n)
+nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int q, struct rte_mbuf **pkts,
+		uint16_t n)
 {
 	struct nbfwd_cons_qp *qp = &c->qp[q];
+	struct rte_mbuf *refused[NBFWD_MAX_BURST];
 	uint32_t room, used = 0;
-	uint16_t i, done = 0;
+	uint16_t i, done = 0, n_refused = 0;
 
 	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED) {
 		qp->st.drop[NBFWD_CONS_DROP_DETACHED] += n;
@@ -499,20 +611,25 @@ nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	}
 	room = nbshm_ring_free(&qp->rx);
 	for (i = 0; i < n; i++) {
-		if (nbfwd_cons_lend_one(ctx, c, qp, pkts[i], room, &used))
+		if (nbfwd_cons_lend_built(c, qp, pkts[i], room, &used))
 			done++;
+		else if (n_refused < RTE_DIM(refused))
+			refused[n_refused++] = pkts[i];
 		else
 			rte_pktmbuf_free(pkts[i]);
 	}
 	nbfwd_cons_publish(c, qp, used);
+	rte_pktmbuf_free_bulk(refused, n_refused);
 	return done;
 }
 
 static void
-nbfwd_cons_take_returns(struct nbfwd_cons_qp *qp)
+nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
 {
 	struct nbshm_desc d[NBFWD_CONS_BATCH];
-	uint32_t n = nbshm_ring_avail(&qp->ret), i;
+	struct rte_mbuf *back[NBFWD_CONS_BATCH];
+	void *raw[NBFWD_CONS_BATCH];
+	uint32_t n = nbshm_ring_avail(&qp->ret), i, n_back = 0, n_raw = 0;
 	void *m;
 
 	if (n == 0)
@@ -526,10 +643,16 @@ nbfwd_cons_take_returns(struct nbfwd_cons_qp *qp)
 			qp->st.reject[r]++;
 			continue;
 		}
-		rte_pktmbuf_free(m);
-		qp->st.returned++;
+		if (likely((uintptr_t)m & NBFWD_COOKIE_RAW))
+			raw[n_raw++] = (void *)((uintptr_t)m & ~NBFWD_COOKIE_RAW);
+		else
+			back[n_back++] = m;
 	}
 	nbshm_ring_consume(&qp->ret, n);
+	qp->st.returned += n_back + n_raw;
+	if (n_raw != 0)
+		rte_mempool_put_bulk(c->pool, raw, n_raw);
+	rte_pktmbuf_free_bulk(back, n_back);
 }
 
 /*
@@ -698,12 +821,12 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 		uint32_t state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 
 		if (likely(state == NBFWD_CONS_ATTACHED)) {
-			nbfwd_cons_take_returns(qp);
+			nbfwd_cons_take_returns(c, qp);
 			if (c->home == w->index)
 				nbfwd_cons_serve_tx(ctx, c, w->index);
 		} else if (state == NBFWD_CONS_DETACHING && qp->ack == 0) {
 			/* what it gave back before it went counts as returned */
-			nbfwd_cons_take_returns(qp);
+			nbfwd_cons_take_returns(c, qp);
 			nbfwd_consumer_reclaim(c, w->index);
 			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
 		}

@@ -81,6 +81,7 @@ struct nbfwd_consumer {
 	uint64_t mac;			/**< 48-bit filter, first byte lowest */
 	int vlan;			/**< -1 = any */
 	struct rte_mempool *pool;	/**< rx buffers (data in its region) */
+	uint8_t *base;			/**< its region, mapped here */
 	uint16_t buf_size;		/**< pool buffer bytes, headroom included */
 	struct nbshm_chan_layout layout;	/**< as sent, our private copy */
 	volatile uint32_t state;	/**< enum nbfwd_cons_state */
@@ -154,11 +155,14 @@ const char *nbfwd_consumer_steering(const struct nbfwd_consumer *c);
 
 /**
  * Worker: lend packets that arrived in @p c's own queue (their data already in
- * its region) without a copy. Packets that cannot be lent are freed and counted.
+ * its region) without a copy. Their NET_BUFFERs must have been built and
+ * resolved in this burst (nbshm_mbuf_build_resolve_burst() said OK); a segment
+ * outside @p c's region is refused. Packets that cannot be lent are freed
+ * and counted.
  * @return number lent.
  */
-uint16_t nbfwd_consumer_lend(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
-		unsigned int qp, struct rte_mbuf **pkts, uint16_t n);
+uint16_t nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int qp,
+		struct rte_mbuf **pkts, uint16_t n);
 
 /** Free pools and tables (before the regions go). */
 void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);
@@ -172,12 +176,13 @@ void nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker
 
 /**
  * Worker: lend copies of @p n packets to consumer @p c on this worker's queue
- * pair. The originals are left to the caller. Copies that cannot be lent are
- * counted on the consumer.
+ * pair. @p data holds each packet's resolved first segment (its NET_BUFFER
+ * built and resolved in this burst). The originals are left to the caller.
+ * Copies that cannot be lent are counted on the consumer.
  * @return number delivered.
  */
 uint16_t nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
-		unsigned int qp, struct rte_mbuf **pkts, uint16_t n);
+		unsigned int qp, struct rte_mbuf **pkts, void * const *data, uint16_t n);
 
 /** Take back everything queue pair @p qp of @p c lent (worker or shutdown). */
 uint32_t nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int qp);

@@ -112,7 +112,7 @@ nbfwd_vmq_to_all(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p, unsign
 		struct nbfwd_consumer *c = &ctx->consumers[p->cons[j]];
 
 		if (nbfwd_vmq_vlan_ok(c, vlan))
-			n += nbfwd_consumer_deliver(ctx, c, qp, &m, 1);
+			n += nbfwd_consumer_deliver(ctx, c, qp, &m, (void * const *)&eth, 1);
 	}
 	return n;
 }
@@ -143,6 +143,7 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		void **data, uint16_t n)
 {
 	struct rte_mbuf *fwd[NBFWD_MAX_BURST], *batch[NBFWD_MAX_BURST];
+	void *batch_data[NBFWD_MAX_BURST];
 	uint16_t target[NBFWD_MAX_BURST];
 	struct nbfwd_qstats *st = q->st;
 	uint16_t i, j, n_fwd = 0, sent;
@@ -159,11 +160,13 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		for (j = i; j < n; j++) {
 			if (target[j] != t)
 				continue;
+			batch_data[k] = data[j];
 			batch[k++] = pkts[j];
 			target[j] = NBFWD_VMQ_DROP;	/* taken: pkts[j] is NULL now */
 			pkts[j] = NULL;
 		}
-		got = nbfwd_consumer_deliver(ctx, &ctx->consumers[t], w->index, batch, k);
+		got = nbfwd_consumer_deliver(ctx, &ctx->consumers[t], w->index, batch,
+			batch_data, k);
 		st->delivered += got;
 		st->drop[NBFWD_DROP_CONSUMER] += k - got;
 		rte_pktmbuf_free_bulk(batch, k);
@@ -257,7 +260,7 @@ nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 			n_other++;
 	}
 	if (n_own != 0) {
-		got = nbfwd_consumer_lend(ctx, c, w->index, pkts, n_own);
+		got = nbfwd_consumer_lend(c, w->index, pkts, n_own);
 		st->delivered += got;
 		st->drop[NBFWD_DROP_CONSUMER] += n_own - got;
 	}

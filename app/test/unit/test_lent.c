@@ -75,6 +75,47 @@ test_geometry(void **state)
 	assert_int_equal(nbshm_lent_slot_of(&t, UINT64_MAX), UINT32_MAX);
 }
 
+/* The reciprocal division equals the divide instruction's answer. */
+static void
+test_division(void **state)
+{
+	static const uint32_t divisors[] = { 1, 2, 3, 7, 64, 1000, 2176, 2240, 9344, 65535,
+		65536, 1000003, UINT32_MAX / 3, UINT32_MAX };
+	struct nbshm_lent_table x;
+	unsigned int i, k;
+	uint64_t v;
+
+	(void)state;
+	for (i = 0; i < sizeof(divisors) / sizeof(divisors[0]); i++) {
+		uint32_t d = divisors[i];
+
+		nbshm_lent_recip(d, &x.buf_mul, &x.buf_shift);
+		for (k = 0; k < 4096; k++) {
+			/* multiples and their neighbours, then a sweep across 2^31 */
+			uint64_t m = (uint64_t)d * k;
+
+			for (v = m ? m - 1 : 0; v <= m + 1 && v < NBSHM_LENT_MAX_PAGE; v++)
+				assert_int_equal(nbshm_lent_div(&x, v), v / d);
+			v = (NBSHM_LENT_MAX_PAGE - 1) / 4096 * k + k * 7919u % 4096;
+			assert_int_equal(nbshm_lent_div(&x, v), v / d);
+		}
+		v = NBSHM_LENT_MAX_PAGE - 1;
+		assert_int_equal(nbshm_lent_div(&x, v), v / d);
+	}
+	/* a page size that is not a power of two, or too large, is refused */
+	assert_int_equal(nbshm_lent_init(&x, slots, 1, 0, PAGE, 3u << 20, BUF), -1);
+	assert_int_equal(nbshm_lent_init(&x, slots, 1, 0, PAGE, NBSHM_LENT_MAX_PAGE << 1, BUF),
+		-1);
+	/* every offset of the area against the plain formula */
+	for (v = AREA_OFF - 1; v <= AREA_OFF + AREA_LEN; v += 61) {
+		uint64_t rel = v - AREA_OFF, s = (rel % PAGE) / BUF;
+		uint32_t want = v < AREA_OFF || s >= PAGE / BUF ? UINT32_MAX :
+			(uint32_t)(s + rel / PAGE * (PAGE / BUF));
+
+		assert_int_equal(nbshm_lent_slot_of(&t, v), want);
+	}
+}
+
 static void
 test_good_return(void **state)
 {
@@ -191,6 +232,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_geometry, setup),
+		cmocka_unit_test_setup(test_division, setup),
 		cmocka_unit_test_setup(test_good_return, setup),
 		cmocka_unit_test_setup(test_bad_returns, setup),
 		cmocka_unit_test_setup(test_reclaim, setup),
