@@ -56,18 +56,16 @@ static const struct option nbcap_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct nbcap_run {
-	struct nbcap_opts o;
+/* A capture: the loop's run (packets written, failed on a write error) and the file. */
+struct nbcap_cap {
+	struct nbcap_run run;
 	const char *out;
 	uint32_t snaplen;
-	uint64_t packets;	/* written */
-	uint64_t bytes;		/* their original lengths */
-	int gone;		/* nbfwd went away */
-	int failed;		/* write error */
+	struct nbcap_pcap pcap;
 };
 
 static int
-nbcap_args(int argc, char **argv, struct nbcap_run *r)
+nbcap_args(int argc, char **argv, struct nbcap_cap *r)
 {
 	uint64_t v;
 	int opt, rc;
@@ -91,7 +89,7 @@ nbcap_args(int argc, char **argv, struct nbcap_run *r)
 			r->snaplen = (uint32_t)v;
 			continue;
 		}
-		rc = nbcap_opt(prog, opt, optarg, &r->o);
+		rc = nbcap_opt(prog, opt, optarg, &r->run.o);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -101,7 +99,7 @@ nbcap_args(int argc, char **argv, struct nbcap_run *r)
 		fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[optind]);
 		return -1;
 	}
-	if (nbcap_opts_check(prog, &r->o) < 0)
+	if (nbcap_opts_check(prog, &r->run.o) < 0)
 		return -1;
 	if (r->out == NULL) {
 		fprintf(stderr, "%s: -w FILE.pcap is required\n", prog);
@@ -110,115 +108,78 @@ nbcap_args(int argc, char **argv, struct nbcap_run *r)
 	return 0;
 }
 
-/* Write one burst (up to the count limit), then give it all back. */
+/* Write one burst (up to the count limit); the loop gives it all back. */
 static int
-nbcap_burst(struct nbshm_client *c, struct nbcap_run *r, struct nbcap_pcap *pcap,
-		const struct nbshm_pkt *pkts, unsigned int n)
+nbcap_burst(struct nbshm_client *c, struct nbcap_run *r,
+		const struct nbshm_pkt *pkts, unsigned int n, void *arg)
 {
+	struct nbcap_cap *cap = arg;
 	struct timespec ts;
 	unsigned int i;
 
+	(void)c;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	for (i = 0; i < n && !r->failed; i++) {
 		if (r->o.count != 0 && r->packets >= r->o.count)
 			break;
-		if (nbcap_pcap_write(pcap, &pkts[i], &ts) < 0) {
-			fprintf(stderr, "%s: writing %s: %s\n", prog, r->out, strerror(errno));
+		if (nbcap_pcap_write(&cap->pcap, &pkts[i], &ts) < 0) {
+			fprintf(stderr, "%s: writing %s: %s\n", prog, cap->out, strerror(errno));
 			r->failed = 1;
 			break;
 		}
 		r->packets++;
 		r->bytes += pkts[i].len;
 	}
-	return nbcap_return_all(c, pkts, n);
-}
-
-static void
-nbcap_loop(struct nbshm_client *c, struct nbcap_run *r, struct nbcap_pcap *pcap)
-{
-	static struct nbshm_pkt pkts[NBCAP_BURST];
-	double end = r->o.seconds > 0 ? nbcap_now() + r->o.seconds : 0;
-	int n, rc;
-
-	while (!nbcap_stop && !r->failed) {
-		if (r->o.count != 0 && r->packets >= r->o.count)
-			break;
-		if (end != 0 && nbcap_now() >= end)
-			break;
-		n = nbshm_client_rx_burst(c, pkts, NBCAP_BURST);
-		if (n > 0)
-			rc = nbcap_burst(c, r, pcap, pkts, (unsigned int)n);
-		else if (n == 0 && !r->o.poll)
-			rc = nbshm_client_wait(c, 100);
-		else
-			rc = n;
-		if (rc == -ENOTCONN) {
-			r->gone = 1;
-			break;
-		}
-		if (rc == -EAGAIN) {
-			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
-			r->failed = 1;
-		}
-		if (rc == -EIO) {
-			/* the region file shrank under us (SIGBUS, survived) */
-			fprintf(stderr, "%s: %s\n", prog, nbshm_client_error());
-			r->failed = 1;
-		}
-	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct nbcap_run r;
-	struct nbcap_pcap pcap = { 0 };
+	struct nbcap_cap cap;
+	struct nbcap_run *r = &cap.run;
 	struct nbshm_client_stats st;
 	struct nbshm_client *c;
 	double t0;
 	FILE *sum;
-	int status;
 
-	memset(&r, 0, sizeof(r));
-	if (nbcap_args(argc, argv, &r) < 0) {
+	memset(&cap, 0, sizeof(cap));
+	if (nbcap_args(argc, argv, &cap) < 0) {
 		fprintf(stderr, "Try '%s --help'.\n", prog);
 		return NBCAP_EXIT_USAGE;
 	}
 	nbcap_signals();
-	if (nbcap_connect(prog, &r.o, 0, &c) < 0)
+	if (nbcap_connect(prog, &r->o, 0, &c) < 0)
 		return NBCAP_EXIT_ERROR;
-	if (nbcap_pcap_open(&pcap, r.out, r.snaplen) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, r.out, strerror(errno));
-		nbcap_pcap_close(&pcap);
+	if (nbcap_pcap_open(&cap.pcap, cap.out, cap.snaplen) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, cap.out, strerror(errno));
+		nbcap_pcap_close(&cap.pcap);
 		nbshm_client_close(c);
 		return NBCAP_EXIT_ERROR;
 	}
 	t0 = nbcap_now();
-	nbcap_loop(c, &r, &pcap);
-	if (nbcap_pcap_close(&pcap) < 0 && !r.failed) {
-		fprintf(stderr, "%s: writing %s: %s\n", prog, r.out, strerror(errno));
-		r.failed = 1;
+	nbcap_loop(prog, c, r, nbcap_burst, &cap);
+	if (nbcap_pcap_close(&cap.pcap) < 0 && !r->failed) {
+		fprintf(stderr, "%s: writing %s: %s\n", prog, cap.out, strerror(errno));
+		r->failed = 1;
 	}
 	nbshm_client_stats(c, &st);
 	nbshm_client_close(c);
 
-	sum = pcap.is_stdout ? stderr : stdout;
-	if (r.gone)
+	sum = cap.pcap.is_stdout ? stderr : stdout;
+	if (r->gone)
 		fprintf(stderr, "%s: nbfwd went away (channel closed)\n", prog);
 	fprintf(sum, "%s: %llu packets, %llu bytes, %llu rejected\n", prog,
-			(unsigned long long)r.packets, (unsigned long long)r.bytes,
+			(unsigned long long)r->packets, (unsigned long long)r->bytes,
 			(unsigned long long)nbcap_rejected(&st));
 	nbcap_print_rejects(sum, prog, &st);
-	status = r.gone || r.failed ? NBCAP_EXIT_ERROR : 0;
-	if (r.o.stats_json != NULL) {
-		struct nbcap_kv kv[] = {
-			{ "packets", r.packets },
-			{ "bytes", r.bytes },
+	{
+		const struct nbcap_kv kv[] = {
+			{ "packets", r->packets },
+			{ "bytes", r->bytes },
 			{ "rejected", nbcap_rejected(&st) },
 		};
 
-		if (nbcap_write_json(prog, r.o.stats_json, nbcap_now() - t0, kv, 3, &st) < 0)
-			status = NBCAP_EXIT_ERROR;
+		return nbcap_exit_status(prog, r, t0, kv, 3, &st);
 	}
-	return status;
 }

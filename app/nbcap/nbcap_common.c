@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * nbcap/nbecho common part: options, signals, attach with retry, returns,
- * JSON counters.
+ * nbcap/nbecho common part: options, signals, attach with retry, the poll
+ * loop, returns, JSON counters, exit status.
  */
 
 #include <errno.h>
@@ -213,6 +213,45 @@ nbcap_return_all(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned 
 	return 0;
 }
 
+void
+nbcap_loop(const char *prog, struct nbshm_client *c, struct nbcap_run *r, nbcap_burst_fn fn,
+		void *arg)
+{
+	static struct nbshm_pkt pkts[NBCAP_BURST];
+	double end = r->o.seconds > 0 ? nbcap_now() + r->o.seconds : 0;
+	int n, rc;
+
+	while (!nbcap_stop && !r->failed) {
+		if (r->o.count != 0 && r->packets >= r->o.count)
+			break;
+		if (end != 0 && nbcap_now() >= end)
+			break;
+		n = nbshm_client_rx_burst(c, pkts, NBCAP_BURST);
+		if (n > 0) {
+			rc = fn(c, r, pkts, (unsigned int)n, arg);
+			if (rc == 0)
+				rc = nbcap_return_all(c, pkts, (unsigned int)n);
+		} else if (n == 0 && !r->o.poll) {
+			rc = nbshm_client_wait(c, 100);
+		} else {
+			rc = n;
+		}
+		if (rc == -ENOTCONN) {
+			r->gone = 1;
+			break;
+		}
+		if (rc == -EAGAIN) {
+			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
+			r->failed = 1;
+		}
+		if (rc == -EIO) {
+			/* the region file shrank under us (SIGBUS, survived) */
+			fprintf(stderr, "%s: %s\n", prog, nbshm_client_error());
+			r->failed = 1;
+		}
+	}
+}
+
 uint64_t
 nbcap_rejected(const struct nbshm_client_stats *st)
 {
@@ -271,4 +310,16 @@ nbcap_write_json(const char *prog, const char *path, double duration_s,
 		return -1;
 	}
 	return 0;
+}
+
+int
+nbcap_exit_status(const char *prog, const struct nbcap_run *r, double t0,
+		const struct nbcap_kv *kv, unsigned int n_kv, const struct nbshm_client_stats *st)
+{
+	int status = r->gone || r->failed ? NBCAP_EXIT_ERROR : 0;
+
+	if (r->o.stats_json != NULL &&
+			nbcap_write_json(prog, r->o.stats_json, nbcap_now() - t0, kv, n_kv, st) < 0)
+		status = NBCAP_EXIT_ERROR;
+	return status;
 }

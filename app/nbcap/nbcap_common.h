@@ -5,7 +5,8 @@
 
 /*
  * What nbcap and nbecho share: the attach options, SIGINT/SIGTERM, attaching
- * with a retry window, giving packets back, the JSON counters file.
+ * with a retry window, the poll loop, giving packets back, the JSON counters
+ * file.
  */
 
 #include <signal.h>
@@ -73,6 +74,35 @@ int nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int fla
  */
 int nbcap_return_all(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned int n);
 
+/** A run of the poll loop: options, counts, how it ended. */
+struct nbcap_run {
+	struct nbcap_opts o;
+	uint64_t packets;	/**< packets handled (the loop stops at o.count) */
+	uint64_t bytes;		/**< their original lengths */
+	int gone;		/**< nbfwd went away */
+	int failed;		/**< runtime error (message printed) */
+};
+
+/**
+ * What a program does with a burst of @p n packets before the loop gives them
+ * back: handle up to r->o.count in all, counted in r->packets and r->bytes;
+ * may set r->failed (message printed). @p arg is nbcap_loop()'s.
+ * @return 0: the loop gives the whole burst back; or a negative errno of a
+ * client call, handled as the loop handles its own (the burst is not given
+ * back).
+ */
+typedef int (*nbcap_burst_fn)(struct nbshm_client *c, struct nbcap_run *r,
+		const struct nbshm_pkt *pkts, unsigned int n, void *arg);
+
+/**
+ * Poll @p c until SIGINT/SIGTERM, r->o.count packets, r->o.seconds, nbfwd
+ * gone (r->gone) or a runtime error (r->failed, message printed): sleep on
+ * the eventfd (or busy-poll with r->o.poll), take bursts of NBCAP_BURST,
+ * hand each to @p fn, give it back.
+ */
+void nbcap_loop(const char *prog, struct nbshm_client *c, struct nbcap_run *r,
+		nbcap_burst_fn fn, void *arg);
+
 /** Seconds on the monotonic clock. */
 double nbcap_now(void);
 
@@ -93,6 +123,14 @@ struct nbcap_kv {
  * @return 0, or -1 (message printed).
  */
 int nbcap_write_json(const char *prog, const char *path, double duration_s,
+		const struct nbcap_kv *kv, unsigned int n_kv, const struct nbshm_client_stats *st);
+
+/**
+ * The exit status of a run (NBCAP_EXIT_ERROR when nbfwd went away or it
+ * failed), after writing the JSON counters if r->o.stats_json asks (the
+ * duration: since @p t0, on nbcap_now()'s clock).
+ */
+int nbcap_exit_status(const char *prog, const struct nbcap_run *r, double t0,
 		const struct nbcap_kv *kv, unsigned int n_kv, const struct nbshm_client_stats *st);
 
 #endif /* NBCAP_COMMON_H */

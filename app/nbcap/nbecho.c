@@ -24,15 +24,11 @@ enum nbecho_drop {
 };
 
 struct nbecho_run {
-	struct nbcap_opts o;
+	struct nbcap_run run;		/* packets received, bytes */
 	int echo;
 	uint32_t tx_max;		/* min(tx_buf_size, mtu) */
-	uint64_t packets;
-	uint64_t bytes;
 	uint64_t echoed;
 	uint64_t drop[NBECHO_DROP_MAX];
-	int gone;
-	int failed;
 };
 
 static void
@@ -85,7 +81,7 @@ nbecho_args(int argc, char **argv, struct nbecho_run *r)
 			r->echo = 1;
 			continue;
 		}
-		rc = nbcap_opt(prog, opt, optarg, &r->o);
+		rc = nbcap_opt(prog, opt, optarg, &r->run.o);
 		if (rc <= 0)
 			return -1;
 	}
@@ -93,7 +89,7 @@ nbecho_args(int argc, char **argv, struct nbecho_run *r)
 		fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[optind]);
 		return -1;
 	}
-	return nbcap_opts_check(prog, &r->o);
+	return nbcap_opts_check(prog, &r->run.o);
 }
 
 /* Copy @p p into @p buf with its two MAC addresses swapped. */
@@ -153,10 +149,12 @@ nbecho_send(struct nbshm_client *c, struct nbecho_run *r, const struct nbshm_pkt
 	return 0;
 }
 
+/* Count one burst (up to the count limit), echo it; the loop gives it all back. */
 static int
-nbecho_burst(struct nbshm_client *c, struct nbecho_run *r, const struct nbshm_pkt *pkts,
-		unsigned int n)
+nbecho_burst(struct nbshm_client *c, struct nbcap_run *r, const struct nbshm_pkt *pkts,
+		unsigned int n, void *arg)
 {
+	struct nbecho_run *e = arg;
 	unsigned int i;
 	int rc = 0;
 
@@ -165,105 +163,63 @@ nbecho_burst(struct nbshm_client *c, struct nbecho_run *r, const struct nbshm_pk
 	for (i = 0; i < n; i++)
 		r->bytes += pkts[i].len;
 	r->packets += n;
-	if (r->echo && n > 0)
-		rc = nbecho_send(c, r, pkts, n);
+	if (e->echo && n > 0)
+		rc = nbecho_send(c, e, pkts, n);
 	return rc;
-}
-
-static void
-nbecho_loop(struct nbshm_client *c, struct nbecho_run *r)
-{
-	static struct nbshm_pkt pkts[NBCAP_BURST];
-	double end = r->o.seconds > 0 ? nbcap_now() + r->o.seconds : 0;
-	int n, rc;
-
-	while (!nbcap_stop && !r->failed) {
-		if (r->o.count != 0 && r->packets >= r->o.count)
-			break;
-		if (end != 0 && nbcap_now() >= end)
-			break;
-		n = nbshm_client_rx_burst(c, pkts, NBCAP_BURST);
-		if (n > 0) {
-			rc = nbecho_burst(c, r, pkts, (unsigned int)n);
-			if (rc == 0)
-				rc = nbcap_return_all(c, pkts, (unsigned int)n);
-		} else if (n == 0 && !r->o.poll) {
-			rc = nbshm_client_wait(c, 100);
-		} else {
-			rc = n;
-		}
-		if (rc == -ENOTCONN) {
-			r->gone = 1;
-			break;
-		}
-		if (rc == -EAGAIN) {
-			fprintf(stderr, "%s: nbfwd does not take returned buffers back\n", prog);
-			r->failed = 1;
-		}
-		if (rc == -EIO) {
-			/* the region file shrank under us (SIGBUS, survived) */
-			fprintf(stderr, "%s: %s\n", prog, nbshm_client_error());
-			r->failed = 1;
-		}
-	}
 }
 
 int
 main(int argc, char **argv)
 {
-	struct nbecho_run r;
+	struct nbecho_run e;
+	struct nbcap_run *r = &e.run;
 	struct nbshm_client_info info;
 	struct nbshm_client_stats st;
 	struct nbshm_client *c;
 	uint64_t dropped;
 	double t0;
-	int status;
 
-	memset(&r, 0, sizeof(r));
-	if (nbecho_args(argc, argv, &r) < 0) {
+	memset(&e, 0, sizeof(e));
+	if (nbecho_args(argc, argv, &e) < 0) {
 		fprintf(stderr, "Try '%s --help'.\n", prog);
 		return NBCAP_EXIT_USAGE;
 	}
 	nbcap_signals();
-	if (nbcap_connect(prog, &r.o, 0, &c) < 0)
+	if (nbcap_connect(prog, &r->o, 0, &c) < 0)
 		return NBCAP_EXIT_ERROR;
 	nbshm_client_info(c, &info);
-	r.tx_max = info.tx_buf_size < info.mtu ? info.tx_buf_size : info.mtu;
+	e.tx_max = info.tx_buf_size < info.mtu ? info.tx_buf_size : info.mtu;
 	t0 = nbcap_now();
-	nbecho_loop(c, &r);
+	nbcap_loop(prog, c, r, nbecho_burst, &e);
 	nbshm_client_stats(c, &st);
 	nbshm_client_close(c);
 
-	dropped = r.drop[NBECHO_DROP_NO_BUFFER] + r.drop[NBECHO_DROP_TOO_LONG] +
-		r.drop[NBECHO_DROP_RING_FULL];
-	if (r.gone)
+	dropped = e.drop[NBECHO_DROP_NO_BUFFER] + e.drop[NBECHO_DROP_TOO_LONG] +
+		e.drop[NBECHO_DROP_RING_FULL];
+	if (r->gone)
 		fprintf(stderr, "%s: nbfwd went away (channel closed)\n", prog);
 	printf("%s: %llu packets, %llu bytes, %llu echoed, %llu tx dropped, %llu rejected\n",
-			prog, (unsigned long long)r.packets, (unsigned long long)r.bytes,
-			(unsigned long long)r.echoed, (unsigned long long)dropped,
+			prog, (unsigned long long)r->packets, (unsigned long long)r->bytes,
+			(unsigned long long)e.echoed, (unsigned long long)dropped,
 			(unsigned long long)nbcap_rejected(&st));
 	if (dropped != 0)
 		printf("%s: tx dropped: no_buffer=%llu too_long=%llu ring_full=%llu\n", prog,
-				(unsigned long long)r.drop[NBECHO_DROP_NO_BUFFER],
-				(unsigned long long)r.drop[NBECHO_DROP_TOO_LONG],
-				(unsigned long long)r.drop[NBECHO_DROP_RING_FULL]);
+				(unsigned long long)e.drop[NBECHO_DROP_NO_BUFFER],
+				(unsigned long long)e.drop[NBECHO_DROP_TOO_LONG],
+				(unsigned long long)e.drop[NBECHO_DROP_RING_FULL]);
 	nbcap_print_rejects(stdout, prog, &st);
-	status = r.gone || r.failed ? NBCAP_EXIT_ERROR : 0;
-	if (r.o.stats_json != NULL) {
-		struct nbcap_kv kv[] = {
-			{ "packets", r.packets },
-			{ "bytes", r.bytes },
-			{ "echoed", r.echoed },
+	{
+		const struct nbcap_kv kv[] = {
+			{ "packets", r->packets },
+			{ "bytes", r->bytes },
+			{ "echoed", e.echoed },
 			{ "tx_dropped", dropped },
-			{ "tx_dropped_no_buffer", r.drop[NBECHO_DROP_NO_BUFFER] },
-			{ "tx_dropped_too_long", r.drop[NBECHO_DROP_TOO_LONG] },
-			{ "tx_dropped_ring_full", r.drop[NBECHO_DROP_RING_FULL] },
+			{ "tx_dropped_no_buffer", e.drop[NBECHO_DROP_NO_BUFFER] },
+			{ "tx_dropped_too_long", e.drop[NBECHO_DROP_TOO_LONG] },
+			{ "tx_dropped_ring_full", e.drop[NBECHO_DROP_RING_FULL] },
 			{ "rejected", nbcap_rejected(&st) },
 		};
 
-		if (nbcap_write_json(prog, r.o.stats_json, nbcap_now() - t0, kv,
-				sizeof(kv) / sizeof(kv[0]), &st) < 0)
-			status = NBCAP_EXIT_ERROR;
+		return nbcap_exit_status(prog, r, t0, kv, sizeof(kv) / sizeof(kv[0]), &st);
 	}
-	return status;
 }
