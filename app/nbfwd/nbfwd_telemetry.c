@@ -44,12 +44,16 @@ nbfwd_tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
-/* One dict per port, filled by fn; the reply is a dict keyed by port id. */
-typedef void (*nbfwd_tel_port_fn)(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
-		const struct nbfwd_port *p);
+/* Keys allow only [A-Za-z0-9_/]: items are named by decimal numbers. */
+#define NBFWD_TEL_KEY 16
 
+/* Fill the dict of item @p i of a list and write its key. */
+typedef void (*nbfwd_tel_item_fn)(struct rte_tel_data *id, const struct nbfwd_ctx *ctx,
+		unsigned int i, char key[NBFWD_TEL_KEY]);
+
+/* The reply: a dict of @p n dicts, one an item, each filled by @p fn. */
 static int
-nbfwd_tel_ports(struct rte_tel_data *d, nbfwd_tel_port_fn fn)
+nbfwd_tel_items(struct rte_tel_data *d, unsigned int n, nbfwd_tel_item_fn fn)
 {
 	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
 	unsigned int i;
@@ -57,34 +61,55 @@ nbfwd_tel_ports(struct rte_tel_data *d, nbfwd_tel_port_fn fn)
 	if (!nbfwd_tel_live)
 		return -1;
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < ctx->n_ports; i++) {
-		struct rte_tel_data *pd = rte_tel_data_alloc();
-		struct nbfwd_port_sum s;
-		char key[16];
+	for (i = 0; i < n; i++) {
+		struct rte_tel_data *id = rte_tel_data_alloc();
+		char key[NBFWD_TEL_KEY];
 
-		if (pd == NULL)
+		if (id == NULL)
 			return -1;
-		rte_tel_data_start_dict(pd);
-		nbfwd_stats_port_sum(ctx, i, &s);
-		fn(pd, &s, &ctx->ports[i]);
-		snprintf(key, sizeof(key), "%u", ctx->ports[i].port_id);
-		rte_tel_data_add_dict_container(d, key, pd, 0);
+		rte_tel_data_start_dict(id);
+		fn(id, ctx, i, key);
+		rte_tel_data_add_dict_container(d, key, id, 0);
 	}
 	return 0;
 }
 
+/* Add counters v[first..n-1] to dict @p d, each under name(index). */
 static void
-nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
-		const struct nbfwd_port *p)
+nbfwd_tel_add_named(struct rte_tel_data *d, const char *(*name)(unsigned int),
+		const uint64_t *v, unsigned int first, unsigned int n)
+{
+	unsigned int r;
+
+	for (r = first; r < n; r++)
+		rte_tel_data_add_dict_u64(d, name(r), v[r]);
+}
+
+/* Port index @p i: its counters summed over its queues, its key (the port id). */
+static const struct nbfwd_port *
+nbfwd_tel_port(const struct nbfwd_ctx *ctx, unsigned int i, struct nbfwd_port_sum *s,
+		char key[NBFWD_TEL_KEY])
+{
+	nbfwd_stats_port_sum(ctx, i, s);
+	snprintf(key, NBFWD_TEL_KEY, "%u", ctx->ports[i].port_id);
+	return &ctx->ports[i];
+}
+
+static void
+nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_ctx *ctx, unsigned int i,
+		char key[NBFWD_TEL_KEY])
 {
 	struct rte_tel_data *ql = rte_tel_data_alloc();
+	const struct nbfwd_port *p;
+	struct nbfwd_port_sum s;
 	unsigned int q;
 
+	p = nbfwd_tel_port(ctx, i, &s, key);
 	rte_tel_data_add_dict_string(pd, "name", p->name);
-	rte_tel_data_add_dict_u64(pd, "rx_packets", s->rx);
-	rte_tel_data_add_dict_u64(pd, "tx_packets", s->tx);
-	rte_tel_data_add_dict_u64(pd, "dropped", s->dropped);
-	rte_tel_data_add_dict_u64(pd, "segments", s->segs);
+	rte_tel_data_add_dict_u64(pd, "rx_packets", s.rx);
+	rte_tel_data_add_dict_u64(pd, "tx_packets", s.tx);
+	rte_tel_data_add_dict_u64(pd, "dropped", s.dropped);
+	rte_tel_data_add_dict_u64(pd, "segments", s.segs);
 	/* telemetry carries integers: rates in packets per second */
 	rte_tel_data_add_dict_u64(pd, "rx_pps", (uint64_t)(p->rx_mpps * 1e6));
 	rte_tel_data_add_dict_u64(pd, "tx_pps", (uint64_t)(p->tx_mpps * 1e6));
@@ -100,27 +125,27 @@ nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
 }
 
 static void
-nbfwd_tel_drops_port(struct rte_tel_data *pd, const struct nbfwd_port_sum *s,
-		const struct nbfwd_port *p __rte_unused)
+nbfwd_tel_drops_port(struct rte_tel_data *pd, const struct nbfwd_ctx *ctx, unsigned int i,
+		char key[NBFWD_TEL_KEY])
 {
-	unsigned int r;
+	struct nbfwd_port_sum s;
 
-	for (r = 1; r < NBFWD_DROP_MAX; r++)
-		rte_tel_data_add_dict_u64(pd, nbfwd_drop_name(r), s->drop[r]);
+	nbfwd_tel_port(ctx, i, &s, key);
+	nbfwd_tel_add_named(pd, nbfwd_drop_name, s.drop, 1, NBFWD_DROP_MAX);
 }
 
 static int
 nbfwd_tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
-	return nbfwd_tel_ports(d, nbfwd_tel_stats_port);
+	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_ports, nbfwd_tel_stats_port);
 }
 
 static int
 nbfwd_tel_drops(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
-	return nbfwd_tel_ports(d, nbfwd_tel_drops_port);
+	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_ports, nbfwd_tel_drops_port);
 }
 
 /* Bytes of a region handed out: the heap's allocations, or what pools carved. */
@@ -156,107 +181,91 @@ nbfwd_tel_region_pools(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx,
 	rte_tel_data_add_dict_u64(rd, "pool_mbufs_in_use", in_use);
 }
 
+static void
+nbfwd_tel_region(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigned int i,
+		char key[NBFWD_TEL_KEY])
+{
+	const struct nbfwd_region *rg = &ctx->regions[i];
+
+	rte_tel_data_add_dict_string(rd, "name", rg->r.name);
+	rte_tel_data_add_dict_u64(rd, "handle", rg->handle);
+	rte_tel_data_add_dict_u64(rd, "generation", NET_BUFFER_SHM_HANDLE_GEN(rg->handle));
+	rte_tel_data_add_dict_u64(rd, "size", rg->r.size);
+	rte_tel_data_add_dict_u64(rd, "page_size", rg->page_size);
+	rte_tel_data_add_dict_int(rd, "pages", (int)rg->pages);
+	rte_tel_data_add_dict_int(rd, "numa_node", rg->numa_node);
+	rte_tel_data_add_dict_string(rd, "layout",
+		rg->layout == NBFWD_POOL_HEAP ? "heap" : "extbuf");
+	rte_tel_data_add_dict_string(rd, "file", rg->r.path);
+	rte_tel_data_add_dict_u64(rd, "bytes_in_use", nbfwd_tel_region_used(rg));
+	nbfwd_tel_region_pools(rd, ctx, i);
+	/* the slot index names the region */
+	snprintf(key, NBFWD_TEL_KEY, "%u", NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
+}
+
 static int
 nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
-	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
-	unsigned int i;
-
-	if (!nbfwd_tel_live)
-		return -1;
-	rte_tel_data_start_dict(d);
-	for (i = 0; i < ctx->n_regions; i++) {
-		const struct nbfwd_region *rg = &ctx->regions[i];
-		struct rte_tel_data *rd = rte_tel_data_alloc();
-		char key[16];
-
-		if (rd == NULL)
-			return -1;
-		rte_tel_data_start_dict(rd);
-		rte_tel_data_add_dict_string(rd, "name", rg->r.name);
-		rte_tel_data_add_dict_u64(rd, "handle", rg->handle);
-		rte_tel_data_add_dict_u64(rd, "generation", NET_BUFFER_SHM_HANDLE_GEN(rg->handle));
-		rte_tel_data_add_dict_u64(rd, "size", rg->r.size);
-		rte_tel_data_add_dict_u64(rd, "page_size", rg->page_size);
-		rte_tel_data_add_dict_int(rd, "pages", (int)rg->pages);
-		rte_tel_data_add_dict_int(rd, "numa_node", rg->numa_node);
-		rte_tel_data_add_dict_string(rd, "layout",
-			rg->layout == NBFWD_POOL_HEAP ? "heap" : "extbuf");
-		rte_tel_data_add_dict_string(rd, "file", rg->r.path);
-		rte_tel_data_add_dict_u64(rd, "bytes_in_use", nbfwd_tel_region_used(rg));
-		nbfwd_tel_region_pools(rd, ctx, i);
-		/* keys allow only [A-Za-z0-9_/]: the slot index names the region */
-		snprintf(key, sizeof(key), "%u", NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
-		rte_tel_data_add_dict_container(d, key, rd, 0);
-	}
-	return 0;
+	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_regions, nbfwd_tel_region);
 }
 
+/* A dict @p key in @p rd of counters v[first..n-1], each under name(index). */
 static void
 nbfwd_tel_counters(struct rte_tel_data *rd, const char *key, const char *(*name)(unsigned int),
 		const uint64_t *v, unsigned int first, unsigned int n)
 {
 	struct rte_tel_data *sub = rte_tel_data_alloc();
-	unsigned int r;
 
 	if (sub == NULL)
 		return;
 	rte_tel_data_start_dict(sub);
-	for (r = first; r < n; r++)
-		rte_tel_data_add_dict_u64(sub, name(r), v[r]);
+	nbfwd_tel_add_named(sub, name, v, first, n);
 	rte_tel_data_add_dict_container(rd, key, sub, 0);
+}
+
+static void
+nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigned int i,
+		char key[NBFWD_TEL_KEY])
+{
+	const struct nbfwd_consumer *c = &ctx->consumers[i];
+	struct nbfwd_cons_qstats st;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint64_t lent;
+
+	nbfwd_consumer_stats(c, &st, &lent);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->cfg->mac[0],
+		c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
+		c->cfg->mac[5]);
+	rte_tel_data_add_dict_string(rd, "name", c->name);
+	rte_tel_data_add_dict_int(rd, "queue", 0);
+	rte_tel_data_add_dict_string(rd, "port", ctx->ports[c->port].name);
+	rte_tel_data_add_dict_string(rd, "mac", mac);
+	rte_tel_data_add_dict_int(rd, "vlan", c->vlan);
+	rte_tel_data_add_dict_string(rd, "state", nbfwd_cons_state_name(c->state));
+	rte_tel_data_add_dict_string(rd, "steering", nbfwd_consumer_steering(c));
+	rte_tel_data_add_dict_int(rd, "rx_queue", c->hw_queue);
+	rte_tel_data_add_dict_int(rd, "pid", c->pid);
+	rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
+	rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
+	rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
+	rte_tel_data_add_dict_u64(rd, "delivered_bytes", st.delivered_bytes);
+	rte_tel_data_add_dict_u64(rd, "returned", st.returned);
+	rte_tel_data_add_dict_u64(rd, "lent_now", lent);
+	rte_tel_data_add_dict_u64(rd, "reclaimed", st.reclaimed);
+	rte_tel_data_add_dict_u64(rd, "tx_packets", st.tx);
+	nbfwd_tel_counters(rd, "drops", nbfwd_cons_drop_name, st.drop, 0,
+		NBFWD_CONS_DROP_MAX);
+	nbfwd_tel_counters(rd, "rejects", nbshm_chan_reason_name, st.reject, 1,
+		NBSHM_CHAN_REASON_MAX);
+	snprintf(key, NBFWD_TEL_KEY, "%u", i);	/* names may hold '.' or '-' */
 }
 
 static int
 nbfwd_tel_consumers(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
-	const struct nbfwd_ctx *ctx = nbfwd_tel_ctx;
-	unsigned int i;
-
-	if (!nbfwd_tel_live)
-		return -1;
-	rte_tel_data_start_dict(d);
-	for (i = 0; i < ctx->n_consumers; i++) {
-		const struct nbfwd_consumer *c = &ctx->consumers[i];
-		struct rte_tel_data *rd = rte_tel_data_alloc();
-		struct nbfwd_cons_qstats st;
-		char mac[RTE_ETHER_ADDR_FMT_SIZE], key[16];
-		uint64_t lent;
-
-		if (rd == NULL)
-			return -1;
-		nbfwd_consumer_stats(c, &st, &lent);
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->cfg->mac[0],
-			c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
-			c->cfg->mac[5]);
-		rte_tel_data_start_dict(rd);
-		rte_tel_data_add_dict_string(rd, "name", c->name);
-		rte_tel_data_add_dict_int(rd, "queue", 0);
-		rte_tel_data_add_dict_string(rd, "port", ctx->ports[c->port].name);
-		rte_tel_data_add_dict_string(rd, "mac", mac);
-		rte_tel_data_add_dict_int(rd, "vlan", c->vlan);
-		rte_tel_data_add_dict_string(rd, "state", nbfwd_cons_state_name(c->state));
-		rte_tel_data_add_dict_string(rd, "steering", nbfwd_consumer_steering(c));
-		rte_tel_data_add_dict_int(rd, "rx_queue", c->hw_queue);
-		rte_tel_data_add_dict_int(rd, "pid", c->pid);
-		rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
-		rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
-		rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
-		rte_tel_data_add_dict_u64(rd, "delivered_bytes", st.delivered_bytes);
-		rte_tel_data_add_dict_u64(rd, "returned", st.returned);
-		rte_tel_data_add_dict_u64(rd, "lent_now", lent);
-		rte_tel_data_add_dict_u64(rd, "reclaimed", st.reclaimed);
-		rte_tel_data_add_dict_u64(rd, "tx_packets", st.tx);
-		nbfwd_tel_counters(rd, "drops", nbfwd_cons_drop_name, st.drop, 0,
-			NBFWD_CONS_DROP_MAX);
-		nbfwd_tel_counters(rd, "rejects", nbshm_chan_reason_name, st.reject, 1,
-			NBSHM_CHAN_REASON_MAX);
-		snprintf(key, sizeof(key), "%u", i);	/* names may hold '.' or '-' */
-		rte_tel_data_add_dict_container(d, key, rd, 0);
-	}
-	return 0;
+	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_consumers, nbfwd_tel_consumer);
 }
 
 void
