@@ -16,10 +16,7 @@ set -euo pipefail
 NBT_NAME=fault-signals
 . "$(dirname "$0")/lib.sh"
 
-NBECHO=$NBT_BUILD/app/nbcap/nbecho
-need_hugepages 96
-need_nbfwd
-[ -x "$NBECHO" ] || fail "nbecho is not built: $NBECHO"
+nbt_c1_setup
 
 # nbfwd_pid: the pid of the nbfwd that the last start_nbfwd's timeout runs
 nbfwd_pid() {
@@ -61,33 +58,10 @@ for sig in TERM INT; do
 done
 
 # 2. vmq, consumer busy receiving
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$NBT_TMP/frames" --count 200 \
-	--consumer c1=02:00:00:00:00:c1 >/dev/null || fail "vmq_frames.py"
 for sig in TERM INT; do
-	sock=$NBT_TMP/vmq.$sig.sock
-	ini=$NBT_TMP/vmq.$sig.ini
-	cat >"$ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-[vmq]
-unmatched = forward
-broadcast = drop
-multicast = drop
-[consumer c1]
-port = net_pcap0
-mac = 02:00:00:00:00:c1
-buffers = 1024
-ring_size = 256
-INI
-	start_nbfwd "vmq.$sig" \
-		--vdev "net_pcap0,rx_pcap=$NBT_TMP/frames/in.pcap,infinite_rx=1" \
-		--vdev net_null0 -- -f "$ini"
-	wait_log "consumers attach at" 30
-	bg_start 60 "$NBT_TMP/echo.$sig.log" "$NBECHO" -s "$sock" -n c1 --poll -t 50 \
-		--stats-json "$NBT_TMP/echo.$sig.json"
-	echo_pid=$BG_PID
-	wait_log "consumer c1 attached" 20
+	nbt_c1_start "vmq.$sig" "$NBT_C1_FRAMES/in.pcap" net_null0 net_pcap0
+	nbt_c1_nbecho "echo.$sig" --poll
+	echo_pid=$NBT_C1_ECHO_PID
 	sleep 1.5
 	grep -q "consumer c1 detached" "$NBT_LOG" && fail "c1 detached before the signal"
 	signal_stop "$sig"

@@ -18,41 +18,11 @@ set -euo pipefail
 NBT_NAME=fault-tx-full
 . "$(dirname "$0")/lib.sh"
 
-NBECHO=$NBT_BUILD/app/nbcap/nbecho
-need_hugepages 96
-need_nbfwd
-[ -x "$NBECHO" ] || fail "nbecho is not built: $NBECHO"
-
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$NBT_TMP/frames" --count 200 \
-	--consumer c1=02:00:00:00:00:c1 >/dev/null || fail "vmq_frames.py"
-sock=$NBT_TMP/nbshm.sock
-cat >"$NBT_TMP/txfull.ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-[vmq]
-unmatched = forward
-broadcast = drop
-multicast = drop
-[port net_pcap0]
-peer = net_ring0
-[port net_ring0]
-peer = net_pcap0
-[consumer c1]
-port = net_ring0
-mac = 02:00:00:00:00:c1
-buffers = 1024
-ring_size = 256
-tx_buffers = 512
-INI
-start_nbfwd txfull \
-	--vdev "net_pcap0,rx_pcap=$NBT_TMP/frames/expect-c1.pcap,infinite_rx=1" \
-	--vdev net_ring0 -- -f "$NBT_TMP/txfull.ini"
-wait_log "consumers attach at" 30
-bg_start 60 "$NBT_TMP/echo.log" "$NBECHO" -s "$sock" -n c1 --echo -t 50 \
-	--stats-json "$NBT_TMP/echo.json"
-echo_pid=$BG_PID
-wait_log "consumer c1 attached" 20
+nbt_c1_setup
+nbt_c1_start txfull "$NBT_C1_FRAMES/expect-c1.pcap" net_ring0 net_ring0 "tx_buffers = 512" \
+	"[port net_pcap0]" "peer = net_ring0" "[port net_ring0]" "peer = net_pcap0"
+nbt_c1_nbecho echo --echo
+echo_pid=$NBT_C1_ECHO_PID
 
 # c1: tx_full, tx_packets, delivered from /nbfwd/consumers; port 0 tx_full from /nbfwd/drops
 sample() {

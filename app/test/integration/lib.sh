@@ -275,6 +275,67 @@ bg_wait() {
 	nbt_forget_pid "$1"
 }
 
+# nbt_c1_setup: for the tests of one consumer c1 served by nbecho (vmq, fed
+#   from net_pcap0): checks (hugepages, nbfwd and nbecho built), sets NBECHO
+#   and NBT_C1_FRAMES, vmq_frames.py's 200 frames for c1=02:00:00:00:00:c1
+#   (in.pcap mixed, expect-c1.pcap c1's alone)
+nbt_c1_setup() {
+	NBECHO=$NBT_BUILD/app/nbcap/nbecho
+	need_hugepages 96
+	need_nbfwd
+	[ -x "$NBECHO" ] || fail "nbecho is not built: $NBECHO"
+	NBT_C1_FRAMES=$NBT_TMP/frames
+	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$NBT_C1_FRAMES" --count 200 \
+		--consumer c1=02:00:00:00:00:c1 >/dev/null || fail "vmq_frames.py"
+}
+
+# nbt_c1_start TAG PCAP VDEV PORT [INI LINE...]: start_nbfwd TAG in vmq mode on
+#   net_pcap0 (reading PCAP in a loop: infinite_rx) and VDEV; its INI
+#   $NBT_TMP/TAG.ini: attach socket NBT_C1_SOCK=$NBT_TMP/TAG.sock, unmatched
+#   frames forwarded, broadcast and multicast dropped, consumer c1
+#   (02:00:00:00:00:c1, 1024 buffers, rings of 256) on PORT, then the INI
+#   LINEs (in c1's section until one opens another). Returns once nbfwd takes
+#   attaches.
+nbt_c1_start() {
+	local tag=$1 pcap=$2 vdev=$3 port=$4 ini=$NBT_TMP/$1.ini
+	shift 4
+	NBT_C1_SOCK=$NBT_TMP/$tag.sock
+	{
+		cat <<INI
+[nbfwd]
+mode = vmq
+socket = $NBT_C1_SOCK
+[vmq]
+unmatched = forward
+broadcast = drop
+multicast = drop
+[consumer c1]
+port = $port
+mac = 02:00:00:00:00:c1
+buffers = 1024
+ring_size = 256
+INI
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} >"$ini"
+	start_nbfwd "$tag" --vdev "net_pcap0,rx_pcap=$pcap,infinite_rx=1" --vdev "$vdev" -- \
+		-f "$ini"
+	wait_log "consumers attach at" 30
+}
+
+# nbt_c1_nbecho TAG [NBECHO ARG...]: nbecho for c1 on NBT_C1_SOCK in the
+#   background (-t 50 under timeout 60; log $NBT_TMP/TAG.log, counters
+#   $NBT_TMP/TAG.json), waiting until nbfwd logs the attach; sets
+#   NBT_C1_ECHO_PID (bg_wait it)
+# shellcheck disable=SC2034
+nbt_c1_nbecho() {
+	local tag=$1
+	shift
+	bg_start 60 "$NBT_TMP/$tag.log" "$NBECHO" -s "$NBT_C1_SOCK" -n c1 "$@" -t 50 \
+		--stats-json "$NBT_TMP/$tag.json"
+	NBT_C1_ECHO_PID=$BG_PID
+	wait_log "consumer c1 attached" 20
+}
+
 # wait_log PATTERN SECONDS: wait until the last nbfwd's log matches (grep -E)
 wait_log() {
 	local pat=$1 secs=${2:-20} t
