@@ -129,6 +129,7 @@ nbshm_mbuf_net_buffer(struct rte_mbuf *m)
 /*
  * Full checks of one packet: build its chain, resolve every segment. Used for
  * chains and for bursts where the one-pass check saw something wrong.
+ * *first and *n_segs are written only when every check passed.
  */
 static inline enum net_buffer_reason
 nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf *m,
@@ -137,7 +138,7 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
 {
 	enum net_buffer_reason r;
 	unsigned int k, i;
-	void *ptr;
+	void *ptr, *head = NULL;
 
 	r = nbshm_mbuf_to_net_buffer(m, max_segs, segs, &k);
 	if (r != NET_BUFFER_OK)
@@ -147,8 +148,9 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
 		if (r != NET_BUFFER_OK)
 			return r;
 		if (i == 0)
-			*first = ptr;
+			head = ptr;
 	}
+	*first = head;
 	*n_segs = k;
 	return NET_BUFFER_OK;
 }
@@ -183,13 +185,15 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  *   Bytes the first segment must hold (e.g. an Ethernet header the caller
  *   rewrites), 0 for none.
  * @param first
- *   Out: per packet, the resolved pointer of its first segment (NULL if bad).
+ *   Out: per packet, the resolved pointer of its first segment, NULL unless
+ *   every segment of the packet resolved (a short packet's is set).
  *   May be NULL when the caller touches no bytes (the check still runs).
  * @param status
  *   Out: per packet, an enum net_buffer_reason, or NBSHM_MBUF_STATUS_SHORT.
- *   Written only when the return value is not 0.
+ *   Meaningful only when the return value is not 0 (may be written anyway).
  * @param n_segs
- *   Out: segments built and resolved in the burst (packets not bad).
+ *   Out: segments built and resolved in the burst: those of the packets all
+ *   of whose segments resolved (short ones included).
  * @return
  *   Number of packets whose status is not NET_BUFFER_OK.
  */
