@@ -6,7 +6,7 @@
 
 config: the sample INI files (config/*.ini) and the loader's fixtures
 (app/test/fixtures/config/*.ini), copied, plus a few hand-made files.
-netbuf, chan_chain, chan_proto: small binary inputs in each target's input
+netbuf, bridge, chan_chain, chan_proto: small binary inputs in each target's input
 format (see the comment at the top of fuzz_<target>.c), one per case worth
 starting from: a good packet, and one per reason it can be refused.
 --check: write nothing; exit 1 when a committed seed differs from what this
@@ -87,6 +87,87 @@ def netbuf_seeds():
         "data-offset": nb_input(8, two, [(end, 0, 1, 0, 64)], data_offset=4),
         "no-head": nb_input(8, two, [(end, 0, 1, 0, 64)], head=1),
         "empty-table": nb_input(8, [(0, 1)], [(end, 0, 1, 0, 1)]),
+    }
+
+
+# ---- bridge: see fuzz_bridge.c ----
+
+def br_mbuf(kind=0, slot=0, buf_off=2048, buf_len=2176, data_off=128, data_len=60,
+            pkt_len=None, nb_segs=1, nxt=0xff, flags=0, foreign=(0, 0, 0)):
+    """One mbuf; pkt_len defaults to data_len."""
+    out = struct.pack("<BBHHHHIHBB", kind, slot, buf_off, buf_len, data_off, data_len,
+                      data_len if pkt_len is None else pkt_len, nb_segs, nxt, flags)
+    if kind % 4 == 2:
+        out += struct.pack("<QII", *foreign)
+    return out
+
+
+def br_chain(lens, first=0, flags=3, **kw):
+    """Mbufs first.. first+len(lens)-1 chained in order, pkt_len and nb_segs derived."""
+    n = len(lens)
+    return [br_mbuf(buf_off=2048 * ((first + i) % 30), data_len=length,
+                    nxt=first + i + 1 if i + 1 < n else 0xff,
+                    flags=flags if i == 0 else 0, **kw)
+            for i, length in enumerate(lens)]
+
+
+def br_input(mbufs, heads=(0,), cap=8, min_first=0, slots=((1, 65536, 1),)):
+    """slots: (op, length, generation); mbufs: br_mbuf() byte strings."""
+    out = struct.pack("<BBB", cap - 1, min_first, len(slots) - 1)
+    out += b"".join(struct.pack("<BHB", op, length - 1, gen - 1) for op, length, gen in slots)
+    out += struct.pack("<BB", len(mbufs) - 1, len(heads) - 1) + bytes(heads)
+    return out + b"".join(mbufs)
+
+
+def bridge_seeds():
+    two = ((1, 65536, 1), (1, 8192, 5))
+    return {
+        "good-one": br_input([br_mbuf()]),
+        "good-chain": br_input(br_chain([2048, 2048, 100])),
+        "good-burst": br_input([br_mbuf(buf_off=2048 * i, data_len=60 + i) for i in range(4)],
+                               heads=(0, 1, 2, 3), min_first=14),
+        "good-two-regions": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=160),
+                                      br_mbuf(slot=1, buf_off=4096, data_len=100)],
+                                     slots=two),
+        "good-region-end": br_input([br_mbuf(kind=3, buf_len=2048, data_off=0,
+                                             data_len=2048, flags=4)]),
+        "good-max-chain": br_input(br_chain([16] * 64), cap=64),
+        "good-beyond-buffer": br_input([br_mbuf(buf_len=256, data_off=128, data_len=1500)]),
+        "nb-segs-zero": br_input([br_mbuf(nb_segs=0)]),
+        "nb-segs-one-chained": br_input([br_mbuf(nxt=1, pkt_len=60), br_mbuf(buf_off=0)]),
+        "nb-segs-lie": br_input([br_mbuf(nxt=1, nb_segs=5, pkt_len=120), br_mbuf(buf_off=0)]),
+        "too-many": br_input(br_chain([10] * 3), cap=2),
+        "too-many-65": br_input(br_chain([16] * 65), cap=64),
+        "cycle": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=120), br_mbuf(nxt=0)]),
+        "self-loop": br_input([br_mbuf(nxt=0, nb_segs=2, pkt_len=120)], cap=64),
+        "mismatch": br_input([br_mbuf(pkt_len=61)]),
+        "chain-mismatch": br_input(br_chain([100, 100], flags=2), cap=8),
+        "foreign-no-priv": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=120),
+                                     br_mbuf(kind=1, slot=0)]),
+        "foreign-small-priv": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=120),
+                                        br_mbuf(kind=1, slot=63)]),
+        "foreign-priv": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=120),
+                                  br_mbuf(kind=2, foreign=((1 << 32), 0, 0x6e627369))]),
+        "other-table": br_input([br_mbuf()], slots=((0, 65536, 1),)),
+        "removed": br_input([br_mbuf()], slots=((3, 65536, 1),)),
+        "stale": br_input([br_mbuf()], slots=((7, 65536, 1),)),
+        "stale-second": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=120),
+                                  br_mbuf(slot=1, buf_off=0)],
+                                 slots=((1, 65536, 1), (7, 8192, 1))),
+        "index-past-table": br_input([br_mbuf(slot=0xf3)]),
+        "out-of-bounds": br_input([br_mbuf(data_off=0xffff, data_len=0xffff)],
+                                  slots=((1, 4096, 1),)),
+        "out-of-bounds-second": br_input([br_mbuf(nxt=1, nb_segs=2, pkt_len=2060),
+                                          br_mbuf(buf_off=4000, data_len=2000)],
+                                         slots=((1, 4096, 1),)),
+        "zero-length": br_input([br_mbuf(data_len=0)]),
+        "zero-length-second": br_input(br_chain([60, 0])),
+        "short": br_input([br_mbuf(data_len=10)], min_first=14),
+        "short-and-bad": br_input([br_mbuf(data_len=10), br_mbuf(data_len=60, pkt_len=1)],
+                                  heads=(0, 1), min_first=14),
+        "shared-segment": br_input([br_mbuf(nxt=2, nb_segs=2, pkt_len=120),
+                                    br_mbuf(buf_off=4096, nxt=2, nb_segs=2, pkt_len=120),
+                                    br_mbuf(buf_off=8192)], heads=(0, 1)),
     }
 
 
@@ -237,7 +318,7 @@ def chan_proto_seeds():
 
 
 def write_all(check):
-    corpora = {"config": config_seeds(), "netbuf": netbuf_seeds(),
+    corpora = {"config": config_seeds(), "netbuf": netbuf_seeds(), "bridge": bridge_seeds(),
                "chan_chain": chan_chain_seeds(), "chan_proto": chan_proto_seeds()}
     bad = 0
     for target, seeds in corpora.items():
