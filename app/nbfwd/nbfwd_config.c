@@ -170,6 +170,7 @@ static const char * const nbfwd_config_group_names[] = {
 static const char * const nbfwd_config_steering_names[] = {
 	[NBFWD_STEER_SOFTWARE] = "software",
 	[NBFWD_STEER_FLOW] = "flow",
+	[NBFWD_STEER_PORT] = "port",
 	NULL,
 };
 

@@ -73,6 +73,7 @@ enum nbfwd_group_policy {
 enum nbfwd_steering {
 	NBFWD_STEER_SOFTWARE = 0,	/**< the software classifier: one copy into its region */
 	NBFWD_STEER_FLOW,		/**< rte_flow to an rx queue of its own: zero copy */
+	NBFWD_STEER_PORT,		/**< every rx queue of its port is its own: zero copy */
 };
 
 /** What vmq mode does with frames no consumer's filter matches. */

@@ -139,6 +139,47 @@ nbfwd_cons_plan_queue(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nb
 	return 0;
 }
 
+/*
+ * steering = port: every worker rx queue of its port takes buffers from the
+ * consumer's pool (as a VF given to one guest): whatever the port receives
+ * is written into the consumer's region and its frames are lent as they are.
+ * Its pool also has to fill those queues' rx rings.
+ */
+static int
+nbfwd_cons_plan_port(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nbfwd_port *p)
+{
+	uint64_t need = (uint64_t)p->nb_rxq * p->rx_desc +
+		(uint64_t)c->n_qp * c->cfg->ring_size +
+		(uint64_t)ctx->n_workers * (NBFWD_MEMPOOL_CACHE + 2 * ctx->cfg.burst);
+	unsigned int i, w;
+
+	for (i = 0; i < ctx->n_consumers; i++)
+		if (&ctx->consumers[i] != c && ctx->consumers[i].owns_port &&
+				ctx->consumers[i].port == c->port) {
+			APP_LOG(ERR, "[consumer %s] steering = port: port %s is consumer %s's "
+				"already: one consumer per port", c->name, p->name,
+				ctx->consumers[i].name);
+			return -1;
+		}
+	if (c->cfg->buffers < need) {
+		APP_LOG(ERR, "[consumer %s] steering = port: buffers = %u is too few: its "
+			"pool also fills the rx rings of port %s (%u queue(s) of %u "
+			"descriptors) besides what its %u ring(s) of %u hold; set buffers "
+			">= %" PRIu64, c->name, c->cfg->buffers, p->name, p->nb_rxq, p->rx_desc,
+			c->n_qp, c->cfg->ring_size, need);
+		return -1;
+	}
+	for (w = 0; w < ctx->n_workers; w++) {
+		struct nbfwd_worker *wk = &ctx->workers[w];
+
+		for (i = 0; i < wk->n_rxq; i++)
+			if (wk->rxq[i].port == c->port && wk->rxq[i].cons1 == 0)
+				wk->rxq[i].cons1 = (uint16_t)(c->index + 1);
+	}
+	c->owns_port = true;
+	return 0;
+}
+
 int
 nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 {
@@ -201,6 +242,9 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		c->hw_queue = -1;
 		if (k->steering == NBFWD_STEER_FLOW &&
 				nbfwd_cons_plan_queue(ctx, c, &ctx->ports[pi]) != 0)
+			return -1;
+		if (k->steering == NBFWD_STEER_PORT &&
+				nbfwd_cons_plan_port(ctx, c, &ctx->ports[pi]) != 0)
 			return -1;
 		if (ctx->n_regions == NBFWD_MAX_REGIONS) {
 			APP_LOG(ERR, "[consumer %s]: more than %u regions", k->name,

@@ -77,6 +77,7 @@ struct nbfwd_consumer {
 	unsigned int home;		/**< worker index that serves its tx ring */
 	int region;			/**< index in nbfwd_ctx.regions */
 	int hw_queue;			/**< its own rx queue on its port, -1 = none */
+	bool owns_port;			/**< steering = port: every worker queue of its port */
 	struct rte_flow *flow;		/**< the rule steering to hw_queue, NULL = none */
 	uint64_t mac;			/**< 48-bit filter, first byte lowest */
 	int vlan;			/**< -1 = any */
@@ -150,7 +151,7 @@ int nbfwd_consumers_steer(struct nbfwd_ctx *ctx);
 /** Before the ports stop: remove the rules. */
 void nbfwd_consumers_unsteer(struct nbfwd_ctx *ctx);
 
-/** "flow" when a rule steers to its own queue, else "software". */
+/** "flow" when a rule steers to its own queue, "port" when its port is its own, else "software". */
 const char *nbfwd_consumer_steering(const struct nbfwd_consumer *c);
 
 /**

@@ -29,13 +29,20 @@ nbfwd_consumer_queue_pool(const struct nbfwd_ctx *ctx, const struct nbfwd_port *
 		if (c->hw_queue == (int)q && &ctx->ports[c->port] == p)
 			return c->pool;
 	}
+	/* the workers' queues of a port that is a consumer's */
+	for (i = 0; i < ctx->n_consumers; i++) {
+		const struct nbfwd_consumer *c = &ctx->consumers[i];
+
+		if (c->owns_port && &ctx->ports[c->port] == p && q < p->nb_rxq - p->nb_hwq)
+			return c->pool;
+	}
 	return p->pool;
 }
 
 const char *
 nbfwd_consumer_steering(const struct nbfwd_consumer *c)
 {
-	return c->flow != NULL ? "flow" : "software";
+	return c->flow != NULL ? "flow" : c->owns_port ? "port" : "software";
 }
 
 /* Keep RSS on the workers' queues: the consumers' queues are the last ones. */
@@ -119,6 +126,11 @@ nbfwd_consumers_steer(struct nbfwd_ctx *ctx)
 		const struct nbfwd_port *p = &ctx->ports[c->port];
 		struct rte_flow_error err;
 
+		if (c->owns_port) {
+			CHAN_LOG(INFO, "consumer %s: every rx queue of port %u (%s) fills "
+				"from its region: zero copy", c->name, p->port_id, p->name);
+			continue;
+		}
 		if (c->hw_queue < 0) {
 			CHAN_LOG(INFO, "consumer %s: software steering (one copy into its "
 				"region)", c->name);

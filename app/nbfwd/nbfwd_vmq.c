@@ -118,6 +118,37 @@ nbfwd_vmq_to_all(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p, unsign
 }
 
 /*
+ * A port that strips VLAN tags and could not put one back: net_af_packet
+ * reinserts the tag the kernel took only into direct mbufs, and a consumer's
+ * pool has external buffers. Put it back in place, in the headroom (the
+ * buffer is this packet's alone), so that the consumer gets the frame as it
+ * was on the wire. Without headroom it stays stripped (classified by vlan_tci).
+ */
+static inline void
+nbfwd_vmq_vlan_restore(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t tag[2];
+		char *eth;
+
+		if (likely(!(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) ||
+				m->data_len < 2 * RTE_ETHER_ADDR_LEN)
+			continue;
+		eth = rte_pktmbuf_prepend(m, sizeof(tag));
+		if (eth == NULL)
+			continue;
+		memmove(eth, eth + sizeof(tag), 2 * RTE_ETHER_ADDR_LEN);
+		tag[0] = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		tag[1] = rte_cpu_to_be_16(m->vlan_tci);
+		memcpy(eth + 2 * RTE_ETHER_ADDR_LEN, tag, sizeof(tag));
+		m->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
+	}
+}
+
+/*
  * Describe and resolve a burst like every mode does (a frame must hold an
  * Ethernet header); drop what fails. @return packets kept, data[] = first bytes.
  */
@@ -222,6 +253,7 @@ nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	if (n == 0)
 		return;
 	q->st->rx += n;
+	nbfwd_vmq_vlan_restore(pkts, n);
 	n = nbfwd_vmq_check(ctx, q->st, pkts, data, n);
 	nbfwd_vmq_steer(ctx, w, q, p, pkts, data, n);
 }
@@ -246,6 +278,7 @@ nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	if (n == 0)
 		return;
 	st->rx += n;
+	nbfwd_vmq_vlan_restore(pkts, n);
 	n = nbfwd_vmq_check(ctx, st, pkts, data, n);
 	for (i = 0; i < n; i++) {
 		if (likely(nbfwd_vmq_classify(ctx, p, pkts[i], data[i]) == c->index)) {

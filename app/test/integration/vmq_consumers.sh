@@ -13,8 +13,12 @@
 #      going, c1 loses nothing, c2's lent buffers are taken back; c2 attaches
 #      again and receives what is sent after that
 #   3. at exit: every mbuf back in its pool, counters reconcile.
+# Argument: c1's steering, software (default) or port. With port, every frame
+# the port receives lands in c1's region: c1's are lent with no copy, the
+# others (c2's, broadcast, unknown) are copied out of c1's memory first.
 set -euo pipefail
-NBT_NAME=vmq-consumers
+VMQ_C1_STEERING=${1:-software}
+NBT_NAME=vmq-consumers${1:+-$1}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
@@ -39,15 +43,16 @@ wait_detached c1 1
 wait_detached c2 1
 "$NBT_PY" "$NBT_TOOLS/telemetry_query.py" "$NBT_PREFIX" /nbfwd/consumers >"$NBT_TMP/tel.json" ||
 	fail "telemetry query /nbfwd/consumers failed"
-"$NBT_PY" - "$NBT_TMP/tel.json" "$n_c1" "$n_c2" <<'PY' || fail "/nbfwd/consumers wrong (above)"
+"$NBT_PY" - "$NBT_TMP/tel.json" "$n_c1" "$n_c2" "$VMQ_C1_STEERING" <<'PY' ||
 import json, sys
 c = json.load(open(sys.argv[1]))["/nbfwd/consumers"]
 want = {"c1": int(sys.argv[2]), "c2": int(sys.argv[3])}
+steering = {"c1": sys.argv[4], "c2": "software"}
 bad = 0
 for k, v in c.items():
 	n = want.get(v["name"])
 	exp = {"delivered": n, "returned": n, "lent_now": 0, "state": "detached", "attaches": 1,
-		"steering": "software", "mac": "02:00:00:00:00:%s" % v["name"]}
+		"steering": steering[v["name"]], "mac": "02:00:00:00:00:%s" % v["name"]}
 	for key, val in exp.items():
 		if v.get(key) != val:
 			print("FAIL: consumer %s %s = %s, expected %s" % (v["name"], key, v.get(key), val))
@@ -61,6 +66,7 @@ if sorted(v["name"] for v in c.values()) != ["c1", "c2"] or c["1"]["vlan"] != 42
 	bad += 1
 sys.exit(1 if bad else 0)
 PY
+	fail "/nbfwd/consumers wrong (above)"
 say "ok /nbfwd/consumers: delivered = returned, nothing lent, per-reason counters"
 
 # 2. c2 killed mid-stream; c1 must not lose a frame
@@ -89,6 +95,11 @@ say "ok round 3: c2 attached again and got its $n_c2 frames"
 
 stop_nbfwd
 expect_ok "vmq run"
+if [ "$VMQ_C1_STEERING" = port ]; then
+	expect_log "consumer c1: every rx queue of port [0-9]* \(net_af_packet0\) fills from its region" \
+		"c1 owns the port's rx queues"
+	expect_log "pool [^ ]* \(consumer c1\): all 4096 mbufs returned" "c1's pool (the rx ring's too)"
+fi
 expect_json consumers.0.name == c1 consumers.1.name == c2 \
 	consumers.0.attaches == 2 consumers.1.attaches == 3 \
 	consumers.0.delivered == $((2 * n_c1)) consumers.0.returned == $((2 * n_c1)) \

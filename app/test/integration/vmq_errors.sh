@@ -38,6 +38,13 @@ vmq_case "socket path is a regular file" 1 "attach socket $NBT_TMP/plain-file: e
 vmq_case "steering = flow on a port without rte_flow" 1 \
 	'\[consumer c1\] steering = flow: port 0 \(net_null0\) refused the rte_flow rule' \
 	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1}steering = flow\n"
+vmq_case "steering = port with too few buffers" 1 \
+	'\[consumer c1\] steering = port: buffers = 256 is too few: .* set buffers >= [0-9]+' \
+	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1}steering = port\n"
+c2="[consumer c2]\nport = net_null0\nmac = 02:00:00:00:00:02\nbuffers = 8192\nsteering = port\n"
+vmq_case "two consumers own one port" 1 \
+	"\[consumer c2\] steering = port: port net_null0 is consumer c1's already" \
+	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1/256/8192}steering = port\n$c2"
 vmq_case "[consumer] sections without vmq" 0 'mode io: the 1 \[consumer\] section\(s\) are not used' \
 	"[nbfwd]\nmode = io\n$c1"
 

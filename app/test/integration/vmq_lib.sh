@@ -6,8 +6,13 @@
 
 NBCAP=$NBT_BUILD/app/nbcap/nbcap
 
-# vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK)
+# vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK).
+# VMQ_C1_STEERING (default software) is c1's steering; with "port" c1's pool
+# also fills the port's rx ring, so it gets more buffers.
 vmq_setup() {
+	local c1_buffers=1024
+	VMQ_C1_STEERING=${VMQ_C1_STEERING:-software}
+	[ "$VMQ_C1_STEERING" = port ] && c1_buffers=4096
 	need_root "network namespaces"
 	need_cmd ip ethtool
 	need_hugepages 96
@@ -34,8 +39,9 @@ multicast = drop
 [consumer c1]
 port = net_af_packet0
 mac = 02:00:00:00:00:c1
-buffers = 1024
+buffers = $c1_buffers
 ring_size = 256
+steering = $VMQ_C1_STEERING
 [consumer c2]
 port = net_af_packet0
 mac = 02:00:00:00:00:c2
