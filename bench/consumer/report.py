@@ -25,15 +25,20 @@ import sys
 
 # the targets: (size, nbfwd peer, memif peer, minimum ratio)
 TARGETS = [(64, "memif-copy", 2.0), (64, "memif-zc", 0.9), (1500, "memif-copy", 5.0)]
-NB_PEERS = ("nbfwd", "nbfwd-pmd")
+NB_PEERS = ("nbfwd", "nbfwd-pmd", "nbfwd-zc", "nbfwd-pmd-zc")
+# consumers that are nbecho: their figure is what nbfwd saw come back
+NBECHO_PEERS = ("nbfwd", "nbfwd-zc")
 # a run is producer-bound when the producer hands off at least this share of
 # what it receives (it drops almost nothing: the consumer keeps up)
 BOUND_SHARE = 0.97
 MEMIF_PEERS = ("memif-copy", "memif-zc")
-ORDER = ("nbfwd", "nbfwd-pmd", "memif-copy", "memif-zc", "nbfwd-base", "memif-base")
+ORDER = ("nbfwd", "nbfwd-pmd", "nbfwd-zc", "nbfwd-pmd-zc", "memif-copy", "memif-zc",
+	"nbfwd-base", "memif-base")
 CONSUMER = {
 	"nbfwd": "nbecho --poll (libnbshm-client)",
 	"nbfwd-pmd": "dpdk-testpmd rxonly, net_nbshm PMD (zero copy)",
+	"nbfwd-zc": "nbecho --poll (libnbshm-client)",
+	"nbfwd-pmd-zc": "dpdk-testpmd rxonly, net_nbshm PMD (zero copy)",
 	"memif-copy": "dpdk-testpmd rxonly, net_memif client",
 	"memif-zc": "dpdk-testpmd rxonly, net_memif client zero-copy=yes",
 	"nbfwd-base": "none (producer alone)",
@@ -41,6 +46,8 @@ CONSUMER = {
 }
 PRODUCER = {
 	"nbfwd": "nbfwd --mode vmq", "nbfwd-pmd": "nbfwd --mode vmq",
+	"nbfwd-zc": "nbfwd --mode vmq, steering = port",
+	"nbfwd-pmd-zc": "nbfwd --mode vmq, steering = port",
 	"nbfwd-base": "nbfwd --mode vmq",
 	"memif-copy": "dpdk-testpmd io, net_memif server",
 	"memif-zc": "dpdk-testpmd io, net_memif server",
@@ -95,7 +102,7 @@ def run_figures(work, tag, peer, tsc):
 		returned = None
 	fig["handed_pps"] = handed
 	times = s.get("times") or [0, w]
-	if peer == "nbfwd":
+	if peer in NBECHO_PEERS:
 		cons_pps = returned
 		series = interval_rates(p["/nbfwd/consumers"], times, "0", "returned")
 	elif "c" in s["replies"]:
@@ -109,7 +116,7 @@ def run_figures(work, tag, peer, tsc):
 	if series and min(series) > 0:
 		fig["interval_spread"] = round(max(series) / min(series), 3)
 	fig["consumer_pps"] = cons_pps
-	if returned is not None and peer != "nbfwd":
+	if returned is not None and peer not in NBECHO_PEERS:
 		fig["returned_pps"] = returned
 	if rx > 0:
 		fig["producer_cycles_per_rx"] = tsc / rx
@@ -351,7 +358,7 @@ def markdown(d):
 		out += ["Skipped: %s" % m["skipped"], ""]
 	out += ["## Consumer Mpps (min / median / max)", "",
 		"| size | " + " | ".join(p for p in ORDER if not p.endswith("-base")) + " |",
-		"|---|" + "---|" * 4]
+		"|---|" + "---|" * len([p for p in ORDER if not p.endswith("-base")])]
 	for size, peers in d["summary"].items():
 		row = []
 		for p in ORDER:
@@ -384,7 +391,8 @@ def markdown(d):
 			"above; mixed runs are in none." % (d["placement"]["upper_bound_cycles"]["near"],
 				d["placement"]["upper_bound_cycles"]["mid"]), "",
 			"| size | placement | " + " | ".join(p for p in ORDER if not p.endswith("-base"))
-			+ " | nbfwd/memif-copy | nbfwd/memif-zc |", "|---|---|" + "---|" * 6]
+			+ " | nbfwd/memif-copy | nbfwd/memif-zc |",
+			"|---|---|" + "---|" * (len([p for p in ORDER if not p.endswith("-base")]) + 2)]
 		for size, peers in d["summary"].items():
 			for st, _ in LEVELS:
 				if not any(peers.get(p, {}).get("consumer_mpps_by_placement", {}).get(st)

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The consumer hand-off benchmark runs and writes valid results:
 # bench/run-consumer --quick (1 run, 64 B, a 1 s window: nbfwd vmq -> nbecho,
-# nbfwd -> testpmd with net_nbshm, testpmd -> testpmd over net_memif in copy
-# and zero-copy mode, and the two producers alone). A smoke test only: no
+# nbfwd -> testpmd with net_nbshm, both again with steering = port (no copy in
+# nbfwd), testpmd -> testpmd over net_memif in copy and zero-copy mode, and
+# the two producers alone). A smoke test only: no
 # figure, ratio or timing is compared with a threshold, only that every
 # figure is there and not zero.
 set -euo pipefail
@@ -19,7 +20,7 @@ need_cmd dpdk-testpmd taskset timeout
 
 json=$NBT_TMP/consumer-quick.json
 rc=0
-timeout -k 5 110 bash "$NBT_SRC/bench/run-consumer" --quick --build "$NBT_BUILD" \
+timeout -k 5 170 bash "$NBT_SRC/bench/run-consumer" --quick --build "$NBT_BUILD" \
 	--json "$json" >"$NBT_TMP/bench.log" 2>&1 </dev/null || rc=$?
 [ $rc -eq 0 ] || { tail -n 30 "$NBT_TMP/bench.log"; fail "bench/run-consumer --quick exited $rc"; }
 [ -s "${json%.json}.md" ] || fail "no Markdown next to $json"
@@ -35,10 +36,10 @@ if not d["tsc_hz"] > 0 or d["failed_runs"] != 0:
 for key in ("git_commit", "command", "started"):
     if not d["meta"].get(key) or d["meta"][key] == "unknown":
         sys.exit("FAIL: meta %s is %r" % (key, d["meta"].get(key)))
-want = ["nbfwd", "memif-copy", "memif-zc", "nbfwd-base", "memif-base"]
+want = ["nbfwd", "nbfwd-zc", "memif-copy", "memif-zc", "nbfwd-base", "memif-base"]
 pmd = os.path.join(sys.argv[2], "drivers/net/nbshm/librte_net_nbshm.so")
 if os.path.exists(pmd):
-    want.append("nbfwd-pmd")
+    want += ["nbfwd-pmd", "nbfwd-pmd-zc"]
 elif "nbfwd-pmd" not in d["meta"].get("skipped", ""):
     sys.exit("FAIL: no PMD built and no note that nbfwd-pmd was skipped")
 cell = d["summary"].get("64", {})
@@ -67,7 +68,7 @@ if len(d["runs"]) < len(want):
 for r in d["runs"]:
     if not r["ok"] or not r["window_s"] > 0:
         sys.exit("FAIL: run %s: %s" % (r["tag"], r.get("error")))
-    if r["peer"] == "nbfwd":
+    if r["peer"] in ("nbfwd", "nbfwd-zc"):
         nb, echo = r["exit_counters"].get("nbfwd"), r["exit_counters"].get("nbecho")
         if not nb or nb["mbufs_in_use_at_exit"] != 0 or not echo or not echo["packets"] > 0:
             sys.exit("FAIL: nbfwd run exit counters %r" % r["exit_counters"])
