@@ -7,13 +7,9 @@
 -- tx ring and sends out of the consumer's port. After NBB_SECONDS it writes
 -- "ipackets=N opackets=N ierrors=N" to NBB_OUT and quits.
 
-local function env(name, default)
-	local v = os.getenv(name)
-	if v == nil or v == "" then
-		return default
-	end
-	return v
-end
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+package.path = package.path .. ";" .. dir .. "?.lua"
+local env = require("nbbench").env
 
 local count = tonumber(env("NBB_COUNT", "5000"))
 local seconds = tonumber(env("NBB_SECONDS", "4"))
