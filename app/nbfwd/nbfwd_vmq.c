@@ -71,11 +71,17 @@ static inline uint16_t
 nbfwd_vmq_classify(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p,
 		const struct rte_mbuf *m, const uint8_t *eth)
 {
-	uint64_t dst = 0;
+	uint64_t dst;
 	int vlan;
 	uint16_t j;
 
-	memcpy(&dst, eth, RTE_ETHER_ADDR_LEN);
+	/*
+	 * One 8-byte load, masked (the first segment holds an Ethernet header:
+	 * checked): copying 6 bytes into a zeroed word made the load that
+	 * followed wait for two narrower stores, ~20 cycles a frame.
+	 */
+	memcpy(&dst, eth, sizeof(dst));
+	dst = rte_le_to_cpu_64(dst) & NBFWD_MAC_MASK;
 	if (unlikely(dst & 1))	/* I/G bit: a group address */
 		return nbfwd_vmq_group(dst == NBFWD_MAC_MASK ? ctx->cfg.broadcast :
 			ctx->cfg.multicast);
