@@ -183,10 +183,24 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	void *batch_data[NBFWD_MAX_BURST];
 	uint16_t target[NBFWD_MAX_BURST];
 	struct nbfwd_qstats *st = q->st;
-	uint16_t i, j, n_fwd = 0, sent;
+	uint16_t i, j, n_fwd = 0, sent, same = 0;
 
-	for (i = 0; i < n; i++)
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
 		target[i] = nbfwd_vmq_classify(ctx, p, pkts[i], data[i]);
+		same += target[i] == target[0];
+	}
+	/* the whole burst for one consumer (a port that carries one guest's traffic) */
+	if (same == n && target[0] < NBFWD_VMQ_DEFAULT) {
+		uint16_t got = nbfwd_consumer_deliver(ctx, &ctx->consumers[target[0]], w->index,
+			pkts, data, n);
+
+		st->delivered += got;
+		st->drop[NBFWD_DROP_CONSUMER] += n - got;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
 
 	/* unicast: one batch per consumer that has packets in this burst */
 	for (i = 0; i < n; i++) {
