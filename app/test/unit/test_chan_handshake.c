@@ -345,6 +345,29 @@ struct body_case {
 #define BODY(name, body) \
 	static void body_##name(union msgbuf *m) { body; }
 
+/*
+ * Spoil a good message of kind @p t as case @p c says and check it: refused
+ * with a sentence that names c->want, or accepted when c->want is NULL.
+ * @return the check's answer (the message stays in @p m).
+ */
+static const char *
+body_verdict(const struct kind *t, const struct body_case *c, union msgbuf *m)
+{
+	const char *why;
+
+	memset(m, 0, sizeof(*m));
+	t->make(m);
+	c->spoil(m);
+	why = t->check(m, t->size, t->fds);
+	if (c->want == NULL && why != NULL)
+		fail_msg("%s: refused: %s", c->what, why);
+	if (c->want != NULL && why == NULL)
+		fail_msg("%s: accepted", c->what);
+	if (c->want != NULL && strstr(why, c->want) == NULL)
+		fail_msg("%s: \"%s\" does not say %s", c->what, why, c->want);
+	return why;
+}
+
 BODY(name_unterminated, memset(m->a.name, 'a', sizeof(m->a.name)))
 BODY(name_empty, memset(m->a.name, 0, sizeof(m->a.name)))
 BODY(name_slash, strcpy(m->a.name, "ids/1"))
@@ -384,18 +407,8 @@ test_attach_body(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		union msgbuf m;
-		const char *why;
 
-		memset(&m, 0, sizeof(m));
-		make_attach(&m.a);
-		cases[i].spoil(&m);
-		why = nbshm_proto_check_attach(&m, sizeof(m.a), 0);
-		if (cases[i].want == NULL && why != NULL)
-			fail_msg("%s: refused: %s", cases[i].what, why);
-		if (cases[i].want != NULL && why == NULL)
-			fail_msg("%s: accepted", cases[i].what);
-		if (cases[i].want != NULL && strstr(why, cases[i].want) == NULL)
-			fail_msg("%s: \"%s\" does not say %s", cases[i].what, why, cases[i].want);
+		body_verdict(&kinds[0] /* ATTACH */, &cases[i], &m);
 	}
 }
 
@@ -472,18 +485,8 @@ test_attach_ok_body(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		union msgbuf m;
-		const char *why;
+		const char *why = body_verdict(&kinds[1] /* ATTACH_OK */, &cases[i], &m);
 
-		memset(&m, 0, sizeof(m));
-		make_attach_ok(&m.ok);
-		cases[i].spoil(&m);
-		why = nbshm_proto_check_attach_ok(&m, sizeof(m.ok), NBSHM_PROTO_ATTACH_OK_FDS);
-		if (cases[i].want == NULL && why != NULL)
-			fail_msg("%s: refused: %s", cases[i].what, why);
-		if (cases[i].want != NULL && why == NULL)
-			fail_msg("%s: accepted", cases[i].what);
-		if (cases[i].want != NULL && strstr(why, cases[i].want) == NULL)
-			fail_msg("%s: \"%s\" does not say %s", cases[i].what, why, cases[i].want);
 		/* a bad layout is refused with the layout check's own sentence */
 		if (strncmp(cases[i].what, "layout", 6) == 0)
 			assert_string_equal(why, nbshm_chan_layout_check(&m.ok.layout));
@@ -518,18 +521,8 @@ test_error_body(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		union msgbuf m;
-		const char *why;
 
-		memset(&m, 0, sizeof(m));
-		make_error(&m.e);
-		cases[i].spoil(&m);
-		why = nbshm_proto_check_error(&m, sizeof(m.e), 0);
-		if (cases[i].want == NULL && why != NULL)
-			fail_msg("%s: refused: %s", cases[i].what, why);
-		if (cases[i].want != NULL && why == NULL)
-			fail_msg("%s: accepted", cases[i].what);
-		if (cases[i].want != NULL && strstr(why, cases[i].want) == NULL)
-			fail_msg("%s: \"%s\" does not say %s", cases[i].what, why, cases[i].want);
+		body_verdict(&kinds[2] /* ERROR */, &cases[i], &m);
 	}
 }
 
