@@ -173,6 +173,20 @@ nbfwd_vmq_check(const struct nbfwd_ctx *ctx, struct nbfwd_qstats *st, struct rte
 	return n;
 }
 
+/* Lend copies of @p k frames to consumer @p t, count them, free the originals. */
+static inline void
+nbfwd_vmq_hand_over(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
+		struct nbfwd_qstats *st, uint16_t t, struct rte_mbuf **pkts, void **data,
+		uint16_t k)
+{
+	uint16_t got = nbfwd_consumer_deliver(ctx, &ctx->consumers[t], w->index, pkts, data,
+		k);
+
+	st->delivered += got;
+	st->drop[NBFWD_DROP_CONSUMER] += k - got;
+	rte_pktmbuf_free_bulk(pkts, k);
+}
+
 /* Steer checked frames: copies to consumers, the rest forwarded or dropped. */
 static void
 nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
@@ -193,18 +207,13 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	}
 	/* the whole burst for one consumer (a port that carries one guest's traffic) */
 	if (same == n && target[0] < NBFWD_VMQ_DEFAULT) {
-		uint16_t got = nbfwd_consumer_deliver(ctx, &ctx->consumers[target[0]], w->index,
-			pkts, data, n);
-
-		st->delivered += got;
-		st->drop[NBFWD_DROP_CONSUMER] += n - got;
-		rte_pktmbuf_free_bulk(pkts, n);
+		nbfwd_vmq_hand_over(ctx, w, st, target[0], pkts, data, n);
 		return;
 	}
 
 	/* unicast: one batch per consumer that has packets in this burst */
 	for (i = 0; i < n; i++) {
-		uint16_t t = target[i], k = 0, got;
+		uint16_t t = target[i], k = 0;
 
 		if (t >= NBFWD_VMQ_DEFAULT)
 			continue;
@@ -216,11 +225,7 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 			target[j] = NBFWD_VMQ_DROP;	/* taken: pkts[j] is NULL now */
 			pkts[j] = NULL;
 		}
-		got = nbfwd_consumer_deliver(ctx, &ctx->consumers[t], w->index, batch,
-			batch_data, k);
-		st->delivered += got;
-		st->drop[NBFWD_DROP_CONSUMER] += k - got;
-		rte_pktmbuf_free_bulk(batch, k);
+		nbfwd_vmq_hand_over(ctx, w, st, t, batch, batch_data, k);
 	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
