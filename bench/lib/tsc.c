@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * bench/lib/tsc.c: prints the TSC frequency in Hz, measured over 0.4 s
- * against CLOCK_MONOTONIC_RAW. Built and run by bench/run (not by meson).
+ * against CLOCK_MONOTONIC_RAW. Built and run by bench/run and bench/run-consumer
+ * (not by meson).
  */
 #include <stdio.h>
 #include <time.h>
