@@ -67,17 +67,14 @@ wait "$spid"; spid=''
 kill -INT "$npid"; wait "$npid"; nrc=$?; npid=''
 [[ -s $work/pg.txt ]] || { echo "consumer.sh: pktgen wrote no counters; its output:" >&2
 	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$work/pg.log" | grep -v '^\s*$' | tail -5 >&2; exit 1; }
-python3 - "$work" "$count" "$nrc" <<'PY'
-import json, struct, sys
-work, count, nrc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+# frames nbfwd wrote to tx_pcap (bench/run's pcap reader; none: 0)
+frames=$(python3 "$root/bench/lib/report.py" pcapstat "$work/tx.pcap" 2>/dev/null | cut -d' ' -f1)
+python3 - "$work" "$count" "$nrc" "${frames:-0}" <<'PY'
+import json, sys
+work, count, nrc, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 pg = dict(kv.split("=") for kv in open(work + "/pg.txt").read().split())
 n = json.load(open(work + "/n.json"))
 c = n["consumers"][0]
-d = open(work + "/tx.pcap", "rb").read()
-o, frames = 24, 0
-while o + 16 <= len(d):
-	o += 16 + struct.unpack("<I", d[o + 8:o + 12])[0]
-	frames += 1
 print("pktgen as consumer c1: received %s, sent %s; nbfwd delivered %d, got back %d, "
 	"sent %d of c1's frames (%d in tx_pcap); mbufs in use at exit %d" % (pg["ipackets"],
 	pg["opackets"], c["delivered"], c["returned"] + c["reclaimed"], c["tx_packets"], frames,
