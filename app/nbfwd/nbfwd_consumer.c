@@ -419,19 +419,42 @@ nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int q)
 	return n;
 }
 
+/*
+ * Signal the consumer if it sleeps on ring @p r. After a publish: a plain load
+ * of need_wakeup, which shares the line of our head (no fetch from the
+ * consumer's core, no fence). Without a fence between our head store and that
+ * load we can miss a consumer that arms at this very moment and then misses
+ * our head: nbfwd_cons_kick_sleeper() on every poll catches it.
+ */
 static inline void
-nbfwd_cons_notify(const struct nbfwd_consumer *c, const struct nbshm_ring *r)
+nbfwd_cons_notify(const struct nbfwd_consumer *c, struct nbshm_ring *r)
 {
 	uint64_t one = 1;
 
-	/*
-	 * Store (head, done by the caller) then load (need_wakeup); the consumer
-	 * stores need_wakeup then loads head: a full fence on both sides, or
-	 * both may miss the other. A syscall only while the consumer sleeps.
-	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (unlikely(r->hdr->need_wakeup != 0) && write(c->evfd, &one, sizeof(one)) < 0)
+	if (likely(r->hdr->need_wakeup == 0))
 		return;
+	r->kicked = r->idx;
+	if (write(c->evfd, &one, sizeof(one)) < 0)
+		return;
+}
+
+/*
+ * Every poll: a consumer that armed need_wakeup while entries we published
+ * since our last signal wait on @p r gets its signal now. The load of
+ * need_wakeup hits our own line unless the consumer just armed it.
+ */
+static inline void
+nbfwd_cons_kick_sleeper(const struct nbfwd_consumer *c, struct nbshm_ring *r)
+{
+	if (likely(r->hdr->need_wakeup == 0) || r->kicked == r->idx)
+		return;
+	/* our head store before its tail load, as the consumer's arm-then-look */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (nbshm_load_acquire(&r->hdr->tail) == r->idx) {
+		r->kicked = r->idx;	/* it took everything: nothing to wake it for */
+		return;
+	}
+	nbfwd_cons_notify(c, r);
 }
 
 /* Write one packet's descriptors at entry @p at after our head. */
@@ -609,7 +632,7 @@ nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, un
 		qp->st.drop[NBFWD_CONS_DROP_DETACHED] += n;
 		return 0;
 	}
-	room = nbshm_ring_free(&qp->rx);
+	room = nbshm_ring_room(&qp->rx, n);
 	/* one buffer per frame, taken at once; if the pool runs short, one by one */
 	n = RTE_MIN(n, (uint16_t)NBFWD_MAX_BURST);
 	if (likely(rte_mempool_get_bulk(c->pool, (void **)copies, n) == 0))
@@ -653,7 +676,7 @@ nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int q, struct rte_mbuf **
 		rte_pktmbuf_free_bulk(pkts, n);
 		return 0;
 	}
-	room = nbshm_ring_free(&qp->rx);
+	room = nbshm_ring_room(&qp->rx, n);
 	for (i = 0; i < n; i++) {
 		if (nbfwd_cons_lend_built(c, qp, pkts[i], room, &used))
 			done++;
@@ -792,7 +815,7 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	if (avail == 0)
 		return;
 	avail = RTE_MIN(avail, (uint32_t)NBFWD_CONS_BATCH);
-	room = RTE_MIN(nbshm_ring_free(&c->txdone), (uint32_t)NBFWD_CONS_BATCH);
+	room = RTE_MIN(nbshm_ring_room(&c->txdone, avail), (uint32_t)NBFWD_CONS_BATCH);
 	nbshm_ring_copy_out(&c->tx, d, avail);
 	while (i < avail) {
 		uint32_t segs = 1;
@@ -866,8 +889,11 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 
 		if (likely(state == NBFWD_CONS_ATTACHED)) {
 			nbfwd_cons_take_returns(c, qp);
-			if (c->home == w->index)
+			nbfwd_cons_kick_sleeper(c, &qp->rx);
+			if (c->home == w->index) {
 				nbfwd_cons_serve_tx(ctx, c, w->index);
+				nbfwd_cons_kick_sleeper(c, &c->txdone);
+			}
 		} else if (state == NBFWD_CONS_DETACHING && qp->ack == 0) {
 			/* what it gave back before it went counts as returned */
 			nbfwd_cons_take_returns(c, qp);

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define NBSHM_PROTO_MAGIC UINT32_C(0x4d53424e)	/**< "NBSM" little-endian */
-#define NBSHM_PROTO_VERSION 1u
+#define NBSHM_PROTO_VERSION 2u
 #define NBSHM_PROTO_NAME_MAX 32u		/**< consumer name incl. NUL */
 #define NBSHM_PROTO_REGION_NAME_MAX 64u		/**< region name incl. NUL */
 #define NBSHM_PROTO_TEXT_MAX 128u		/**< error text incl. NUL */

@@ -116,6 +116,8 @@ nbshm_ring_init(struct nbshm_ring *r, uint8_t *base, const struct nbshm_chan_lay
 		nbshm_load_acquire(&r->hdr->tail);
 	r->jumps = 0;
 	r->bad = 0;
+	r->peer = r->idx - r->size;	/* "full": the first nbshm_ring_room() reads tail */
+	r->kicked = r->idx;
 }
 
 enum nbshm_chan_reason

@@ -80,15 +80,18 @@ struct nbshm_desc {
 struct nbshm_ring_hdr {
 	/** Writer side: next entry it will fill (free running). */
 	volatile uint32_t head;
-	uint32_t pad0[NBSHM_CHAN_CACHE_LINE / 4 - 1];
-	/** Reader side: next entry it will take (free running). */
-	volatile uint32_t tail;
 	/**
-	 * Reader side: non-zero = the reader sleeps on the ring's eventfd and the
-	 * writer must signal it after publishing entries.
+	 * Reader side, written only when it goes to sleep or wakes up: non-zero =
+	 * the reader sleeps on the ring's eventfd and the writer must signal it
+	 * after publishing entries. It shares the writer's line, which the reader
+	 * polls anyway, so the writer's check after every publish reads a line it
+	 * already holds (next to tail it would fetch the reader's line each time).
 	 */
 	volatile uint32_t need_wakeup;
-	uint32_t pad1[NBSHM_CHAN_CACHE_LINE / 4 - 2];
+	uint32_t pad0[NBSHM_CHAN_CACHE_LINE / 4 - 2];
+	/** Reader side: next entry it will take (free running). */
+	volatile uint32_t tail;
+	uint32_t pad1[NBSHM_CHAN_CACHE_LINE / 4 - 1];
 };
 
 /** Bytes of a ring with @p size entries (header + descriptors). */
@@ -177,6 +180,8 @@ struct nbshm_ring {
 	uint32_t idx;			/**< writer: our head; reader: our tail */
 	uint32_t jumps;			/**< times the peer's index went out of range */
 	uint32_t bad;			/**< the peer's index is out of range now */
+	uint32_t peer;			/**< writer: the reader's tail as last read */
+	uint32_t kicked;		/**< writer: our head when we last signalled */
 };
 
 /**
@@ -219,18 +224,38 @@ nbshm_ring_avail(struct nbshm_ring *r)
 static inline uint32_t
 nbshm_ring_free(struct nbshm_ring *r)
 {
-	uint32_t used = r->idx - nbshm_load_acquire(&r->hdr->tail);
+	uint32_t tail = nbshm_load_acquire(&r->hdr->tail);
+	uint32_t used = r->idx - tail;
 
 	if (__builtin_expect(used <= r->size, 1)) {
 		if (__builtin_expect(r->bad != 0, 0))
 			r->bad = 0;
+		r->peer = tail;
 		return r->size - used;
 	}
 	if (r->bad == 0) {
 		r->jumps++;
 		r->bad = 1;
 	}
+	r->peer = r->idx - r->size;
 	return 0;	/* full until the reader behaves */
+}
+
+/**
+ * Entries a writer may fill now, for a writer that needs @p want of them:
+ * answered from the reader's tail as last read (nbshm_ring_free()) while that
+ * leaves at least @p want, else from the tail read again. A well-behaved
+ * tail only moves forward, so the answer never exceeds nbshm_ring_free()'s;
+ * most bursts then do not fetch the reader's cache line from its core.
+ */
+static inline uint32_t
+nbshm_ring_room(struct nbshm_ring *r, uint32_t want)
+{
+	uint32_t room = r->size - (r->idx - r->peer);
+
+	if (__builtin_expect(room >= want && r->bad == 0, 1))
+		return room;
+	return nbshm_ring_free(r);
 }
 
 /** Reader: entry @p i (0-based) after our tail, in shared memory. */

@@ -147,7 +147,7 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 			break;
 		r = &c->ret[q];
 		if (c->ret_room[q] == 0) {
-			room = nbshm_ring_free(r);
+			room = nbshm_ring_room(r, c->ret_pend[q] + (n - i));
 			room = room > c->ret_pend[q] ? room - c->ret_pend[q] : 0;
 			if (room == 0)
 				break;

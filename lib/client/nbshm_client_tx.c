@@ -171,7 +171,7 @@ nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *
 		return -ENOTCONN;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
-	room = nbshm_ring_free(&c->tx);
+	room = nbshm_ring_room(&c->tx, n);
 	for (i = 0; i < n && i < room; i++) {
 		b = client_txb_index(c, bufs[i]);
 		if (b < 0 || c->txb_state[b] != NBSHM_CLIENT_TXB_TAKEN || lens[i] == 0 ||

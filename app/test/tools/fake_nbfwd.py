@@ -27,6 +27,7 @@ import sys
 import time
 
 MAGIC = 0x4D53424E
+VERSION = 2				# NBSHM_PROTO_VERSION
 ATTACH, ATTACH_OK = 1, 2
 F_NEXT, F_SHM_VALID = 0x0001, 0x1000
 HANDLE = (1 << 32) | 5			# generation 1, slot 5
@@ -72,7 +73,7 @@ def attach_ok(name):
 		MAX_SEGS, MTU, RX_OFF, RX_LEN, TX_OFF, TX_BUF, TX_BUFS)
 	body = layout + struct.pack("<Q", PAGE) + ("fake.c." + name).encode().ljust(64, b"\0")
 	body += bytes.fromhex("0200000000c1") + struct.pack("<HII", 0xFFFF, 0, 0)
-	msg = struct.pack("<IHHII", MAGIC, 1, ATTACH_OK, 16 + len(body), 0) + body
+	msg = struct.pack("<IHHII", MAGIC, VERSION, ATTACH_OK, 16 + len(body), 0) + body
 	assert len(msg) == 184
 	return msg
 

@@ -235,7 +235,7 @@ union msgbuf {
 };
 
 enum hdr_spoil {
-	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_2, H_TYPE_ZERO, H_TYPE_99,
+	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_NEXT, H_TYPE_ZERO, H_TYPE_99,
 	H_TYPE_NEXT, H_LENGTH_SHORT, H_LENGTH_LONG, H_LENGTH_ZERO, H_RESERVED, H_SIZE_LONGER,
 	H_SIZE_SHORTER, H_FDS_MORE, H_FDS_MAX,
 };
@@ -253,7 +253,7 @@ test_header_spoiled(void **state)
 		{ H_MAGIC_ZERO, "magic 0", "magic" },
 		{ H_MAGIC_SWAPPED, "magic byte-swapped", "magic" },
 		{ H_VERSION_0, "version 0", "version" },
-		{ H_VERSION_2, "version 2", "version" },
+		{ H_VERSION_NEXT, "version 3", "version" },
 		{ H_TYPE_ZERO, "type 0", "type" },
 		{ H_TYPE_99, "type 99", "type" },
 		{ H_TYPE_NEXT, "another type", "type" },
@@ -287,7 +287,7 @@ test_header_spoiled(void **state)
 				m.hdr.magic = __builtin_bswap32(NBSHM_PROTO_MAGIC);
 				break;
 			case H_VERSION_0: m.hdr.version = 0; break;
-			case H_VERSION_2: m.hdr.version = 2; break;
+			case H_VERSION_NEXT: m.hdr.version = NBSHM_PROTO_VERSION + 1; break;
 			case H_TYPE_ZERO: m.hdr.type = 0; break;
 			case H_TYPE_99: m.hdr.type = 99; break;
 			case H_TYPE_NEXT: m.hdr.type = (uint16_t)(t->type % 3 + 1); break;
