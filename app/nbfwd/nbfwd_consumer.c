@@ -28,6 +28,13 @@
 
 /* Descriptors taken from a consumer's ret or tx ring per poll. */
 #define NBFWD_CONS_BATCH 64
+/*
+ * The return ring is looked at when this many packets are lent (a batch worth
+ * fetching the consumer's line from its core for), or every
+ * NBFWD_CONS_RET_EVERY polls when fewer are.
+ */
+#define NBFWD_CONS_RET_LAZY NBFWD_CONS_BATCH
+#define NBFWD_CONS_RET_EVERY 4
 
 /*
  * A copy is made in a buffer taken from @p c's pool as a bare object
@@ -888,7 +895,11 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 		uint32_t state = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 
 		if (likely(state == NBFWD_CONS_ATTACHED)) {
-			nbfwd_cons_take_returns(c, qp);
+			if (qp->lent.n_lent >= NBFWD_CONS_RET_LAZY ||
+					++qp->ret_skip >= NBFWD_CONS_RET_EVERY) {
+				qp->ret_skip = 0;
+				nbfwd_cons_take_returns(c, qp);
+			}
 			nbfwd_cons_kick_sleeper(c, &qp->rx);
 			if (c->home == w->index) {
 				nbfwd_cons_serve_tx(ctx, c, w->index);
