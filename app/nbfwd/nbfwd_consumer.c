@@ -465,7 +465,7 @@ nbfwd_cons_kick_sleeper(const struct nbfwd_consumer *c, struct nbshm_ring *r)
 }
 
 /* Write one packet's descriptors at entry @p at after our head. */
-static inline void
+static __rte_always_inline void
 nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_MEMORY **segs,
 		unsigned int k, uint32_t pkt_len)
 {
@@ -491,7 +491,7 @@ nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_
  * and remember it as lent. Every segment must be in the consumer's region.
  * @return true when lent; false when it does not fit (the caller frees it).
  */
-static inline bool
+static __rte_always_inline bool
 nbfwd_cons_lend_segs(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct rte_mbuf *m,
 		const NET_BUFFER_SHARED_MEMORY **segs, unsigned int k, uint32_t room,
 		uint32_t *used)
@@ -549,6 +549,8 @@ nbfwd_cons_lend_built(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct
 	const NET_BUFFER_SHARED_MEMORY *s = &nbshm_mbuf_priv(m)->shm;
 	unsigned int k = 0;
 
+	if (likely(m->nb_segs == 1))
+		return nbfwd_cons_lend_segs(c, qp, m, &s, 1, room, used);
 	if (unlikely(m->nb_segs > c->layout.max_segs)) {
 		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;
 		return false;
@@ -697,6 +699,19 @@ nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int q, struct rte_mbuf **
 	return done;
 }
 
+/*
+ * A lent mbuf of the consumer's own pool (steering = port or flow: the port
+ * received into it) that is one segment and referenced once: it carries a
+ * pinned buffer that nbfwd never attaches elsewhere, so freeing it is putting
+ * it back in its pool, as rte_pktmbuf_free() would after its checks.
+ */
+static inline bool
+nbfwd_cons_raw_freeable(const struct nbfwd_consumer *c, const struct rte_mbuf *m)
+{
+	return m->pool == c->pool && m->nb_segs == 1 && m->next == NULL &&
+		rte_mbuf_refcnt_read(m) == 1;
+}
+
 static void
 nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
 {
@@ -719,6 +734,8 @@ nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
 		}
 		if (likely((uintptr_t)m & NBFWD_COOKIE_RAW))
 			raw[n_raw++] = (void *)((uintptr_t)m & ~NBFWD_COOKIE_RAW);
+		else if (nbfwd_cons_raw_freeable(c, m))
+			raw[n_raw++] = m;
 		else
 			back[n_back++] = m;
 	}
