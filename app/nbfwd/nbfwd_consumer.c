@@ -701,15 +701,17 @@ nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int q, struct rte_mbuf **
 
 /*
  * A lent mbuf of the consumer's own pool (steering = port or flow: the port
- * received into it) that is one segment and referenced once: it carries a
- * pinned buffer that nbfwd never attaches elsewhere, so freeing it is putting
- * it back in its pool, as rte_pktmbuf_free() would after its checks.
+ * received into it) that is one segment, not attached to another mbuf and
+ * referenced once: its buffer is pinned to it (nbfwd never attaches another
+ * mbuf to a consumer's buffer, so the buffer's own count stays 1), and
+ * freeing it is putting it back in its pool, as rte_pktmbuf_free() would
+ * after its checks.
  */
 static inline bool
 nbfwd_cons_raw_freeable(const struct nbfwd_consumer *c, const struct rte_mbuf *m)
 {
 	return m->pool == c->pool && m->nb_segs == 1 && m->next == NULL &&
-		rte_mbuf_refcnt_read(m) == 1;
+		(m->ol_flags & RTE_MBUF_F_INDIRECT) == 0 && rte_mbuf_refcnt_read(m) == 1;
 }
 
 static void
