@@ -12,9 +12,10 @@
  * bytes in the mapped region. A packet's segments share one
  * rte_mbuf_ext_shared_info, kept in a "lent" record in private memory with
  * refcnt = segments; when the application frees the last segment, the free
- * callback queues the record on the queue's done ring (multi-producer: mbufs
- * are freed on any lcore), and the next rx burst gives the packet back to
- * nbfwd through the client (the only thread writing the ret rings).
+ * callback sets the record's done flag (a plain store: mbufs are freed on any
+ * lcore), and a later rx burst, which keeps the records in the order it lent
+ * them (nbshm_pmd_outq.h), gives the packet back to nbfwd through the client
+ * (the only thread writing the ret rings).
  *
  * One rx and one tx queue share the client; a spinlock serialises their
  * calls into it (rx and tx may be polled from different lcores).
@@ -27,12 +28,12 @@
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
-#include <rte_ring.h>
 #include <rte_spinlock.h>
 
 #include "nbshm_chan_proto.h"
 #include "nbshm_channel.h"
 #include "nbshm_client.h"
+#include "nbshm_pmd_outq.h"
 
 struct rte_eth_dev;
 
@@ -71,23 +72,24 @@ int nbshm_pmd_args_parse(const char *dev_name, const char *params, struct nbshm_
 /** One lent packet while mbufs of the application point into it. */
 struct nbshm_pmd_lent {
 	struct rte_mbuf_ext_shared_info shinfo;	/**< refcnt = its segments */
-	struct rte_ring *done;			/**< the free callback queues it here */
-	struct nbshm_desc desc;			/**< first descriptor, as returned */
+	volatile uint32_t done;			/**< 1: freed (free callback, any lcore) */
 	uint16_t qp;				/**< ret ring it goes back on */
+	struct nbshm_desc desc;			/**< first descriptor, as returned */
 };
 
 /**
  * Lent records of an rx queue, sized at attach to n_qp * ring_size. The free
- * stack and the pending list belong to the rx thread; the done ring is fed
- * from any lcore.
+ * callback only sets a record's done flag (a plain store, from any lcore);
+ * everything else belongs to the rx thread: the free stack, the FIFO of
+ * records out in the order they were lent, and the pending list.
  */
 struct nbshm_pmd_lentpool {
-	struct rte_ring *done;		/**< MP enqueue (free callback), SC dequeue (rx) */
 	uint32_t n;			/**< records */
 	uint32_t n_free;		/**< on the free stack */
-	uint32_t n_pend;		/**< taken off done, not yet given back */
+	uint32_t n_pend;		/**< taken back, not yet given back to nbfwd */
+	struct nbshm_pmd_outq out;	/**< records out, in the order they went */
 	struct nbshm_pmd_lent **free;	/**< free stack */
-	struct nbshm_pmd_lent *pend[NBSHM_PMD_BURST];
+	void *pend[NBSHM_PMD_BURST];	/**< struct nbshm_pmd_lent */
 	struct nbshm_pmd_lent *rec;	/**< the records */
 };
 

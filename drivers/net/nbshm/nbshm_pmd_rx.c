@@ -6,13 +6,13 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
-#include <rte_ring.h>
 
 #include "nbshm_pmd.h"
 
@@ -22,8 +22,8 @@ nbshm_pmd_lent_free_cb(void *addr __rte_unused, void *opaque)
 {
 	struct nbshm_pmd_lent *l = opaque;
 
-	/* the ring has room for every record: this cannot fail */
-	rte_ring_mp_enqueue(l->done, l);
+	/* the rx thread reads the flag with acquire before it reuses the record */
+	__atomic_store_n(&l->done, 1, __ATOMIC_RELEASE);
 }
 
 struct nbshm_pmd_lentpool *
@@ -31,34 +31,30 @@ nbshm_pmd_lentpool_create(uint32_t n_qp, uint32_t ring_size, int socket_id)
 {
 	struct nbshm_pmd_lentpool *lp;
 	uint32_t i, n = n_qp * ring_size, cap;
-	ssize_t ring_bytes;
+	void **out;
 
 	if (n == 0 || n > NBSHM_CHAN_MAX_QP * NBSHM_CHAN_RING_SIZE_MAX)
 		return NULL;
-	cap = rte_align32pow2(n + 1);	/* a ring holds cap - 1 */
-	ring_bytes = rte_ring_get_memsize(cap);
-	if (ring_bytes < 0)
-		return NULL;
+	cap = rte_align32pow2(n);
 	lp = rte_zmalloc_socket("nbshm_lentpool", sizeof(*lp), RTE_CACHE_LINE_SIZE, socket_id);
 	if (lp == NULL)
 		return NULL;
-	lp->done = rte_zmalloc_socket("nbshm_done", (size_t)ring_bytes, RTE_CACHE_LINE_SIZE,
+	out = rte_malloc_socket("nbshm_lent_out", (size_t)cap * sizeof(*out), RTE_CACHE_LINE_SIZE,
 			socket_id);
 	lp->free = rte_malloc_socket("nbshm_lent_free", (size_t)n * sizeof(*lp->free), 0,
 			socket_id);
 	lp->rec = rte_zmalloc_socket("nbshm_lent", (size_t)n * sizeof(*lp->rec),
 			RTE_CACHE_LINE_SIZE, socket_id);
-	if (lp->done == NULL || lp->free == NULL || lp->rec == NULL ||
-			rte_ring_init(lp->done, "nbshm_done", cap, RING_F_SC_DEQ) != 0) {
-		rte_free(lp->done);
+	if (out == NULL || lp->free == NULL || lp->rec == NULL) {
+		rte_free(out);
 		rte_free(lp->free);
 		rte_free(lp->rec);
 		rte_free(lp);
 		return NULL;
 	}
 	lp->n = n;
+	nbshm_pmd_outq_init(&lp->out, out, cap, offsetof(struct nbshm_pmd_lent, done));
 	for (i = 0; i < n; i++) {
-		lp->rec[i].done = lp->done;
 		lp->rec[i].shinfo.free_cb = nbshm_pmd_lent_free_cb;
 		lp->rec[i].shinfo.fcb_opaque = &lp->rec[i];
 		lp->free[i] = &lp->rec[n - 1 - i];
@@ -74,7 +70,7 @@ nbshm_pmd_lentpool_free(struct nbshm_pmd_lentpool *lp)
 		return 1;
 	if (lp->n_free != lp->n)
 		return 0;
-	rte_free(lp->done);
+	rte_free(lp->out.slot);
 	rte_free(lp->free);
 	rte_free(lp->rec);
 	rte_free(lp);
@@ -85,21 +81,21 @@ uint32_t
 nbshm_pmd_lentpool_drain(struct nbshm_pmd_lentpool *lp, struct nbshm_client *c,
 		struct nbshm_pkt *scratch)
 {
-	unsigned int k, got, want;
+	unsigned int k;
 	int r;
 
 	for (;;) {
-		want = NBSHM_PMD_BURST - lp->n_pend;
-		got = rte_ring_sc_dequeue_burst(lp->done, (void **)&lp->pend[lp->n_pend], want,
-				NULL);
-		lp->n_pend += got;
+		lp->n_pend = nbshm_pmd_outq_collect(&lp->out, lp->pend, lp->n_pend,
+			NBSHM_PMD_BURST, lp->n_free < NBSHM_PMD_BURST);
 		if (lp->n_pend == 0)
 			break;
 		r = (int)lp->n_pend;
 		if (c != NULL) {
 			for (k = 0; k < lp->n_pend; k++) {
-				scratch[k].qp = lp->pend[k]->qp;
-				scratch[k].desc = lp->pend[k]->desc;
+				const struct nbshm_pmd_lent *l = lp->pend[k];
+
+				scratch[k].qp = l->qp;
+				scratch[k].desc = l->desc;
 			}
 			r = nbshm_client_return(c, scratch, lp->n_pend);
 			/* nbfwd gone (it reclaims everything) or not ours: recycle */
@@ -107,15 +103,13 @@ nbshm_pmd_lentpool_drain(struct nbshm_pmd_lentpool *lp, struct nbshm_client *c,
 				r = (int)lp->n_pend;
 		}
 		for (k = 0; k < (unsigned int)r; k++)
-			lp->free[lp->n_free++] = lp->pend[k];
+			lp->free[lp->n_free++] = (struct nbshm_pmd_lent *)lp->pend[k];
 		lp->n_pend -= (uint32_t)r;
 		if (lp->n_pend > 0) {
 			/* a ret ring is full: keep the rest for the next burst */
 			memmove(lp->pend, lp->pend + r, lp->n_pend * sizeof(lp->pend[0]));
 			break;
 		}
-		if (got < want)
-			break;
 	}
 	return lp->n - lp->n_free;
 }
@@ -128,7 +122,8 @@ nbshm_pmd_give_back_later(struct nbshm_pmd_lentpool *lp, const struct nbshm_pkt 
 
 	l->desc = p->desc;
 	l->qp = p->qp;
-	rte_ring_mp_enqueue(lp->done, l);
+	l->done = 1;
+	nbshm_pmd_outq_push(&lp->out, l);
 }
 
 /* Zero copy: the mbufs of a burst's segments, taken in one go when the pool has them all. */
@@ -174,6 +169,8 @@ nbshm_pmd_attach_pkt(struct nbshm_pmd_rxq *rxq, struct nbshm_pmd_zc_mbufs *z,
 	l = lp->free[--lp->n_free];
 	l->desc = p->desc;
 	l->qp = p->qp;
+	l->done = 0;
+	nbshm_pmd_outq_push(&lp->out, l);
 	rte_mbuf_ext_refcnt_set(&l->shinfo, p->n_segs);
 	for (s = 0; s < p->n_segs; s++) {
 		m = segs[s];
