@@ -38,6 +38,13 @@ inject
 cap_done "$pid1" c1-a "$frames/expect-c1.pcap"
 cap_done "$pid2" c2-a "$frames/expect-c2.pcap"
 say "ok round 1: c1 got its $n_c1 frames, c2 its $n_c2 (VLAN 42), byte for byte"
+# both slept on the eventfd and nbfwd woke them (need_wakeup seen after a publish,
+# or on a later poll), not only their 100 ms timeouts
+for t in c1-a c2-a; do
+	w=$(json_get "$NBT_TMP/$t.json" client.wakeups)
+	[ "$w" -ge 1 ] || fail "nbcap $t was never woken through the eventfd (wakeups $w)"
+done
+say "ok nbfwd woke the sleeping consumers through the eventfd"
 # /nbfwd/consumers while nbfwd runs: both detached again, everything returned
 wait_detached c1 1
 wait_detached c2 1

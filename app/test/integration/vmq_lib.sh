@@ -59,10 +59,11 @@ vmq_start() {
 	[ -S "$VMQ_SOCK" ] || fail "no attach socket at $VMQ_SOCK"
 }
 
-# cap NAME TAG COUNT: nbcap for consumer NAME into $NBT_TMP/TAG.pcap; sets CAP_PID
+# cap NAME TAG COUNT: nbcap for consumer NAME into $NBT_TMP/TAG.pcap (counters in
+# TAG.json); it sleeps on the eventfd between frames. Sets CAP_PID
 cap() {
 	bg_start 60 "$NBT_TMP/$2.log" "$NBCAP" -s "$VMQ_SOCK" -n "$1" -w "$NBT_TMP/$2.pcap" \
-		-c "$3" -t 50
+		-c "$3" -t 50 --stats-json "$NBT_TMP/$2.json"
 	CAP_PID=$BG_PID
 }
 
