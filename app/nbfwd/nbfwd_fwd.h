@@ -13,6 +13,34 @@
 
 #include "nbfwd.h"
 
+/*
+ * Free a burst of received mbufs. When all are one-segment, direct, referenced
+ * once and from one pool (a burst of one rx queue, as it came), they go back
+ * with one rte_mempool_put_bulk(), which is what rte_pktmbuf_free_bulk() ends
+ * in after checking each mbuf the same way; anything else takes that way.
+ */
+static inline void
+nbfwd_free_burst(struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mempool *mp;
+	uint16_t i;
+
+	if (n == 0)
+		return;
+	mp = pkts[0]->pool;
+	for (i = 0; i < n; i++) {
+		const struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(m->pool != mp || m->nb_segs != 1 || m->next != NULL ||
+				!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1))
+			break;
+	}
+	if (likely(i == n))
+		rte_mempool_put_bulk(mp, (void **)pkts, n);
+	else
+		rte_pktmbuf_free_bulk(pkts, n);
+}
+
 /* Drop one packet for a reason (counted on its rx queue). */
 static inline void
 nbfwd_drop(struct rte_mbuf *m, struct nbfwd_qstats *st, unsigned int reason)

@@ -184,7 +184,7 @@ nbfwd_vmq_hand_over(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 
 	st->delivered += got;
 	st->drop[NBFWD_DROP_CONSUMER] += k - got;
-	rte_pktmbuf_free_bulk(pkts, k);
+	nbfwd_free_burst(pkts, k);
 }
 
 /* Steer checked frames: copies to consumers, the rest forwarded or dropped. */
