@@ -237,9 +237,10 @@ def chan_chain_seeds():
 # ---- chan_proto: see fuzz_chan_proto.c ----
 
 MAGIC = 0x4d53424e
+VERSION = 2  # NBSHM_PROTO_VERSION
 
 
-def hdr(mtype, length, magic=MAGIC, version=1, reserved=0):
+def hdr(mtype, length, magic=MAGIC, version=VERSION, reserved=0):
     return struct.pack("<IHHII", magic, version, mtype, length, reserved)
 
 
@@ -297,7 +298,8 @@ def chan_proto_seeds():
         "attach-bad-name": raw(0, attach_msg(b"vm 1")),
         "attach-no-nul": raw(0, attach_msg(b"v" * 32)),
         "attach-bad-magic": raw(0, attach_msg(magic=0x4e42534d)),
-        "attach-version-2": raw(0, attach_msg(version=2)),
+        "attach-version-1": raw(0, attach_msg(version=VERSION - 1)),
+        "attach-version-next": raw(0, attach_msg(version=VERSION + 1)),
         "attach-short": raw(0, attach_msg()[:40]),
         "header-only": raw(0, hdr(1, 16)),
         "attach-ok-one-fd": raw(1, ok),
