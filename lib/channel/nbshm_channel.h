@@ -32,7 +32,11 @@
  * acquire loads. Each side keeps its own copy of the index it owns and of the
  * ring size (from the handshake, never re-read from shared memory); the peer's
  * index is untrusted: nbshm_ring_avail() and nbshm_ring_free() clamp a peer
- * that jumps by more than the ring size, and report it.
+ * that jumps by more than the ring size, and report it. A writer asks
+ * nbshm_ring_room() for the room it needs: answered from the reader's index
+ * as last read while that covers it, so most bursts leave the reader's cache
+ * line where it is. The reader's need_wakeup word sits in the writer's line
+ * for the same reason (see struct nbshm_ring_hdr).
  *
  * Buffer ownership: an rx buffer belongs to the producer until it is lent on
  * rx[i], to the consumer until it comes back on ret[i], and is reused only
