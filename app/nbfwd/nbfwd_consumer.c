@@ -21,6 +21,7 @@
 #include <rte_memcpy.h>
 
 #include "nbfwd_consumer.h"
+#include "nbfwd_fwd.h"
 #include "nbfwd_log.h"
 #include "nbfwd_setup.h"
 #include "nbshm_mbuf_bridge.h"
@@ -699,21 +700,6 @@ nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int q, struct rte_mbuf **
 	return done;
 }
 
-/*
- * A lent mbuf of the consumer's own pool (steering = port or flow: the port
- * received into it) that is one segment, not attached to another mbuf and
- * referenced once: its buffer is pinned to it (nbfwd never attaches another
- * mbuf to a consumer's buffer, so the buffer's own count stays 1), and
- * freeing it is putting it back in its pool, as rte_pktmbuf_free() would
- * after its checks.
- */
-static inline bool
-nbfwd_cons_raw_freeable(const struct nbfwd_consumer *c, const struct rte_mbuf *m)
-{
-	return m->pool == c->pool && m->nb_segs == 1 && m->next == NULL &&
-		(m->ol_flags & RTE_MBUF_F_INDIRECT) == 0 && rte_mbuf_refcnt_read(m) == 1;
-}
-
 static void
 nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
 {
@@ -736,8 +722,8 @@ nbfwd_cons_take_returns(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp)
 		}
 		if (likely((uintptr_t)m & NBFWD_COOKIE_RAW))
 			raw[n_raw++] = (void *)((uintptr_t)m & ~NBFWD_COOKIE_RAW);
-		else if (nbfwd_cons_raw_freeable(c, m))
-			raw[n_raw++] = m;
+		else if (nbfwd_mbuf_raw_freeable(m, c->pool, true))
+			raw[n_raw++] = m;	/* received by its port (steering = port, flow) */
 		else
 			back[n_back++] = m;
 	}

@@ -8,16 +8,34 @@
  * The forwarding loop of one worker lcore.
  */
 
+#include <stdbool.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 
 #include "nbfwd.h"
 
 /*
- * Free a burst of received mbufs. When all are one-segment, direct, referenced
- * once and from one pool (a burst of one rx queue, as it came), they go back
- * with one rte_mempool_put_bulk(), which is what rte_pktmbuf_free_bulk() ends
- * in after checking each mbuf the same way; anything else takes that way.
+ * Can @p m go straight back to pool @p mp, which is what rte_pktmbuf_free()
+ * ends in after its checks: from @p mp, one segment, referenced once, and its
+ * buffer its own. @p pinned_ok: @p mp is a pool of pinned external buffers
+ * that nbfwd never attaches another mbuf to (a consumer's pool), so such a
+ * buffer counts as the mbuf's own; otherwise the mbuf must be direct.
+ */
+static inline bool
+nbfwd_mbuf_raw_freeable(const struct rte_mbuf *m, const struct rte_mempool *mp, bool pinned_ok)
+{
+	uint64_t not_own = pinned_ok ? RTE_MBUF_F_INDIRECT :
+		RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+
+	return m->pool == mp && m->nb_segs == 1 && m->next == NULL &&
+		(m->ol_flags & not_own) == 0 && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/*
+ * Free a burst of received mbufs: when all can go straight back to the pool
+ * of the first (a burst of one rx queue, as it came), with one
+ * rte_mempool_put_bulk(); anything else takes rte_pktmbuf_free_bulk().
  */
 static inline void
 nbfwd_free_burst(struct rte_mbuf **pkts, uint16_t n)
@@ -28,13 +46,9 @@ nbfwd_free_burst(struct rte_mbuf **pkts, uint16_t n)
 	if (n == 0)
 		return;
 	mp = pkts[0]->pool;
-	for (i = 0; i < n; i++) {
-		const struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(m->pool != mp || m->nb_segs != 1 || m->next != NULL ||
-				!RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1))
+	for (i = 0; i < n; i++)
+		if (unlikely(!nbfwd_mbuf_raw_freeable(pkts[i], mp, false)))
 			break;
-	}
 	if (likely(i == n))
 		rte_mempool_put_bulk(mp, (void **)pkts, n);
 	else
