@@ -9,6 +9,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${NBSHM_FUZZ_BUILD:-$root/build-fuzz}
+# shellcheck source=lib/build.sh
+. "$root/bench/lib/build.sh"
 seconds=60
 stop=0
 fuzz_src=$root/app/test/fuzz
@@ -75,14 +77,8 @@ if ! command -v clang >/dev/null; then
 	echo "fuzz.sh: clang not found: apt-get install clang libclang-rt-dev" >&2
 	exit 2
 fi
-if [ ! -f "$build/build.ninja" ]; then
-	echo "fuzz.sh: configuring $build (clang, -Dfuzz=true)"
-	CC=clang meson setup "$build" "$root" -Dfuzz=true >"$build.setup.log" 2>&1 || {
-		cat "$build.setup.log" >&2
-		exit 2
-	}
-	rm -f "$build.setup.log"
-elif ! meson introspect --buildoptions "$build" 2>/dev/null |
+setup_build fuzz.sh "$build" clang -Dfuzz=true
+if ! meson introspect --buildoptions "$build" 2>/dev/null |
 		python3 -c 'import json,sys; sys.exit(0 if any(o["name"] == "fuzz" and o["value"] for o in json.load(sys.stdin)) else 1)'; then
 	echo "fuzz.sh: enabling -Dfuzz=true in $build"
 	meson configure "$build" -Dfuzz=true >/dev/null || exit 2

@@ -8,6 +8,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${NBSHM_VALGRIND_BUILD:-$root/build-valgrind}
+# shellcheck source=lib/build.sh
+. "$root/bench/lib/build.sh"
 supp=$root/app/test/valgrind.supp
 all=0
 
@@ -60,14 +62,7 @@ if ! command -v valgrind >/dev/null; then
 	echo "valgrind.sh: valgrind not found: apt-get install valgrind" >&2
 	exit 2
 fi
-if [ ! -f "$build/build.ninja" ]; then
-	echo "valgrind.sh: configuring $build (gcc, -Dtests=true)"
-	CC=gcc meson setup "$build" "$root" -Dtests=true >"$build.setup.log" 2>&1 || {
-		cat "$build.setup.log" >&2
-		exit 2
-	}
-	rm -f "$build.setup.log"
-fi
+setup_build valgrind.sh "$build" gcc -Dtests=true
 ninja -C "$build" >"$build/valgrind-build.log" 2>&1 || {
 	tail -40 "$build/valgrind-build.log" >&2
 	echo "valgrind.sh: build failed (log: $build/valgrind-build.log)" >&2
