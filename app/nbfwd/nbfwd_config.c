@@ -23,6 +23,7 @@
  * left as it was.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1216,16 +1217,41 @@ nbfwd_config_set_rxq(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	}
 }
 
+static unsigned int
+nbfwd_config_hex(char ch)
+{
+	return isdigit((unsigned char)ch) ? (unsigned int)(ch - '0') :
+		(unsigned int)(tolower((unsigned char)ch) - 'a' + 10);
+}
+
+/*
+ * Exactly six fields of two hex digits separated by ':' (sscanf's %x would
+ * also take signs, blanks and "0x").
+ */
+static int
+nbfwd_config_parse_mac(const char *value, unsigned int b[6])
+{
+	unsigned int i;
+
+	if (strlen(value) != 17)
+		return -1;
+	for (i = 0; i < 17; i++) {
+		if (i % 3 == 2 ? value[i] != ':' : !isxdigit((unsigned char)value[i]))
+			return -1;
+	}
+	for (i = 0; i < 6; i++)
+		b[i] = nbfwd_config_hex(value[3 * i]) << 4 | nbfwd_config_hex(value[3 * i + 1]);
+	return 0;
+}
+
 static int
 nbfwd_config_set_mac(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		void *field, const char *value)
 {
 	unsigned int b[6], i;
 	uint8_t *mac = field;
-	int n = -1;
 
-	if (sscanf(value, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4],
-			&b[5], &n) != 6 || n != 17 || value[n] != '\0')
+	if (nbfwd_config_parse_mac(value, b) != 0)
 		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
 				"expected a MAC address xx:xx:xx:xx:xx:xx, got \"%s\"", value);
 	if (b[0] & 1)

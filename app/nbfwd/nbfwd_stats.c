@@ -6,9 +6,13 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -344,19 +348,47 @@ nbfwd_json_consumer(FILE *f, const struct nbfwd_consumer *c)
 	fprintf(f, "}}");
 }
 
+/*
+ * The JSON goes to a new file beside @p path, renamed over it when complete:
+ * nbfwd (often root) never writes through a symlink or into a file someone
+ * else made at that name, and a reader never sees half a document.
+ */
+static FILE *
+nbfwd_json_open(const char *path, char *tmp, size_t len)
+{
+	FILE *f;
+	int fd;
+
+	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", path) >= len) {
+		APP_LOG(ERR, "cannot write stats JSON %s: path too long", path);
+		return NULL;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	f = fchmod(fd, 0644) == 0 ? fdopen(fd, "w") : NULL;
+	if (f == NULL) {
+		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+	}
+	return f;
+}
+
 int
 nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 {
 	double dur = nbfwd_stats_duration(ctx);
 	struct nbfwd_port_sum s, total;
+	char tmp[PATH_MAX];
 	unsigned int i, r;
 	FILE *f;
 
-	f = fopen(path, "w");
-	if (f == NULL) {
-		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+	f = nbfwd_json_open(path, tmp, sizeof(tmp));
+	if (f == NULL)
 		return -1;
-	}
 	memset(&total, 0, sizeof(total));
 	for (i = 0; i < ctx->n_ports; i++) {
 		nbfwd_stats_port_sum(ctx, i, &s);
@@ -389,8 +421,9 @@ nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 		fprintf(f, "%s\n", i + 1 < ctx->n_consumers ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
-	if (fclose(f) != 0) {
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
 		APP_LOG(ERR, "cannot write stats JSON %s: %s", path, strerror(errno));
+		unlink(tmp);
 		return -1;
 	}
 	return 0;

@@ -58,4 +58,16 @@ cli_case "no ports" 1 'no ports' -- --time 1
 printf '[port net_null0]\n[port net_null1]\n[lcore 1]\nrx = net_null0:0\n' >"$NBT_TMP/unpolled.ini"
 cli_case "port nobody polls" 1 'port net_null1: no \[lcore N\] rx list polls it' \
 	-l 0,1 --vdev net_null0 --vdev net_null1 -- -f "$NBT_TMP/unpolled.ini" --time 1
+# --stats-json names a symlink (nbfwd often runs as root): the link is replaced
+# by the document, the file it pointed to is left alone.
+echo "not nbfwd's" >"$NBT_TMP/victim"
+ln -s "$NBT_TMP/victim" "$NBT_TMP/stats.json"
+cli_case "--stats-json over a symlink" 0 'mbufs in use at exit 0' \
+	-l 0 --vdev net_null0 -- --time 1 --stats-json "$NBT_TMP/stats.json"
+[ "$(cat "$NBT_TMP/victim")" = "not nbfwd's" ] ||
+	fail "--stats-json wrote through a symlink into the file it names"
+[ -f "$NBT_TMP/stats.json" ] && [ ! -L "$NBT_TMP/stats.json" ] ||
+	fail "--stats-json: $NBT_TMP/stats.json is not a regular file"
+json_get "$NBT_TMP/stats.json" rx_packets >/dev/null
+[ -z "$(find "$NBT_TMP" -name 'stats.json.*')" ] || fail "--stats-json left its temporary file"
 say PASS

@@ -839,6 +839,37 @@ test_bad_bytes(void **state)
 	}
 }
 
+/* sscanf's %x takes these; a MAC field is exactly two hex digits */
+static void
+test_bad_mac_forms(void **state)
+{
+	static const char *const macs[] = {
+		"-1:00:00:00:00:01", " 2:00:00:00:00:01", "+2:00:00:00:00:01",
+		"02:00:00:00:00: 1", "0x:02:00:00:00:01", "02:00:00:00:00:1g",
+		"02:00:00:00:00:010", "02-00-00-00-00-01", "2:0:0:0:0:1",
+	};
+	static const char *const words[] = { "expected a MAC address xx:xx:xx:xx:xx:xx", NULL };
+	char path[PATH_MAX], text[256];
+	struct nbfwd_config *cfg;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+		snprintf(text, sizeof(text), "[consumer vm1]\nport = net_null0\nmac = %s\n",
+			macs[i]);
+		write_tmp(path, "mac.ini", text);
+		expect_error(path, 3, "[consumer vm1] mac", words);
+	}
+	write_tmp(path, "mac-ok.ini", "[port net_null0]\n[consumer vm1]\nport = net_null0\n"
+		"mac = 0A:bC:00:fF:09:10\n");
+	cfg = load_ok(path);
+	assert_int_equal(cfg->consumers[0].mac[0], 0x0a);
+	assert_int_equal(cfg->consumers[0].mac[1], 0xbc);
+	assert_int_equal(cfg->consumers[0].mac[3], 0xff);
+	assert_int_equal(cfg->consumers[0].mac[5], 0x10);
+	free(cfg);
+}
+
 static void
 test_bad_line_323(void **state)
 {
@@ -1019,6 +1050,7 @@ main(void)
 		cmocka_unit_test(test_bad_fixtures_all_listed),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_bad_line_323),
+		cmocka_unit_test(test_bad_mac_forms),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_bad_limits),
 		cmocka_unit_test(test_bad_unreadable),
