@@ -1344,9 +1344,11 @@ static int
 nbfwd_config_bad_id(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		bool group, bool list, const char *item, int rc)
 {
+	const char *what = group ? "group" : "user";
+
 	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-			"expected %s %s name or number (0..4294967294)%s, got \"%s\"%s",
-			list ? "a comma-separated list of" : "a", group ? "group" : "user",
+			"expected %s%s name%s or number%s (0..4294967294), got \"%s\"%s",
+			list ? "a comma-separated list of " : "a ", what, list ? "s" : "",
 			list ? "s" : "", item, rc > 0 ? group ? " (no such group)" :
 			" (no such user)" : "");
 }

@@ -353,6 +353,15 @@ client_attach(struct nbshm_client *c, const char *name, uint16_t queue)
 				name, NBSHM_PROTO_NAME_MAX - 1);
 	if (nbshm_proto_send(c->sock, &req, sizeof(req), NULL, 0) < 0) {
 		err = errno;
+		/* nbfwd may have refused before reading: its ERROR says why */
+		len = err == EPIPE || err == ECONNRESET ?
+			client_recv_reply(c->sock, &m, fds, &n_fds) : -1;
+		if (len > 0 && nbshm_proto_msg_type(&m, (size_t)len, &why) == NBSHM_MSG_ERROR) {
+			client_close_fds(fds, n_fds);
+			return client_refused(&m, len, n_fds, name, queue);
+		}
+		if (len > 0)
+			client_close_fds(fds, n_fds);
 		return nbshm_client_fail(err, "sending ATTACH: %s", strerror(err));
 	}
 	len = client_recv_reply(c->sock, &m, fds, &n_fds);
