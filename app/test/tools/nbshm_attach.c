@@ -15,6 +15,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,16 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		/* the inherited socket and mapping stay open while we sleep */
+		/* the inherited socket and mapping stay open while we sleep; our
+		 * output does not (whoever reads it waits for the parent only)
+		 */
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
 		sleep(secs);
 		_exit(0);
 	}
