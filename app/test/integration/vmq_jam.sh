@@ -11,7 +11,8 @@
 #  2. A worker stuck (its thread stopped with ptrace for 4 s) while c1
 #     detaches: the ack times out, is counted and waited for again, and
 #     meanwhile c3 attaches (the control thread does not wait); once the
-#     worker runs again, c1's detach completes.
+#     worker runs again, c1's detach completes. A second c1 is refused while
+#     c1 is attached, and while its detach waits (EBUSY, no pid).
 set -euo pipefail
 NBT_NAME=vmq-jam
 . "$(dirname "$0")/lib.sh"
@@ -114,6 +115,8 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [ "$(grep -c "consumer c1 attached" "$NBT_LOG")" -ge 3 ] || fail "c1 did not attach a third time"
+out=$("$ATTACH" probe "$sock" c1 || true)
+expect_eq "a second c1" "refused 16: nbfwd refused c1 queue 0: consumer c1 is attached already" "$out"
 nbfwd_pid=$(pgrep -P "$NBT_PID" -x nbfwd) || fail "nbfwd's pid not found under $NBT_PID"
 bg_start 30 "$NBT_TMP/stall.log" "$NBT_PY" "$NBT_TOOLS/thread_stall.py" "$nbfwd_pid" \
 	rte-worker-1 4 "$NBT_TMP/stopped" "$NBT_TMP/resumed"
@@ -125,6 +128,9 @@ wait_log "consumer c1: 0 of 1 workers acknowledged its detach within [0-9]+ ms; 
 out=$("$ATTACH" probe "$sock" c3 || true)
 [ ! -e "$NBT_TMP/resumed" ] || fail "c3's attach was answered only after the worker ran again"
 expect_eq "c3 attaching while c1's detach waits for a stuck worker" attached "$out"
+out=$("$ATTACH" probe "$sock" c1 || true)
+expect_eq "c1 while its detach waits" \
+	"refused 16: nbfwd refused c1 queue 0: consumer c1 is being detached: try again" "$out"
 bg_wait "$stall"
 [ "$BG_RC" = 0 ] || fail "thread_stall.py: $(cat "$NBT_TMP/stall.log")"
 wait_log "consumer c1 detached" 10
@@ -136,7 +142,7 @@ expect_ok "vmq jam run"
 d=$(json_get "$NBT_JSON" attach.refused.displaced)
 t=$(json_get "$NBT_JSON" attach.refused.timeout)
 expect_eq "idle connections refused (displaced + timeout)" 128 "$((d + t))"
-expect_json attach.refused.too_many == 0 attach.ack_timeouts '>=' 1 \
+expect_json attach.refused.too_many == 0 attach.ack_timeouts '>=' 1 attach.refused.busy == 2 \
 	attach.attached == 4 consumers.2.attaches == 1
 say "ok counters: $(json_get "$NBT_JSON" attach)"
 say PASS
