@@ -48,6 +48,7 @@
 #define NBFWD_CHANSRV_ACK_MS 1000	/* time workers have to acknowledge a detach */
 #define NBFWD_CHANSRV_GROUPS 64		/* supplementary groups looked at */
 #define NBFWD_CHANSRV_DENIED "not allowed"	/* all a refused peer learns */
+#define NBFWD_CHANSRV_BUSY "too many connections waiting to attach"
 
 /* A connection waiting for its ATTACH. */
 struct nbfwd_chansrv_conn {
@@ -173,21 +174,25 @@ nbfwd_chansrv_refuse(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal 
 	va_end(ap);
 }
 
+/* Refuse with @p text for the peer and @p fmt for the log. */
+static void __rte_format_printf(6, 7)
+nbfwd_chansrv_refuse_as(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal why,
+	int code, const char *text, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nbfwd_chansrv_vrefuse(s, fd, why, code, text, fmt, ap);
+	va_end(ap);
+}
+
 /*
  * Refuse a peer that may not learn why: it gets EACCES "not allowed",
  * whether the name does not exist or its credentials do not fit; the log
  * gets the detail.
  */
-static void __rte_format_printf(4, 5)
-nbfwd_chansrv_deny(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal why,
-	const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	nbfwd_chansrv_vrefuse(s, fd, why, EACCES, NBFWD_CHANSRV_DENIED, fmt, ap);
-	va_end(ap);
-}
+#define nbfwd_chansrv_deny(s, fd, why, ...) \
+	nbfwd_chansrv_refuse_as(s, fd, why, EACCES, NBFWD_CHANSRV_DENIED, __VA_ARGS__)
 
 static bool
 nbfwd_chansrv_id_in(const struct nbfwd_id_list *l, uint32_t id)
@@ -300,6 +305,9 @@ nbfwd_chansrv_peer_pidfd(int fd, pid_t pid)
 		fcntl(pfd, F_SETFD, FD_CLOEXEC);
 		return pfd;
 	}
+	/* by pid only where the kernel has no SO_PEERPIDFD: its pid may be reused */
+	if (errno != ENOPROTOOPT)
+		return -1;
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
@@ -586,9 +594,9 @@ nbfwd_chansrv_make_room(struct nbfwd_chansrv *s, uid_t uid)
 	}
 	if (victim < 0)
 		return -1;
-	nbfwd_chansrv_refuse(s, s->pending[victim].fd, NBFWD_REFUSE_DISPLACED, EAGAIN,
-		"too many connections waiting to attach (uid %u, pid %d: idle, closed for a "
-		"newer one)", s->pending[victim].cred.uid, s->pending[victim].cred.pid);
+	nbfwd_chansrv_refuse_as(s, s->pending[victim].fd, NBFWD_REFUSE_DISPLACED, EAGAIN,
+		NBFWD_CHANSRV_BUSY, "%s (uid %u, pid %d: idle, closed for a newer one)",
+		NBFWD_CHANSRV_BUSY, s->pending[victim].cred.uid, s->pending[victim].cred.pid);
 	nbfwd_chansrv_drop_pending(s, (unsigned int)victim);
 	return victim;
 }
@@ -635,9 +643,8 @@ nbfwd_chansrv_accept_one(struct nbfwd_chansrv *s, int fd)
 		return;
 	}
 	if (nbfwd_chansrv_add_pending(s, fd, &cred) != 0) {
-		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_TOO_MANY, EAGAIN,
-			"too many connections waiting to attach (uid %u, pid %d)", cred.uid,
-			cred.pid);
+		nbfwd_chansrv_refuse_as(s, fd, NBFWD_REFUSE_TOO_MANY, EAGAIN, NBFWD_CHANSRV_BUSY,
+			"%s (uid %u, pid %d)", NBFWD_CHANSRV_BUSY, cred.uid, cred.pid);
 		close(fd);
 	}
 }
@@ -661,6 +668,7 @@ static void
 nbfwd_chansrv_expire(struct nbfwd_chansrv *s)
 {
 	uint64_t now = rte_get_tsc_cycles();
+	char text[64];
 	unsigned int i;
 
 	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
@@ -668,9 +676,10 @@ nbfwd_chansrv_expire(struct nbfwd_chansrv *s)
 
 		if (p->fd < 0 || now < p->deadline)
 			continue;
-		nbfwd_chansrv_refuse(s, p->fd, NBFWD_REFUSE_TIMEOUT, ETIMEDOUT,
-			"no attach message within %u ms (uid %u, pid %d)", NBFWD_CHANSRV_HELLO_MS,
-			p->cred.uid, p->cred.pid);
+		snprintf(text, sizeof(text), "no attach message within %u ms",
+			NBFWD_CHANSRV_HELLO_MS);
+		nbfwd_chansrv_refuse_as(s, p->fd, NBFWD_REFUSE_TIMEOUT, ETIMEDOUT, text,
+			"%s (uid %u, pid %d)", text, p->cred.uid, p->cred.pid);
 		nbfwd_chansrv_drop_pending(s, i);
 	}
 }
