@@ -126,6 +126,12 @@ client_recv_reply(int s, union client_msg *m, int *fds, unsigned int *n_fds)
 	}
 	*n_fds = 0;
 	n = nbshm_proto_recv(s, m->raw, sizeof(m->raw), fds, NBSHM_PROTO_MAX_FDS, n_fds);
+	/*
+	 * nbfwd closed with our ATTACH unread (it refused before reading):
+	 * the reset is reported first, its ERROR is still queued behind it.
+	 */
+	if (n < 0 && errno == ECONNRESET)
+		n = nbshm_proto_recv(s, m->raw, sizeof(m->raw), fds, NBSHM_PROTO_MAX_FDS, n_fds);
 	if (n < 0) {
 		err = errno;
 		return nbshm_client_fail(err, "receiving nbfwd's reply: %s", strerror(err));

@@ -15,7 +15,8 @@
 #    it may attach as nothing and is refused at connect, before it says a word;
 #  - the client refuses a producer of another uid (nbecho -u nobody against
 #    nbfwd running as root), and sends nothing;
-#  - root may attach as c2 (always trusted); the exit JSON counts it all.
+#  - root may attach as c2 (always trusted); /nbfwd/attach and the exit JSON
+#    count it all.
 set -euo pipefail
 NBT_NAME=vmq-auth
 . "$(dirname "$0")/lib.sh"
@@ -116,6 +117,20 @@ grep -q "producer at $sock runs as uid 0, expected uid 65534" "$NBT_TMP/echo-uid
 out=$("$ATTACH" probe "$sock" c2)
 expect_eq "root asking for c2" attached "$out"
 say "ok client: a producer of another uid refused; root attaches as c2"
+
+# the same counters over telemetry, while it runs
+"$NBT_PY" "$NBT_TOOLS/telemetry_query.py" "$NBT_PREFIX" /nbfwd/attach /nbfwd/consumers \
+	>"$NBT_TMP/tel.json" || fail "telemetry query failed"
+"$NBT_PY" - "$NBT_TMP/tel.json" <<'PY' || fail "telemetry /nbfwd/attach: $(cat "$NBT_TMP/tel.json")"
+import json, sys
+q = json.load(open(sys.argv[1]))
+a = q["/nbfwd/attach"]
+ok = a["mode"] == "0660" and a["refused"]["not_allowed"] == 2 and \
+	a["refused"]["unknown_name"] == 1 and a["attached"] == 3 and \
+	q["/nbfwd/consumers"]["0"]["uid"] == 65534
+sys.exit(0 if ok else 1)
+PY
+say "ok telemetry: /nbfwd/attach counts the refusals by reason; /nbfwd/consumers has c1's uid"
 
 stop_nbfwd
 expect_ok "vmq auth run"
