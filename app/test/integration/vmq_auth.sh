@@ -26,47 +26,16 @@ need_cmd setpriv stat
 nbt_c1_setup
 ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
 [ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
-getent passwd nobody >/dev/null && getent group nogroup >/dev/null ||
+if ! getent passwd nobody >/dev/null || ! getent group nogroup >/dev/null; then
 	skip "needs the user nobody and the group nogroup"
+fi
 
-# nobody may reach the socket in the test directory (x only), nothing more
-chmod 0711 "$NBT_TMP"
-sock=$NBT_TMP/auth.sock
-ini=$NBT_TMP/auth.ini
-cat >"$ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-socket_group = nogroup
-[vmq]
-unmatched = forward
-broadcast = drop
-multicast = drop
-[consumer c1]
-port = net_pcap0
-mac = 02:00:00:00:00:c1
-buffers = 1024
-ring_size = 256
-uid = nobody
-[consumer c2]
-port = net_pcap0
-mac = 02:00:00:00:00:c2
-buffers = 256
-ring_size = 64
-[consumer c3]
-port = net_pcap0
-mac = 02:00:00:00:00:c3
-buffers = 256
-ring_size = 64
-gid = 4343
-INI
-NBT_LIMIT=60 start_nbfwd auth --vdev "net_pcap0,rx_pcap=$NBT_C1_FRAMES/in.pcap,infinite_rx=1" \
-	--vdev net_null0 -- -f "$ini"
-wait_log "consumers attach at" 30
+NBT_LIMIT=60 nbt_c3_start auth "uid = nobody" "" "gid = 4343"
+sock=$NBT_C3_SOCK
 
 # as USER[:GROUP[:GROUPS]] CMD...: run CMD with those ids (no other groups)
 as() {
-	local u g x=(--clear-groups)
+	local u g groups x=(--clear-groups)
 	IFS=: read -r u g groups <<<"$1"
 	shift
 	[ -z "${groups:-}" ] || x=(--groups "$groups")

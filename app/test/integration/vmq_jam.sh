@@ -23,45 +23,16 @@ nbt_c1_setup
 NBCAP=$NBT_BUILD/app/nbcap/nbcap
 ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
 [ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
-getent passwd nobody >/dev/null && getent group nogroup >/dev/null ||
+if ! getent passwd nobody >/dev/null || ! getent group nogroup >/dev/null; then
 	skip "needs the user nobody and the group nogroup"
+fi
 
 # nobody runs the system's python (NBSHM_PYTHON may live in root's home)
 SYS_PY=$(command -v /usr/bin/python3 || true)
 [ -n "$SYS_PY" ] || skip "needs /usr/bin/python3 for a process of uid nobody"
-chmod 0711 "$NBT_TMP"
+nbt_c3_start jam "" "uid = nobody" ""
+sock=$NBT_C3_SOCK
 mkdir -m 0777 "$NBT_TMP/w"	# where nobody writes
-sock=$NBT_TMP/jam.sock
-ini=$NBT_TMP/jam.ini
-cat >"$ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-socket_group = nogroup
-[vmq]
-unmatched = forward
-broadcast = drop
-multicast = drop
-[consumer c1]
-port = net_pcap0
-mac = 02:00:00:00:00:c1
-buffers = 1024
-ring_size = 256
-[consumer c2]
-port = net_pcap0
-mac = 02:00:00:00:00:c2
-buffers = 256
-ring_size = 64
-uid = nobody
-[consumer c3]
-port = net_pcap0
-mac = 02:00:00:00:00:c3
-buffers = 256
-ring_size = 64
-INI
-NBT_LIMIT=90 start_nbfwd jam --vdev "net_pcap0,rx_pcap=$NBT_C1_FRAMES/in.pcap,infinite_rx=1" \
-	--vdev net_null0 -- -f "$ini"
-wait_log "consumers attach at" 30
 
 # wait_file FILE SECONDS WHAT
 wait_file() {
