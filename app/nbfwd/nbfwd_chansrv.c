@@ -657,7 +657,8 @@ nbfwd_chansrv_accept(struct nbfwd_chansrv *s)
 
 	/* what the backlog holds, a burst at a time: pending ones get their turn too */
 	for (n = 0; n < NBFWD_CHANSRV_ACCEPT_BURST; n++) {
-		fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+		/* non-blocking: no peer can hold this thread in a recv() or send() */
+		fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0)
 			return;
 		nbfwd_chansrv_accept_one(s, fd);
