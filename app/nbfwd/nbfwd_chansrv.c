@@ -47,6 +47,7 @@
 #define NBFWD_CHANSRV_HELLO_MS 1000	/* time a connection has to send ATTACH */
 #define NBFWD_CHANSRV_ACK_MS 1000	/* time workers have to acknowledge a detach */
 #define NBFWD_CHANSRV_GROUPS 64		/* supplementary groups looked at */
+#define NBFWD_CHANSRV_LOG_PER_S 32	/* refusals logged a second, the rest counted */
 #define NBFWD_CHANSRV_DENIED "not allowed"	/* all a refused peer learns */
 #define NBFWD_CHANSRV_BUSY "too many connections waiting to attach"
 
@@ -70,6 +71,9 @@ struct nbfwd_chansrv {
 	uint64_t seq;
 	struct nbfwd_chansrv_conn pending[NBFWD_CHANSRV_MAX_PENDING];
 	struct nbfwd_attach_stats st;	/* written here only */
+	uint64_t log_second;		/* TSC at which the current second of logging began */
+	unsigned int logged;		/* refusals logged in it */
+	unsigned int unlogged;		/* and not logged */
 };
 
 /* epoll data: listening socket, pending connection i, consumer i's socket or pidfd */
@@ -143,6 +147,38 @@ nbfwd_chansrv_claim_path(const char *path)
 	return unlink(path) == 0 ? 0 : -errno;
 }
 
+/* A new second of logging: say how many refusals the last one left out. */
+static void
+nbfwd_chansrv_log_tick(struct nbfwd_chansrv *s)
+{
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (now - s->log_second < rte_get_tsc_hz())
+		return;
+	if (s->unlogged != 0)
+		CHAN_LOG(NOTICE, "attach: %u more refusal(s) not logged (see /nbfwd/attach)",
+			s->unlogged);
+	s->log_second = now;
+	s->logged = 0;
+	s->unlogged = 0;
+}
+
+/*
+ * A flood of refusals must not flood the log: NBFWD_CHANSRV_LOG_PER_S a
+ * second, then one line saying how many were left out (all are counted).
+ */
+static bool
+nbfwd_chansrv_log_ok(struct nbfwd_chansrv *s)
+{
+	nbfwd_chansrv_log_tick(s);
+	if (s->logged < NBFWD_CHANSRV_LOG_PER_S) {
+		s->logged++;
+		return true;
+	}
+	s->unlogged++;
+	return false;
+}
+
 /*
  * Send ERROR {code, text} and count the refusal; nbfwd's log gets @p fmt
  * (which may say more than the peer is told).
@@ -158,8 +194,10 @@ nbfwd_chansrv_vrefuse(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal
 	nbshm_proto_error_init(&m, code, "%s", text != NULL ? text : detail);
 	if (nbshm_proto_send(fd, &m, sizeof(m), NULL, 0) != 0)
 		CHAN_LOG(DEBUG, "attach: could not send the refusal: %s", strerror(errno));
-	CHAN_LOG(NOTICE, "attach refused: %s [%s]", detail, nbfwd_attach_refusal_name(why));
 	nbfwd_chansrv_count(&s->st.refused[why]);
+	if (!nbfwd_chansrv_log_ok(s))
+		return;
+	CHAN_LOG(NOTICE, "attach refused: %s [%s]", detail, nbfwd_attach_refusal_name(why));
 }
 
 /* Refuse, telling the peer what the log says. */
@@ -723,6 +761,7 @@ nbfwd_chansrv_main(void *arg)
 		for (i = 0; i < n && !s->stop; i++)
 			nbfwd_chansrv_event(s, ev[i].data.u64);
 		nbfwd_chansrv_expire(s);
+		nbfwd_chansrv_log_tick(s);
 		detaching = nbfwd_chansrv_detach_poll(s);
 	}
 	return NULL;
