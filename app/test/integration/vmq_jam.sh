@@ -77,6 +77,11 @@ PY
 
 jam nobody setpriv --reuid=nobody --regid=nogroup --clear-groups
 jam root
+# 128 refusals in about two seconds: the log keeps 32 a second and says the rest
+wait_log "attach: [0-9]+ more refusal\(s\) not logged \(see /nbfwd/attach\)" 5
+n=$(grep -c "attach refused" "$NBT_LOG")
+[ "$n" -lt 128 ] || fail "every one of the 128 refusals was logged ($n lines)"
+say "ok log: $n refusal lines of 128, the rest summed up"
 
 # 2. a worker stuck while c1 detaches
 bg_start 60 "$NBT_TMP/c1-stall.log" "$NBCAP" -s "$sock" -n c1 -w "$NBT_TMP/c1-stall.pcap" -t 50
