@@ -229,7 +229,7 @@ nbfwd_chansrv_refuse_as(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refus
  * whether the name does not exist or its credentials do not fit; the log
  * gets the detail.
  */
-#define nbfwd_chansrv_deny(s, fd, why, ...) \
+#define NBFWD_CHANSRV_DENY(s, fd, why, ...) \
 	nbfwd_chansrv_refuse_as(s, fd, why, EACCES, NBFWD_CHANSRV_DENIED, __VA_ARGS__)
 
 static bool
@@ -360,12 +360,12 @@ nbfwd_chansrv_admit(struct nbfwd_chansrv *s, int fd, const struct ucred *cred,
 	struct nbfwd_consumer *c = nbfwd_chansrv_find(s->ctx, a->name);
 
 	if (c == NULL) {
-		nbfwd_chansrv_deny(s, fd, NBFWD_REFUSE_UNKNOWN_NAME, "no consumer named \"%s\" "
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_UNKNOWN_NAME, "no consumer named \"%s\" "
 			"(uid %u, pid %d)", a->name, cred->uid, cred->pid);
 		return NULL;
 	}
 	if (!nbfwd_chansrv_permitted(s, fd, cred, c)) {
-		nbfwd_chansrv_deny(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "consumer %s: uid %u gid %u "
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "consumer %s: uid %u gid %u "
 			"(pid %d) not allowed (see its uid and gid keys)", c->name, cred->uid,
 			cred->gid, cred->pid);
 		return NULL;
@@ -675,7 +675,7 @@ nbfwd_chansrv_accept_one(struct nbfwd_chansrv *s, int fd)
 		return;
 	}
 	if (!nbfwd_chansrv_permitted_any(s, fd, &cred)) {
-		nbfwd_chansrv_deny(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "uid %u gid %u (pid %d) may "
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "uid %u gid %u (pid %d) may "
 			"attach as no consumer", cred.uid, cred.gid, cred.pid);
 		close(fd);
 		return;

@@ -79,5 +79,7 @@ main(int argc, char **argv)
 		_exit(0);
 	}
 	printf("child %d\n", (int)pid);
+	/* our copies only: the child's socket keeps the attachment open */
+	nbshm_client_close(c);
 	return 0;
 }
