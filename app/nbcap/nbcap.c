@@ -22,7 +22,7 @@ nbcap_usage(FILE *f)
 	fprintf(f,
 		"Usage: nbcap -s SOCKET -n NAME [-q QUEUE] -w FILE.pcap [-c COUNT] [-t SECONDS]\n"
 		"             [--poll] [--snaplen BYTES] [--wait-socket SECONDS]\n"
-		"             [--stats-json FILE] [--help]\n"
+		"             [--stats-json FILE] [-u USER] [--help]\n"
 		"Attach to queue QUEUE (default 0) of consumer NAME served by nbfwd on\n"
 		"SOCKET and write every packet received to FILE.pcap (\"-\" = stdout):\n"
 		"classic pcap, Ethernet, microsecond timestamps. Each buffer is given back\n"
@@ -33,6 +33,8 @@ nbcap_usage(FILE *f)
 		"  --snaplen BYTES     cut packets at BYTES in the file (default %u)\n"
 		"  --wait-socket SECS  retry attaching while SOCKET is absent (default 0)\n"
 		"  --stats-json FILE   write counters as JSON at exit\n"
+		"  -u, --producer-uid USER  attach only if nbfwd runs as USER (name or uid;\n"
+		"                      checked with SO_PEERCRED before anything is sent)\n"
 		"Ends on -c, -t, SIGINT or SIGTERM with one summary line (on stderr when the\n"
 		"pcap goes to stdout):\n"
 		"  nbcap: PACKETS packets, BYTES bytes, REJECTED rejected\n"
@@ -52,6 +54,7 @@ static const struct option nbcap_long[] = {
 	{ "snaplen", required_argument, NULL, NBCAP_OPT_SNAPLEN },
 	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET },
 	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON },
+	{ "producer-uid", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -71,7 +74,7 @@ nbcap_args(int argc, char **argv, struct nbcap_cap *r)
 	int opt, rc;
 
 	r->snaplen = NBCAP_PCAP_SNAPLEN_DEFAULT;
-	while ((opt = getopt_long(argc, argv, "s:n:q:w:c:t:h", nbcap_long, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:q:w:c:t:u:h", nbcap_long, NULL)) != -1) {
 		if (opt == 'h') {
 			nbcap_usage(stdout);
 			exit(0);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pwd.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,8 @@ nbcap_optname(int opt)
 		return "-t SECONDS (> 0)";
 	case NBCAP_OPT_WAIT_SOCKET:
 		return "--wait-socket SECONDS (>= 0)";
+	case 'u':
+		return "-u USER (a user name or uid)";
 	default:
 		return "an option";
 	}
@@ -130,6 +133,18 @@ nbcap_opt(const char *prog, int opt, const char *arg, struct nbcap_opts *o)
 	case NBCAP_OPT_STATS_JSON:
 		o->stats_json = arg;
 		return 1;
+	case 'u':
+		if (nbcap_parse_u64(arg, 0, UINT32_MAX - 1, &v) == 0) {
+			o->producer_uid = (uint32_t)v;
+		} else {
+			struct passwd *pw = getpwnam(arg);
+
+			if (pw == NULL)
+				break;
+			o->producer_uid = (uint32_t)pw->pw_uid;
+		}
+		o->check_uid = 1;
+		return 1;
 	default:
 		return 0;
 	}
@@ -147,16 +162,17 @@ nbcap_opts_check(const char *prog, const struct nbcap_opts *o)
 	return 0;
 }
 
-/* One line on stderr: what was granted. */
+/* One line on stderr: what was granted, and how long the attach took. */
 static void
-nbcap_print_attached(const char *prog, const struct nbcap_opts *o, struct nbshm_client *c)
+nbcap_print_attached(const char *prog, const struct nbcap_opts *o, struct nbshm_client *c,
+		double took)
 {
 	struct nbshm_client_info in;
 
 	nbshm_client_info(c, &in);
-	fprintf(stderr, "%s: attached %s queue %u: region %s (%llu bytes), %u rx ring(s) of %u, "
-			"%u tx buffers of %u, rx buffers %s\n", prog, o->name,
-			(unsigned int)o->queue, in.region_name,
+	fprintf(stderr, "%s: attached %s queue %u in %.3f s: region %s (%llu bytes), %u rx "
+			"ring(s) of %u, %u tx buffers of %u, rx buffers %s\n", prog, o->name,
+			(unsigned int)o->queue, took, in.region_name,
 			(unsigned long long)in.region_size, in.n_qp, in.ring_size, in.n_tx_bufs,
 			in.tx_buf_size, in.rx_readonly ? "read-only" : "writable");
 }
@@ -165,14 +181,20 @@ int
 nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
 		struct nbshm_client **c)
 {
-	double deadline = nbcap_now() + o->wait_socket;
+	double deadline = nbcap_now() + o->wait_socket, t0;
 	struct timespec pause = { .tv_sec = 0, .tv_nsec = 100 * 1000 * 1000 };
+	struct nbshm_client_opts co = {
+		.flags = flags | (o->check_uid ? NBSHM_CLIENT_F_PRODUCER_UID : 0),
+		.producer_uid = o->producer_uid,
+	};
 	int rc;
 
 	for (;;) {
-		rc = nbshm_client_connect(o->socket, o->name, o->queue, flags, c);
+		t0 = nbcap_now();
+		rc = nbshm_client_connect_opts(o->socket, o->name, o->queue, &co, c);
 		if (rc == 0) {
-			nbcap_print_attached(prog, o, *c);
+			/* this attempt: connect, ATTACH, ATTACH_OK, map */
+			nbcap_print_attached(prog, o, *c, nbcap_now() - t0);
 			return 0;
 		}
 		if ((rc == -ENOENT || rc == -ECONNREFUSED) && !nbcap_stop &&

@@ -41,6 +41,8 @@ struct nbcap_opts {
 	int poll;		/**< --poll: busy-poll instead of sleeping on the eventfd */
 	double wait_socket;	/**< --wait-socket: retry attaching this long */
 	const char *stats_json;	/**< --stats-json: write counters here at exit */
+	int check_uid;		/**< -u given */
+	uint32_t producer_uid;	/**< -u: the uid nbfwd must run as */
 };
 
 /** Set by SIGINT/SIGTERM. */

@@ -36,7 +36,8 @@ nbecho_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: nbecho -s SOCKET -n NAME [-q QUEUE] [--echo] [-c COUNT] [-t SECONDS]\n"
-		"              [--poll] [--wait-socket SECONDS] [--stats-json FILE] [--help]\n"
+		"              [--poll] [--wait-socket SECONDS] [--stats-json FILE] [-u USER]\n"
+		"              [--help]\n"
 		"Attach to queue QUEUE (default 0) of consumer NAME served by nbfwd on\n"
 		"SOCKET, count the packets it lends and give them back.\n"
 		"  --echo              also send each packet back: copied into a tx buffer,\n"
@@ -46,6 +47,8 @@ nbecho_usage(FILE *f)
 		"  --poll              busy-poll the rings (default: sleep on the eventfd)\n"
 		"  --wait-socket SECS  retry attaching while SOCKET is absent (default 0)\n"
 		"  --stats-json FILE   write counters as JSON at exit\n"
+		"  -u, --producer-uid USER  attach only if nbfwd runs as USER (name or uid;\n"
+		"                      checked with SO_PEERCRED before anything is sent)\n"
 		"Ends on -c, -t, SIGINT or SIGTERM with one summary line:\n"
 		"  nbecho: PACKETS packets, BYTES bytes, ECHOED echoed, DROPPED tx dropped, "
 		"REJECTED rejected\n"
@@ -63,6 +66,7 @@ static const struct option nbecho_long[] = {
 	{ "poll", no_argument, NULL, NBCAP_OPT_POLL },
 	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET },
 	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON },
+	{ "producer-uid", required_argument, NULL, 'u' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -72,7 +76,7 @@ nbecho_args(int argc, char **argv, struct nbecho_run *r)
 {
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "s:n:q:c:t:h", nbecho_long, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:n:q:c:t:u:h", nbecho_long, NULL)) != -1) {
 		if (opt == 'h') {
 			nbecho_usage(stdout);
 			exit(0);

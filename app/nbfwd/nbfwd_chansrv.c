@@ -2,14 +2,18 @@
 
 /*
  * The attach socket: a control thread that accepts consumers on a unix
- * SOCK_SEQPACKET socket, checks their ATTACH message, hands them their
- * region and eventfd, and notices when they go (socket closed), so that the
- * workers take back what was lent. The fast path never waits for it: a
- * consumer's state word is the only thing workers read.
+ * SOCK_SEQPACKET socket, checks who they are (SO_PEERCRED, before anything
+ * is sent to them) and their ATTACH message, hands them their region and
+ * eventfd, and notices when they go (socket closed, or the process that
+ * attached exited: its pidfd), so that the workers take back what was lent.
+ * The fast path never waits for it: a consumer's state word is the only
+ * thing workers read, and the thread never waits for the workers either
+ * (a detach is finished when every worker acknowledged it, polled).
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -20,6 +24,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,13 +36,27 @@
 #include "nbfwd_consumer.h"
 #include "nbfwd_log.h"
 
-#define NBFWD_CHANSRV_MAX_PENDING 16	/* connections not yet attached */
-#define NBFWD_CHANSRV_HELLO_MS 2000	/* time a connection has to send ATTACH */
-#define NBFWD_CHANSRV_ACK_MS 2000	/* time workers have to acknowledge a detach */
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77		/* Linux 6.5: a pidfd of the peer at connect() */
+#endif
 
+#define NBFWD_CHANSRV_MAX_PENDING 32	/* connections not yet attached, all uids */
+#define NBFWD_CHANSRV_MAX_PENDING_UID 4	/* of them from one uid */
+#define NBFWD_CHANSRV_BACKLOG 128	/* listen(): the kernel's queue before accept */
+#define NBFWD_CHANSRV_ACCEPT_BURST 64	/* accepted per wake-up */
+#define NBFWD_CHANSRV_HELLO_MS 1000	/* time a connection has to send ATTACH */
+#define NBFWD_CHANSRV_ACK_MS 1000	/* time workers have to acknowledge a detach */
+#define NBFWD_CHANSRV_GROUPS 64		/* supplementary groups looked at */
+#define NBFWD_CHANSRV_LOG_PER_S 32	/* refusals logged a second, the rest counted */
+#define NBFWD_CHANSRV_DENIED "not allowed"	/* all a refused peer learns */
+#define NBFWD_CHANSRV_BUSY "too many connections waiting to attach"
+
+/* A connection waiting for its ATTACH. */
 struct nbfwd_chansrv_conn {
 	int fd;				/* -1 = free */
 	uint64_t deadline;		/* TSC by which ATTACH must arrive */
+	uint64_t seq;			/* accept order: lower = older */
+	struct ucred cred;		/* SO_PEERCRED at accept */
 };
 
 struct nbfwd_chansrv {
@@ -48,16 +67,46 @@ struct nbfwd_chansrv {
 	pthread_t thread;
 	bool running;
 	volatile bool stop;
+	uid_t self_uid;			/* nbfwd's euid: always allowed, as root */
+	uint64_t seq;
 	struct nbfwd_chansrv_conn pending[NBFWD_CHANSRV_MAX_PENDING];
-	/* counters (control thread only) */
-	uint64_t accepted;
-	uint64_t refused;
+	struct nbfwd_attach_stats st;	/* written here only */
+	uint64_t log_second;		/* TSC at which the current second of logging began */
+	unsigned int logged;		/* refusals logged in it */
+	unsigned int unlogged;		/* and not logged */
 };
 
-/* epoll data: listening socket, pending connection i, or consumer i */
+/* epoll data: listening socket, pending connection i, consumer i's socket or pidfd */
 #define NBFWD_EV_LISTEN UINT64_C(0)
 #define NBFWD_EV_PENDING(i) (UINT64_C(1) << 32 | (i))
 #define NBFWD_EV_CONSUMER(i) (UINT64_C(2) << 32 | (i))
+#define NBFWD_EV_PIDFD(i) (UINT64_C(3) << 32 | (i))
+
+static const char * const nbfwd_attach_refusal_names[NBFWD_REFUSE_MAX] = {
+	[NBFWD_REFUSE_NOT_ALLOWED] = "not_allowed",
+	[NBFWD_REFUSE_UNKNOWN_NAME] = "unknown_name",
+	[NBFWD_REFUSE_BAD_MESSAGE] = "bad_message",
+	[NBFWD_REFUSE_BAD_QUEUE] = "bad_queue",
+	[NBFWD_REFUSE_BUSY] = "busy",
+	[NBFWD_REFUSE_TIMEOUT] = "timeout",
+	[NBFWD_REFUSE_DISPLACED] = "displaced",
+	[NBFWD_REFUSE_TOO_MANY] = "too_many",
+	[NBFWD_REFUSE_PEER_GONE] = "peer_gone",
+	[NBFWD_REFUSE_INTERNAL] = "internal",
+};
+
+const char *
+nbfwd_attach_refusal_name(unsigned int reason)
+{
+	return reason < NBFWD_REFUSE_MAX ? nbfwd_attach_refusal_names[reason] : "unknown";
+}
+
+/* Counters are read by telemetry while the thread runs: one writer, relaxed stores. */
+static void
+nbfwd_chansrv_count(uint64_t *counter)
+{
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
 
 static void
 nbfwd_chansrv_default_path(char *buf, size_t len)
@@ -98,25 +147,148 @@ nbfwd_chansrv_claim_path(const char *path)
 	return unlink(path) == 0 ? 0 : -errno;
 }
 
+/* A new second of logging: say how many refusals the last one left out. */
 static void
-nbfwd_chansrv_refuse(struct nbfwd_chansrv *s, int fd, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+nbfwd_chansrv_log_tick(struct nbfwd_chansrv *s)
+{
+	uint64_t now = rte_get_tsc_cycles();
 
+	if (now - s->log_second < rte_get_tsc_hz())
+		return;
+	if (s->unlogged != 0)
+		CHAN_LOG(NOTICE, "attach: %u more refusal(s) not logged (see /nbfwd/attach)",
+			s->unlogged);
+	s->log_second = now;
+	s->logged = 0;
+	s->unlogged = 0;
+}
+
+/*
+ * A flood of refusals must not flood the log: NBFWD_CHANSRV_LOG_PER_S a
+ * second, then one line saying how many were left out (all are counted).
+ */
+static bool
+nbfwd_chansrv_log_ok(struct nbfwd_chansrv *s)
+{
+	nbfwd_chansrv_log_tick(s);
+	if (s->logged < NBFWD_CHANSRV_LOG_PER_S) {
+		s->logged++;
+		return true;
+	}
+	s->unlogged++;
+	return false;
+}
+
+/*
+ * Send ERROR {code, text} and count the refusal; nbfwd's log gets @p fmt
+ * (which may say more than the peer is told).
+ */
 static void
-nbfwd_chansrv_refuse(struct nbfwd_chansrv *s, int fd, int code, const char *fmt, ...)
+nbfwd_chansrv_vrefuse(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal why,
+	int code, const char *text, const char *fmt, va_list ap)
 {
 	struct nbshm_msg_error m;
-	char text[NBSHM_PROTO_TEXT_MAX];
+	char detail[256];
+
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	nbshm_proto_error_init(&m, code, "%s", text != NULL ? text : detail);
+	if (nbshm_proto_send(fd, &m, sizeof(m), NULL, 0) != 0)
+		CHAN_LOG(DEBUG, "attach: could not send the refusal: %s", strerror(errno));
+	nbfwd_chansrv_count(&s->st.refused[why]);
+	if (!nbfwd_chansrv_log_ok(s))
+		return;
+	CHAN_LOG(NOTICE, "attach refused: %s [%s]", detail, nbfwd_attach_refusal_name(why));
+}
+
+/* Refuse, telling the peer what the log says. */
+static void __rte_format_printf(5, 6)
+nbfwd_chansrv_refuse(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal why,
+	int code, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	nbfwd_chansrv_vrefuse(s, fd, why, code, NULL, fmt, ap);
 	va_end(ap);
-	nbshm_proto_error_init(&m, code, "%s", text);
-	if (nbshm_proto_send(fd, &m, sizeof(m), NULL, 0) != 0)
-		CHAN_LOG(DEBUG, "attach: could not send the refusal: %s", strerror(errno));
-	CHAN_LOG(NOTICE, "attach refused: %s", text);
-	s->refused++;
+}
+
+/* Refuse with @p text for the peer and @p fmt for the log. */
+static void __rte_format_printf(6, 7)
+nbfwd_chansrv_refuse_as(struct nbfwd_chansrv *s, int fd, enum nbfwd_attach_refusal why,
+	int code, const char *text, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nbfwd_chansrv_vrefuse(s, fd, why, code, text, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Refuse a peer that may not learn why: it gets EACCES "not allowed",
+ * whether the name does not exist or its credentials do not fit; the log
+ * gets the detail.
+ */
+#define NBFWD_CHANSRV_DENY(s, fd, why, ...) \
+	nbfwd_chansrv_refuse_as(s, fd, why, EACCES, NBFWD_CHANSRV_DENIED, __VA_ARGS__)
+
+static bool
+nbfwd_chansrv_id_in(const struct nbfwd_id_list *l, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->id[i] == id)
+			return true;
+	return false;
+}
+
+/* The peer's gid or one of its supplementary groups (SO_PEERGROUPS) is in @p l. */
+static bool
+nbfwd_chansrv_groups_in(int fd, const struct ucred *cred, const struct nbfwd_id_list *l)
+{
+	gid_t groups[NBFWD_CHANSRV_GROUPS];
+	socklen_t len = sizeof(groups);
+	unsigned int i;
+
+	if (l->n == 0)
+		return false;
+	if (nbfwd_chansrv_id_in(l, cred->gid))
+		return true;
+	/* more groups than we look at (ERANGE): only its gid counts */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+		return false;
+	for (i = 0; i < len / sizeof(groups[0]); i++)
+		if (nbfwd_chansrv_id_in(l, groups[i]))
+			return true;
+	return false;
+}
+
+/*
+ * May this peer attach as @p c? Root and nbfwd's own uid always may (they
+ * can read nbfwd's memory anyway); anyone else only when named by the
+ * consumer's uid or gid list.
+ */
+static bool
+nbfwd_chansrv_permitted(const struct nbfwd_chansrv *s, int fd, const struct ucred *cred,
+	const struct nbfwd_consumer *c)
+{
+	if (cred->uid == 0 || cred->uid == s->self_uid)
+		return true;
+	return nbfwd_chansrv_id_in(&c->cfg->uids, cred->uid) ||
+		nbfwd_chansrv_groups_in(fd, cred, &c->cfg->gids);
+}
+
+/* May this peer attach as any consumer at all? */
+static bool
+nbfwd_chansrv_permitted_any(const struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ctx->n_consumers; i++)
+		if (nbfwd_chansrv_permitted(s, fd, cred, &s->ctx->consumers[i]))
+			return true;
+	return false;
 }
 
 static struct nbfwd_consumer *
@@ -128,18 +300,6 @@ nbfwd_chansrv_find(struct nbfwd_ctx *ctx, const char *name)
 		if (strcmp(ctx->consumers[i].name, name) == 0)
 			return &ctx->consumers[i];
 	return NULL;
-}
-
-static void
-nbfwd_chansrv_names(const struct nbfwd_ctx *ctx, char *buf, size_t len)
-{
-	size_t off = 0;
-	unsigned int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < ctx->n_consumers && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i > 0 ? ", " : "",
-			ctx->consumers[i].name);
 }
 
 /*
@@ -168,8 +328,67 @@ nbfwd_chansrv_prepare(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 	memset(c->tx_busy, 0, l->n_tx_bufs);
 }
 
+/*
+ * The peer's liveness: a pidfd of the process that connected (taken by the
+ * kernel at connect() with SO_PEERPIDFD, else opened from SO_PEERCRED's pid).
+ * @return the pidfd, or -1 with errno (ESRCH: it has exited).
+ */
+static int
+nbfwd_chansrv_peer_pidfd(int fd, pid_t pid)
+{
+	socklen_t len = sizeof(int);
+	int pfd = -1;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pfd, &len) == 0 && pfd >= 0) {
+		fcntl(pfd, F_SETFD, FD_CLOEXEC);
+		return pfd;
+	}
+	/* by pid only where the kernel has no SO_PEERPIDFD: its pid may be reused */
+	if (errno != ENOPROTOOPT)
+		return -1;
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/*
+ * Who may have which name: a name that does not exist and a name this peer
+ * may not have get the same answer. @return the consumer, or NULL (refused).
+ */
+static struct nbfwd_consumer *
+nbfwd_chansrv_admit(struct nbfwd_chansrv *s, int fd, const struct ucred *cred,
+	const struct nbshm_msg_attach *a)
+{
+	struct nbfwd_consumer *c = nbfwd_chansrv_find(s->ctx, a->name);
+
+	if (c == NULL) {
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_UNKNOWN_NAME, "no consumer named \"%s\" "
+			"(uid %u, pid %d)", a->name, cred->uid, cred->pid);
+		return NULL;
+	}
+	if (!nbfwd_chansrv_permitted(s, fd, cred, c)) {
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "consumer %s: uid %u gid %u "
+			"(pid %d) not allowed (see its uid and gid keys)", c->name, cred->uid,
+			cred->gid, cred->pid);
+		return NULL;
+	}
+	if (a->queue != 0) {
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_BAD_QUEUE, EINVAL, "consumer %s has 1 "
+			"queue: queue %u does not exist", c->name, a->queue);
+		return NULL;
+	}
+	if (c->state != NBFWD_CONS_DETACHED) {
+		/* the holder's pid is not the asker's business: the log has it */
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_BUSY, EBUSY, "consumer %s is %s",
+			c->name, c->state == NBFWD_CONS_ATTACHED ? "attached already" :
+			"being detached: try again");
+		CHAN_LOG(INFO, "consumer %s: held by pid %d, asked by uid %u pid %d", c->name,
+			c->pid, cred->uid, cred->pid);
+		return NULL;
+	}
+	return c;
+}
+
 static void
-nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
+nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 {
 	struct nbfwd_ctx *ctx = s->ctx;
 	union {
@@ -178,58 +397,54 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 	} msg;
 	struct nbshm_msg_attach_ok ok;
 	struct nbfwd_consumer *c;
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
 	struct epoll_event ev;
 	unsigned int n_fds = 0;
 	int fds[NBSHM_PROTO_MAX_FDS];
 	int out_fds[NBSHM_PROTO_ATTACH_OK_FDS];
-	char names[256];
 	const char *why;
 	ssize_t len;
 	unsigned int i;
+	int pidfd;
 
 	len = nbshm_proto_recv(fd, msg.raw, sizeof(msg.raw), fds, NBSHM_PROTO_MAX_FDS, &n_fds);
 	for (i = 0; i < n_fds; i++)
 		close(fds[i]);
 	if (len <= 0) {
 		if (len < 0)
-			nbfwd_chansrv_refuse(s, fd, errno == EMSGSIZE ? EMSGSIZE : EPROTO,
+			nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_BAD_MESSAGE,
+				errno == EMSGSIZE ? EMSGSIZE : EPROTO,
 				"bad attach message: %s", strerror(errno));
 		close(fd);
 		return;
 	}
 	why = nbshm_proto_check_attach(msg.raw, (size_t)len, n_fds);
 	if (why != NULL) {
-		nbfwd_chansrv_refuse(s, fd, EPROTO, "bad attach message: %s", why);
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_BAD_MESSAGE, EPROTO,
+			"bad attach message: %s", why);
 		close(fd);
 		return;
 	}
-	c = nbfwd_chansrv_find(ctx, msg.a.name);
+	c = nbfwd_chansrv_admit(s, fd, cred, &msg.a);
 	if (c == NULL) {
-		nbfwd_chansrv_names(ctx, names, sizeof(names));
-		nbfwd_chansrv_refuse(s, fd, ENOENT, "no consumer named \"%s\" (configured: %s)",
-			msg.a.name, names);
 		close(fd);
 		return;
 	}
-	if (msg.a.queue != 0) {
-		nbfwd_chansrv_refuse(s, fd, EINVAL, "consumer %s has 1 queue: queue %u does "
-			"not exist", c->name, msg.a.queue);
-		close(fd);
-		return;
-	}
-	if (c->state != NBFWD_CONS_DETACHED) {
-		nbfwd_chansrv_refuse(s, fd, EBUSY, "consumer %s is attached already (pid %d)",
-			c->name, c->pid);
+	pidfd = nbfwd_chansrv_peer_pidfd(fd, cred->pid);
+	if (pidfd < 0) {
+		bool gone = errno == ESRCH;
+
+		nbfwd_chansrv_refuse(s, fd, gone ? NBFWD_REFUSE_PEER_GONE : NBFWD_REFUSE_INTERNAL,
+			gone ? ESRCH : EIO, "consumer %s: %s", c->name, gone ?
+			"the process that connected has exited" : "cannot watch the process");
 		close(fd);
 		return;
 	}
 	nbfwd_chansrv_prepare(ctx, c);
 	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->evfd < 0) {
-		nbfwd_chansrv_refuse(s, fd, errno, "consumer %s: eventfd: %s", c->name,
-			strerror(errno));
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_INTERNAL, errno, "consumer %s: eventfd: %s",
+			c->name, strerror(errno));
+		close(pidfd);
 		close(fd);
 		return;
 	}
@@ -242,10 +457,14 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 		CHAN_LOG(NOTICE, "consumer %s: attach reply failed: %s", c->name, strerror(errno));
 		close(c->evfd);
 		c->evfd = -1;
+		close(pidfd);
 		close(fd);
+		nbfwd_chansrv_count(&s->st.refused[NBFWD_REFUSE_INTERNAL]);
 		return;
 	}
-	c->pid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 ? cred.pid : 0;
+	c->pid = cred->pid;
+	c->uid = cred->uid;
+	c->pidfd = pidfd;
 	c->sock = fd;
 	c->attaches++;
 	c->attached_tsc = rte_get_tsc_cycles();
@@ -254,34 +473,15 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
 		CHAN_LOG(WARNING, "consumer %s: epoll: %s: its detach will be seen at exit only",
 			c->name, strerror(errno));
+	ev.events = EPOLLIN;
+	ev.data.u64 = NBFWD_EV_PIDFD(c->index);
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, pidfd, &ev) != 0)
+		CHAN_LOG(WARNING, "consumer %s: epoll: %s: its exit is seen by its socket only",
+			c->name, strerror(errno));
 	__atomic_store_n(&c->state, NBFWD_CONS_ATTACHED, __ATOMIC_RELEASE);
-	s->accepted++;
-	CHAN_LOG(INFO, "consumer %s attached (pid %d), region %s handle 0x%016" PRIx64,
-		c->name, c->pid, ctx->regions[c->region].r.name, c->layout.handle);
-}
-
-/* Wait until every worker took back what it lent (or the workers are gone). */
-static void
-nbfwd_chansrv_wait_acks(struct nbfwd_chansrv *s, struct nbfwd_consumer *c)
-{
-	uint64_t deadline = rte_get_tsc_cycles() +
-		rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
-	unsigned int q, acked;
-
-	for (;;) {
-		acked = 0;
-		for (q = 0; q < c->n_qp; q++)
-			acked += __atomic_load_n(&c->qp[q].ack, __ATOMIC_ACQUIRE) != 0;
-		if (acked == c->n_qp || s->stop || nbfwd_force_quit)
-			return;
-		if (rte_get_tsc_cycles() > deadline) {
-			CHAN_LOG(WARNING, "consumer %s: %u of %u workers acknowledged its detach "
-				"after %u ms; still waiting", c->name, acked, c->n_qp,
-				NBFWD_CHANSRV_ACK_MS);
-			deadline = UINT64_MAX;
-		}
-		usleep(1000);
-	}
+	nbfwd_chansrv_count(&s->st.attached);
+	CHAN_LOG(INFO, "consumer %s attached (pid %d, uid %u), region %s handle 0x%016" PRIx64,
+		c->name, c->pid, c->uid, ctx->regions[c->region].r.name, c->layout.handle);
 }
 
 /* Close a consumer's side after every queue pair was reclaimed. */
@@ -292,61 +492,214 @@ nbfwd_chansrv_close(struct nbfwd_chansrv *s, struct nbfwd_consumer *c)
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->sock, NULL);
 		close(c->sock);
 	}
+	if (c->pidfd >= 0) {
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->pidfd, NULL);
+		close(c->pidfd);
+	}
 	if (c->evfd >= 0)
 		close(c->evfd);
 	c->sock = -1;
+	c->pidfd = -1;
 	c->evfd = -1;
 	__atomic_store_n(&c->state, NBFWD_CONS_DETACHED, __ATOMIC_RELEASE);
 }
 
+/*
+ * End an attachment: ask the workers to take back what they lent. The
+ * thread does not wait for them: nbfwd_chansrv_detach_poll() finishes it.
+ * Its socket and pidfd leave the epoll set now (a hang-up stays readable).
+ */
 static void
-nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c)
+nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c, bool exited)
 {
-	struct nbfwd_cons_qstats st;
-	uint64_t lent, before;
-
-	nbfwd_consumer_stats(c, &st, &lent);
-	before = st.reclaimed;
+	if (c->sock >= 0)
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->sock, NULL);
+	if (c->pidfd >= 0)
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->pidfd, NULL);
+	nbfwd_chansrv_count(exited ? &s->st.detached_exited : &s->st.detached_closed);
+	c->detach_deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
 	__atomic_store_n(&c->state, NBFWD_CONS_DETACHING, __ATOMIC_RELEASE);
-	nbfwd_chansrv_wait_acks(s, c);
-	if (s->stop || nbfwd_force_quit)
-		return;		/* the workers may be gone: nbfwd_consumers_stop() ends it */
-	nbfwd_chansrv_close(s, c);
-	nbfwd_consumer_stats(c, &st, &lent);
-	CHAN_LOG(INFO, "consumer %s detached (pid %d): %" PRIu64 " lent buffer(s) taken back",
-		c->name, c->pid, st.reclaimed - before);
+	CHAN_LOG(INFO, "consumer %s detaching (pid %d): %s", c->name, c->pid,
+		exited ? "the process that attached exited" : "its socket closed");
+}
+
+/*
+ * Finish the detaches every worker acknowledged. One overdue is counted and
+ * logged, and waited for again (a worker stuck in a long tx burst acks when
+ * it gets back to its poll loop); meanwhile other consumers attach and
+ * detach. @return true while a detach is still waiting.
+ */
+static bool
+nbfwd_chansrv_detach_poll(struct nbfwd_chansrv *s)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	bool waiting = false;
+	unsigned int i, q, acked;
+
+	for (i = 0; i < s->ctx->n_consumers; i++) {
+		struct nbfwd_consumer *c = &s->ctx->consumers[i];
+		struct nbfwd_cons_qstats st;
+		uint64_t lent;
+
+		if (c->state != NBFWD_CONS_DETACHING)
+			continue;
+		acked = 0;
+		for (q = 0; q < c->n_qp; q++)
+			acked += __atomic_load_n(&c->qp[q].ack, __ATOMIC_ACQUIRE) != 0;
+		if (acked == c->n_qp) {
+			nbfwd_chansrv_close(s, c);
+			nbfwd_consumer_stats(c, &st, &lent);
+			CHAN_LOG(INFO, "consumer %s detached (pid %d): %" PRIu64 " lent buffer(s) "
+				"taken back in all", c->name, c->pid, st.reclaimed);
+			continue;
+		}
+		waiting = true;
+		if (now < c->detach_deadline)
+			continue;
+		nbfwd_chansrv_count(&s->st.ack_timeouts);
+		CHAN_LOG(WARNING, "consumer %s: %u of %u workers acknowledged its detach within "
+			"%u ms; waiting again", c->name, acked, c->n_qp, NBFWD_CHANSRV_ACK_MS);
+		c->detach_deadline = now + rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
+	}
+	return waiting;
+}
+
+static void
+nbfwd_chansrv_drop_pending(struct nbfwd_chansrv *s, unsigned int i)
+{
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->pending[i].fd, NULL);
+	close(s->pending[i].fd);
+	s->pending[i].fd = -1;
+	__atomic_store_n(&s->st.pending, s->st.pending - 1, __ATOMIC_RELAXED);
+}
+
+/* Pending connection @p i has an ATTACH (or anything) waiting to be read. */
+static bool
+nbfwd_chansrv_has_data(const struct nbfwd_chansrv *s, unsigned int i)
+{
+	uint8_t b;
+
+	return recv(s->pending[i].fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) >= 0 ||
+		(errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/*
+ * Room for a connection of @p uid. Each uid has at most MAX_PENDING_UID
+ * slots; when they are taken, its oldest idle connection (nothing sent yet)
+ * makes room. When all slots are taken, the oldest idle connection of the
+ * uid holding the most does. So idle connections held by one uid delay
+ * nobody else, nor a newer connection of the same uid, by more than the
+ * moment it takes to send the ATTACH.
+ * @return a free slot, or -1.
+ */
+static int
+nbfwd_chansrv_make_room(struct nbfwd_chansrv *s, uid_t uid)
+{
+	unsigned int i, mine = 0, most = 0, held;
+	int free_slot = -1, victim = -1;
+	uid_t hog = uid;
+
+	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
+		if (s->pending[i].fd < 0) {
+			free_slot = free_slot < 0 ? (int)i : free_slot;
+			continue;
+		}
+		mine += s->pending[i].cred.uid == uid;
+	}
+	if (free_slot >= 0 && mine < NBFWD_CHANSRV_MAX_PENDING_UID)
+		return free_slot;
+	if (free_slot < 0 && mine < NBFWD_CHANSRV_MAX_PENDING_UID) {
+		/* full: the uid with most slots gives one */
+		for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
+			unsigned int j;
+
+			held = 0;
+			for (j = 0; j < NBFWD_CHANSRV_MAX_PENDING; j++)
+				held += s->pending[j].cred.uid == s->pending[i].cred.uid;
+			if (held > most) {
+				most = held;
+				hog = s->pending[i].cred.uid;
+			}
+		}
+	}
+	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
+		const struct nbfwd_chansrv_conn *p = &s->pending[i];
+
+		if (p->fd < 0 || p->cred.uid != hog || nbfwd_chansrv_has_data(s, i))
+			continue;
+		if (victim < 0 || p->seq < s->pending[victim].seq)
+			victim = (int)i;
+	}
+	if (victim < 0)
+		return -1;
+	nbfwd_chansrv_refuse_as(s, s->pending[victim].fd, NBFWD_REFUSE_DISPLACED, EAGAIN,
+		NBFWD_CHANSRV_BUSY, "%s (uid %u, pid %d: idle, closed for a newer one)",
+		NBFWD_CHANSRV_BUSY, s->pending[victim].cred.uid, s->pending[victim].cred.pid);
+	nbfwd_chansrv_drop_pending(s, (unsigned int)victim);
+	return victim;
 }
 
 static int
-nbfwd_chansrv_add_pending(struct nbfwd_chansrv *s, int fd)
+nbfwd_chansrv_add_pending(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
-	unsigned int i;
+	int i = nbfwd_chansrv_make_room(s, cred->uid);
 
-	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
-		if (s->pending[i].fd >= 0)
-			continue;
-		ev.data.u64 = NBFWD_EV_PENDING(i);
-		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-			return -1;
-		s->pending[i].fd = fd;
-		s->pending[i].deadline = rte_get_tsc_cycles() +
-			rte_get_tsc_hz() * NBFWD_CHANSRV_HELLO_MS / 1000;
-		return 0;
+	if (i < 0)
+		return -1;
+	ev.data.u64 = NBFWD_EV_PENDING((unsigned int)i);
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		return -1;
+	s->pending[i].fd = fd;
+	s->pending[i].cred = *cred;
+	s->pending[i].seq = s->seq++;
+	s->pending[i].deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * NBFWD_CHANSRV_HELLO_MS / 1000;
+	__atomic_store_n(&s->st.pending, s->st.pending + 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* One new connection: who it is decides before anything is read from or sent to it. */
+static void
+nbfwd_chansrv_accept_one(struct nbfwd_chansrv *s, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	nbfwd_chansrv_count(&s->st.connections);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred)) {
+		CHAN_LOG(NOTICE, "attach refused: SO_PEERCRED: %s [%s]", strerror(errno),
+			nbfwd_attach_refusal_name(NBFWD_REFUSE_INTERNAL));
+		nbfwd_chansrv_count(&s->st.refused[NBFWD_REFUSE_INTERNAL]);
+		close(fd);
+		return;
 	}
-	return -1;
+	if (!nbfwd_chansrv_permitted_any(s, fd, &cred)) {
+		NBFWD_CHANSRV_DENY(s, fd, NBFWD_REFUSE_NOT_ALLOWED, "uid %u gid %u (pid %d) may "
+			"attach as no consumer", cred.uid, cred.gid, cred.pid);
+		close(fd);
+		return;
+	}
+	if (nbfwd_chansrv_add_pending(s, fd, &cred) != 0) {
+		nbfwd_chansrv_refuse_as(s, fd, NBFWD_REFUSE_TOO_MANY, EAGAIN, NBFWD_CHANSRV_BUSY,
+			"%s (uid %u, pid %d)", NBFWD_CHANSRV_BUSY, cred.uid, cred.pid);
+		close(fd);
+	}
 }
 
 static void
 nbfwd_chansrv_accept(struct nbfwd_chansrv *s)
 {
-	int fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC);
+	unsigned int n;
+	int fd;
 
-	if (fd < 0)
-		return;
-	if (nbfwd_chansrv_add_pending(s, fd) != 0) {
-		nbfwd_chansrv_refuse(s, fd, EAGAIN, "too many connections waiting to attach");
-		close(fd);
+	/* what the backlog holds, a burst at a time: pending ones get their turn too */
+	for (n = 0; n < NBFWD_CHANSRV_ACCEPT_BURST; n++) {
+		/* non-blocking: no peer can hold this thread in a recv() or send() */
+		fd = accept4(s->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		nbfwd_chansrv_accept_one(s, fd);
 	}
 }
 
@@ -354,6 +707,7 @@ static void
 nbfwd_chansrv_expire(struct nbfwd_chansrv *s)
 {
 	uint64_t now = rte_get_tsc_cycles();
+	char text[64];
 	unsigned int i;
 
 	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++) {
@@ -361,11 +715,11 @@ nbfwd_chansrv_expire(struct nbfwd_chansrv *s)
 
 		if (p->fd < 0 || now < p->deadline)
 			continue;
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, p->fd, NULL);
-		nbfwd_chansrv_refuse(s, p->fd, ETIMEDOUT, "no attach message within %u ms",
+		snprintf(text, sizeof(text), "no attach message within %u ms",
 			NBFWD_CHANSRV_HELLO_MS);
-		close(p->fd);
-		p->fd = -1;
+		nbfwd_chansrv_refuse_as(s, p->fd, NBFWD_REFUSE_TIMEOUT, ETIMEDOUT, text,
+			"%s (uid %u, pid %d)", text, p->cred.uid, p->cred.pid);
+		nbfwd_chansrv_drop_pending(s, i);
 	}
 }
 
@@ -378,16 +732,18 @@ nbfwd_chansrv_event(struct nbfwd_chansrv *s, uint64_t data)
 		nbfwd_chansrv_accept(s);
 	} else if (kind == 1 && i < NBFWD_CHANSRV_MAX_PENDING && s->pending[i].fd >= 0) {
 		int fd = s->pending[i].fd;
+		struct ucred cred = s->pending[i].cred;
 
-		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 		s->pending[i].fd = -1;
-		nbfwd_chansrv_attach(s, fd);
-	} else if (kind == 2 && i < s->ctx->n_consumers) {
-		/* anything after the attach, or a hang-up, ends the attachment */
+		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+		__atomic_store_n(&s->st.pending, s->st.pending - 1, __ATOMIC_RELAXED);
+		nbfwd_chansrv_attach(s, fd, &cred);
+	} else if ((kind == 2 || kind == 3) && i < s->ctx->n_consumers) {
+		/* anything after the attach, a hang-up, or its process gone, ends it */
 		struct nbfwd_consumer *c = &s->ctx->consumers[i];
 
 		if (c->state == NBFWD_CONS_ATTACHED)
-			nbfwd_chansrv_detach(s, c);
+			nbfwd_chansrv_detach(s, c, kind == 3);
 	}
 }
 
@@ -395,16 +751,56 @@ static void *
 nbfwd_chansrv_main(void *arg)
 {
 	struct nbfwd_chansrv *s = arg;
-	struct epoll_event ev[8];
+	struct epoll_event ev[16];
+	bool detaching = false;
 	int n, i;
 
 	while (!s->stop) {
-		n = epoll_wait(s->epfd, ev, RTE_DIM(ev), 100);
+		/* short naps while workers owe a detach its acks */
+		n = epoll_wait(s->epfd, ev, RTE_DIM(ev), detaching ? 2 : 100);
 		for (i = 0; i < n && !s->stop; i++)
 			nbfwd_chansrv_event(s, ev[i].data.u64);
 		nbfwd_chansrv_expire(s);
+		nbfwd_chansrv_log_tick(s);
+		detaching = nbfwd_chansrv_detach_poll(s);
 	}
 	return NULL;
+}
+
+/* Look up a group, or say none was asked for. */
+static gid_t
+nbfwd_chansrv_group(const struct nbfwd_config *cfg)
+{
+	return cfg->socket_group < 0 ? (gid_t)-1 : (gid_t)cfg->socket_group;
+}
+
+/*
+ * Bind with no moment where the socket file is more open than asked: it is
+ * made 0600 (umask around bind), then given its group, then its mode, by
+ * path without following a link.
+ */
+static int
+nbfwd_chansrv_bind(struct nbfwd_chansrv *s, const struct sockaddr_un *sa)
+{
+	const struct nbfwd_config *cfg = &s->ctx->cfg;
+	mode_t old = umask(0177);
+	int rc = bind(s->lfd, (const struct sockaddr *)sa, sizeof(*sa));
+
+	umask(old);
+	if (rc != 0) {
+		CHAN_LOG(ERR, "attach socket %s: %s (its directory must exist and be writable)",
+			s->path, strerror(errno));
+		return -1;
+	}
+	if (fchownat(AT_FDCWD, s->path, (uid_t)-1, nbfwd_chansrv_group(cfg),
+			AT_SYMLINK_NOFOLLOW) != 0 ||
+			fchmodat(AT_FDCWD, s->path, cfg->socket_mode, AT_SYMLINK_NOFOLLOW) != 0) {
+		CHAN_LOG(ERR, "attach socket %s: cannot give it group %" PRId64 " and mode 0%o: %s",
+			s->path, cfg->socket_group, (unsigned int)cfg->socket_mode, strerror(errno));
+		unlink(s->path);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -426,10 +822,10 @@ nbfwd_chansrv_listen(struct nbfwd_chansrv *s)
 		return -1;
 	}
 	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
-	if (bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-			listen(s->lfd, NBFWD_CHANSRV_MAX_PENDING) != 0) {
-		CHAN_LOG(ERR, "attach socket %s: %s (its directory must exist and be writable)",
-			s->path, strerror(errno));
+	if (nbfwd_chansrv_bind(s, &sa) != 0)
+		return -1;
+	if (listen(s->lfd, NBFWD_CHANSRV_BACKLOG) != 0) {
+		CHAN_LOG(ERR, "attach socket %s: listen: %s", s->path, strerror(errno));
 		return -1;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -444,6 +840,7 @@ int
 nbfwd_consumers_start(struct nbfwd_ctx *ctx)
 {
 	struct nbfwd_chansrv *s;
+	struct stat st;
 	unsigned int i;
 	int rc;
 
@@ -456,8 +853,11 @@ nbfwd_consumers_start(struct nbfwd_ctx *ctx)
 	s->ctx = ctx;
 	s->lfd = -1;
 	s->epfd = -1;
+	s->self_uid = geteuid();
 	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++)
 		s->pending[i].fd = -1;
+	for (i = 0; i < ctx->n_consumers; i++)
+		ctx->consumers[i].pidfd = -1;
 	if (ctx->cfg.socket[0] != '\0') {
 		if (strlen(ctx->cfg.socket) >= sizeof(s->path)) {
 			CHAN_LOG(ERR, "[nbfwd] socket = %s: longer than %zu bytes", ctx->cfg.socket,
@@ -470,13 +870,18 @@ nbfwd_consumers_start(struct nbfwd_ctx *ctx)
 	}
 	if (nbfwd_chansrv_listen(s) != 0)
 		return -1;
+	if (lstat(s->path, &st) == 0) {
+		s->st.mode = st.st_mode & 07777;
+		s->st.group = st.st_gid;
+	}
 	rc = rte_ctrl_thread_create(&s->thread, "nbfwd-attach", NULL, nbfwd_chansrv_main, s);
 	if (rc != 0) {
 		CHAN_LOG(ERR, "attach socket: cannot start its thread: %s", strerror(-rc));
 		return -1;
 	}
 	s->running = true;
-	CHAN_LOG(INFO, "consumers attach at %s (%u configured)", s->path, ctx->n_consumers);
+	CHAN_LOG(INFO, "consumers attach at %s (%u configured; mode 0%o, group %u)", s->path,
+		ctx->n_consumers, (unsigned int)s->st.mode, (unsigned int)s->st.group);
 	return 0;
 }
 
@@ -509,18 +914,42 @@ nbfwd_consumers_stop(struct nbfwd_ctx *ctx)
 	for (i = 0; i < NBFWD_CHANSRV_MAX_PENDING; i++)
 		if (s->pending[i].fd >= 0)
 			close(s->pending[i].fd);
+	s->st.pending = 0;
 	if (s->epfd >= 0)
 		close(s->epfd);
 	if (s->lfd >= 0) {
 		close(s->lfd);
 		unlink(s->path);
 	}
-	free(s);
-	ctx->chansrv = NULL;
+	s->epfd = -1;
+	s->lfd = -1;
+	/* s stays for its counters: nbfwd_consumers_teardown() frees it */
+}
+
+int
+nbfwd_consumers_attach_stats(const struct nbfwd_ctx *ctx, struct nbfwd_attach_stats *out)
+{
+	const struct nbfwd_chansrv *s = ctx->chansrv;
+	unsigned int r;
+
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return -1;
+	out->connections = __atomic_load_n(&s->st.connections, __ATOMIC_RELAXED);
+	out->attached = __atomic_load_n(&s->st.attached, __ATOMIC_RELAXED);
+	for (r = 0; r < NBFWD_REFUSE_MAX; r++)
+		out->refused[r] = __atomic_load_n(&s->st.refused[r], __ATOMIC_RELAXED);
+	out->detached_closed = __atomic_load_n(&s->st.detached_closed, __ATOMIC_RELAXED);
+	out->detached_exited = __atomic_load_n(&s->st.detached_exited, __ATOMIC_RELAXED);
+	out->ack_timeouts = __atomic_load_n(&s->st.ack_timeouts, __ATOMIC_RELAXED);
+	out->pending = __atomic_load_n(&s->st.pending, __ATOMIC_RELAXED);
+	out->mode = s->st.mode;
+	out->group = s->st.group;
+	return 0;
 }
 
 const char *
 nbfwd_consumers_socket(const struct nbfwd_ctx *ctx)
 {
-	return ctx->chansrv != NULL ? ctx->chansrv->path : "";
+	return ctx->chansrv != NULL && ctx->chansrv->lfd >= 0 ? ctx->chansrv->path : "";
 }

@@ -26,7 +26,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -105,6 +107,10 @@ enum nbfwd_config_type {
 	NBFWD_CONFIG_MAC,	/* xx:xx:xx:xx:xx:xx, unicast, not zero */
 	NBFWD_CONFIG_CHOICE,	/* one of .choices, stored as its index in an int */
 	NBFWD_CONFIG_POW2,	/* a power of two in min..max */
+	NBFWD_CONFIG_USERS,	/* user names or numbers, comma-separated: struct nbfwd_id_list */
+	NBFWD_CONFIG_GROUPS,	/* group names or numbers, comma-separated: struct nbfwd_id_list */
+	NBFWD_CONFIG_GROUP,	/* one group name or number, stored in an int64_t */
+	NBFWD_CONFIG_OCTAL,	/* an octal number in min..max (file mode bits) */
 };
 
 /* One key of a section. */
@@ -152,6 +158,10 @@ static const struct nbfwd_config_key nbfwd_config_keys_main[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_config, pool_layout), .set = NBFWD_SET_LAYOUT },
 	{ .name = "socket", .type = NBFWD_CONFIG_PATH,
 	  NBFWD_CONFIG_AT(struct nbfwd_config, socket) },
+	{ .name = "socket_mode", .type = NBFWD_CONFIG_OCTAL, .min = 0, .max = 0777,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, socket_mode) },
+	{ .name = "socket_group", .type = NBFWD_CONFIG_GROUP,
+	  NBFWD_CONFIG_AT(struct nbfwd_config, socket_group) },
 };
 
 static const char * const nbfwd_config_unmatched_names[] = {
@@ -209,6 +219,10 @@ static const struct nbfwd_config_key nbfwd_config_keys_consumer[] = {
 	{ .name = "steering", .type = NBFWD_CONFIG_CHOICE,
 	  .choices = nbfwd_config_steering_names,
 	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, steering) },
+	{ .name = "uid", .type = NBFWD_CONFIG_USERS,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, uids) },
+	{ .name = "gid", .type = NBFWD_CONFIG_GROUPS,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, gids) },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {
@@ -298,6 +312,8 @@ nbfwd_config_defaults(struct nbfwd_config *cfg)
 	cfg->time_s = 0;
 	cfg->max_regions = 16;
 	cfg->stats_period_s = 1;
+	cfg->socket_mode = NBFWD_DEFAULT_SOCKET_MODE;
+	cfg->socket_group = -1;
 }
 
 int
@@ -1301,6 +1317,114 @@ nbfwd_config_set_pow2(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 	return 0;
 }
 
+/* Octal digits only (a leading 0 is allowed, not required): file mode bits. */
+static int
+nbfwd_config_set_octal(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const struct nbfwd_config_key *k, void *field, const char *value)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	for (p = value; *p >= '0' && *p <= '7' && v <= k->max; p++)
+		v = v * 8 + (uint64_t)(*p - '0');
+	if (*p != '\0' || p == value || v < k->min || v > k->max)
+		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+				"expected an octal mode in 0%" PRIo64 "..0%" PRIo64 " (like 0660), "
+				"got \"%s\"", k->min, k->max, value);
+	nbfwd_config_store_uint(field, k->size, v);
+	return 0;
+}
+
+/*
+ * A user (@p group false) or group: a number (0..4294967294), or a name the
+ * system knows (getpwnam_r / getgrnam_r, when the file is loaded).
+ * @return 0, -1 when not a number or a name, 1 when a name nobody knows.
+ */
+static int
+nbfwd_config_parse_id(const char *s, bool group, uint32_t *out)
+{
+	char buf[16384];
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+	uint64_t v;
+
+	if (nbfwd_config_parse_num(s, 0, UINT32_MAX - 1, &v) == 0) {
+		*out = (uint32_t)v;
+		return 0;
+	}
+	if (s[0] == '-' || (s[0] >= '0' && s[0] <= '9') || !nbfwd_config_name_ok(s, 32, ""))
+		return -1;
+	if (group) {
+		if (getgrnam_r(s, &gr, buf, sizeof(buf), &grp) != 0 || grp == NULL)
+			return 1;
+		*out = (uint32_t)grp->gr_gid;
+	} else {
+		if (getpwnam_r(s, &pw, buf, sizeof(buf), &pwp) != 0 || pwp == NULL)
+			return 1;
+		*out = (uint32_t)pwp->pw_uid;
+	}
+	return 0;
+}
+
+static int
+nbfwd_config_bad_id(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		bool group, bool list, const char *item, int rc)
+{
+	const char *what = group ? "group" : "user";
+
+	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+			"expected %s%s name%s or number%s (0..4294967294), got \"%s\"%s",
+			list ? "a comma-separated list of " : "a ", what, list ? "s" : "",
+			list ? "s" : "", item, rc > 0 ? group ? " (no such group)" :
+			" (no such user)" : "");
+}
+
+static int
+nbfwd_config_set_group(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		void *field, const char *value)
+{
+	uint32_t id;
+	int rc = nbfwd_config_parse_id(value, true, &id);
+
+	if (rc != 0)
+		return nbfwd_config_bad_id(c, e, true, false, value, rc);
+	*(int64_t *)field = id;
+	return 0;
+}
+
+static int
+nbfwd_config_set_ids(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const struct nbfwd_config_key *k, void *field, const char *value)
+{
+	struct nbfwd_id_list *l = field;
+	bool group = k->type == NBFWD_CONFIG_GROUPS;
+	const char *p = value;
+	char buf[CFG_VALUE_LEN];
+	char *item;
+	int rc;
+
+	l->n = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+
+		if (l->n == NBFWD_MAX_IDS)
+			return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+					"too many %ss: expected at most %d", group ? "group" : "user",
+					NBFWD_MAX_IDS);
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		item = nbfwd_config_trim(buf, buf + len);
+		rc = nbfwd_config_parse_id(item, group, &l->id[l->n]);
+		if (rc != 0)
+			return nbfwd_config_bad_id(c, e, group, true, item, rc);
+		l->n++;
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 static int
 nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		const struct nbfwd_config_key *k, void *base, const char *value)
@@ -1329,6 +1453,13 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		return nbfwd_config_set_choice(c, e, k, field, value);
 	case NBFWD_CONFIG_POW2:
 		return nbfwd_config_set_pow2(c, e, k, field, value);
+	case NBFWD_CONFIG_USERS:
+	case NBFWD_CONFIG_GROUPS:
+		return nbfwd_config_set_ids(c, e, k, field, value);
+	case NBFWD_CONFIG_GROUP:
+		return nbfwd_config_set_group(c, e, field, value);
+	case NBFWD_CONFIG_OCTAL:
+		return nbfwd_config_set_octal(c, e, k, field, value);
 	}
 	return -1;
 }

@@ -23,6 +23,13 @@
 #define NBFWD_MAX_CONSUMERS 32		/**< [consumer] sections in one file */
 #define NBFWD_CONSUMER_NAME_MAX 32	/**< consumer name incl. NUL (wire limit) */
 #define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
+#define NBFWD_MAX_IDS 16		/**< users or groups in one uid / gid list */
+
+/** A list of user or group ids ([consumer NAME] uid, gid). */
+struct nbfwd_id_list {
+	uint32_t n;
+	uint32_t id[NBFWD_MAX_IDS];
+};
 
 /** Forwarding action. */
 enum nbfwd_mode {
@@ -99,6 +106,13 @@ struct nbfwd_consumer_cfg {
 	uint16_t tx_buffer_size;	/**< bytes per tx buffer */
 	int numa_node;			/**< -1 = its port's node */
 	int steering;			/**< enum nbfwd_steering */
+	/**
+	 * Who may attach besides root and nbfwd's own uid: a peer whose uid
+	 * (SO_PEERCRED) is in @c uids, or whose gid or a supplementary group
+	 * (SO_PEERGROUPS) is in @c gids. Both empty: nobody else.
+	 */
+	struct nbfwd_id_list uids;
+	struct nbfwd_id_list gids;
 };
 
 /** One rx queue an lcore polls: port NAME, queue index. */
@@ -145,6 +159,8 @@ struct nbfwd_config {
 
 	/* vmq: [nbfwd] socket, [vmq], [consumer NAME] */
 	char socket[NBFWD_SOCKET_PATH_MAX];	/**< attach socket, "" = runtime dir */
+	uint32_t socket_mode;			/**< [nbfwd] socket_mode (default 0660) */
+	int64_t socket_group;			/**< [nbfwd] socket_group, -1 = nbfwd's gid */
 	enum nbfwd_unmatched unmatched;		/**< [vmq] unmatched = forward|drop */
 	enum nbfwd_group_policy broadcast;	/**< [vmq] broadcast = ... */
 	enum nbfwd_group_policy multicast;	/**< [vmq] multicast = ... */
@@ -166,6 +182,7 @@ struct nbfwd_config {
 #define NBFWD_DEFAULT_CONSUMER_RING 1024
 #define NBFWD_DEFAULT_CONSUMER_TX_BUFFERS 1024
 #define NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE 2048
+#define NBFWD_DEFAULT_SOCKET_MODE 0660
 
 /**
  * Fill @p cfg with the built-in defaults (no regions, no ports: everything

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -408,6 +409,8 @@ nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
 	rte_free(ctx->consumers);
 	ctx->consumers = NULL;
 	ctx->n_consumers = 0;
+	free(ctx->chansrv);	/* its counters, kept for the exit report */
+	ctx->chansrv = NULL;
 }
 
 /* A lent packet taken back at detach or exit (a bare copy is a free mbuf). */

@@ -90,6 +90,9 @@ struct nbfwd_consumer {
 	int evfd;			/**< notify eventfd while attached, else -1 */
 	int sock;			/**< its socket while attached, else -1 */
 	int pid;			/**< its pid (SO_PEERCRED), 0 if unknown */
+	int pidfd;			/**< that process while attached (liveness), else -1 */
+	uint32_t uid;			/**< its uid (SO_PEERCRED) */
+	uint64_t detach_deadline;	/**< TSC: workers' acks overdue (DETACHING) */
 	uint32_t attaches;		/**< times attached */
 	uint64_t attached_tsc;		/**< when it last attached */
 	unsigned int n_qp;
@@ -99,6 +102,43 @@ struct nbfwd_consumer {
 	struct nbshm_ring txdone;	/**< we write */
 	uint8_t *tx_busy;		/**< per tx buffer: taken in this batch */
 };
+
+/** Why the attach socket refused a connection or an ATTACH (counted per reason). */
+enum nbfwd_attach_refusal {
+	NBFWD_REFUSE_NOT_ALLOWED = 0,	/**< peer's uid/gid not allowed for the name (or any) */
+	NBFWD_REFUSE_UNKNOWN_NAME,	/**< no such consumer (the peer sees "not allowed") */
+	NBFWD_REFUSE_BAD_MESSAGE,	/**< unreadable or malformed ATTACH */
+	NBFWD_REFUSE_BAD_QUEUE,		/**< queue != 0 */
+	NBFWD_REFUSE_BUSY,		/**< attached already, or still being detached */
+	NBFWD_REFUSE_TIMEOUT,		/**< no ATTACH within the handshake deadline */
+	NBFWD_REFUSE_DISPLACED,		/**< idle, closed for a newer connection of its uid */
+	NBFWD_REFUSE_TOO_MANY,		/**< no pending slot to give it */
+	NBFWD_REFUSE_PEER_GONE,		/**< the process that connected has exited */
+	NBFWD_REFUSE_INTERNAL,		/**< credentials, eventfd, pidfd or reply failed */
+	NBFWD_REFUSE_MAX,
+};
+
+/** Counters of the attach socket (control thread writes, anyone reads). */
+struct nbfwd_attach_stats {
+	uint64_t connections;		/**< accepted on the socket */
+	uint64_t attached;		/**< ATTACH_OK sent */
+	uint64_t refused[NBFWD_REFUSE_MAX];	/**< by enum nbfwd_attach_refusal */
+	uint64_t detached_closed;	/**< ended: socket closed or readable */
+	uint64_t detached_exited;	/**< ended: the process that attached exited (pidfd) */
+	uint64_t ack_timeouts;		/**< a detach not acknowledged by every worker in time */
+	uint32_t pending;		/**< connections waiting for their ATTACH now */
+	uint32_t mode;			/**< socket file mode */
+	int64_t group;			/**< socket file group */
+};
+
+/** Name of an attach refusal reason ("not_allowed", ...). */
+const char *nbfwd_attach_refusal_name(unsigned int reason);
+
+/**
+ * The attach socket's counters, also after nbfwd_consumers_stop().
+ * @return 0, or -1 when nbfwd serves no consumers.
+ */
+int nbfwd_consumers_attach_stats(const struct nbfwd_ctx *ctx, struct nbfwd_attach_stats *out);
 
 /** Name of a consumer drop reason ("detached", ...). */
 const char *nbfwd_cons_drop_name(unsigned int reason);
@@ -128,7 +168,8 @@ int nbfwd_consumers_start(struct nbfwd_ctx *ctx);
 
 /**
  * After the workers stopped: stop the control thread, take back every lent
- * buffer, close every consumer's socket and remove the socket file.
+ * buffer, close every consumer's socket and remove the socket file. The
+ * counters stay readable until nbfwd_consumers_teardown().
  */
 void nbfwd_consumers_stop(struct nbfwd_ctx *ctx);
 

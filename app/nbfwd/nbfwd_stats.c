@@ -219,6 +219,26 @@ nbfwd_cycles_print(const struct nbfwd_ctx *ctx, FILE *f)
 	fprintf(f, " total %.1f\n", total);
 }
 
+/* One line of the attach socket's counters, with the refusals that happened. */
+static void
+nbfwd_stats_print_attach(const struct nbfwd_ctx *ctx, FILE *f)
+{
+	struct nbfwd_attach_stats st;
+	unsigned int r;
+
+	if (nbfwd_consumers_attach_stats(ctx, &st) != 0)
+		return;
+	fprintf(f, "attach socket: %" PRIu64 " connection(s), %" PRIu64 " attach(es), detached "
+		"%" PRIu64 " (socket closed) %" PRIu64 " (process exited), %" PRIu64
+		" ack timeout(s)", st.connections, st.attached, st.detached_closed,
+		st.detached_exited, st.ack_timeouts);
+	for (r = 0; r < NBFWD_REFUSE_MAX; r++)
+		if (st.refused[r] != 0)
+			fprintf(f, ", refused %s %" PRIu64, nbfwd_attach_refusal_name(r),
+				st.refused[r]);
+	fprintf(f, "\n");
+}
+
 void
 nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 {
@@ -258,6 +278,7 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
 			c->attaches == 1 ? "" : "es");
 	}
+	nbfwd_stats_print_attach(ctx, f);
 	nbfwd_cycles_print(ctx, f);
 	fprintf(f, "duration %.3f s, mbufs in use at exit %" PRIu64 "\n", dur,
 		ctx->mbufs_in_use_at_exit);
@@ -377,6 +398,26 @@ nbfwd_json_open(const char *path, char *tmp, size_t len)
 	return f;
 }
 
+static void
+nbfwd_json_attach(const struct nbfwd_ctx *ctx, FILE *f)
+{
+	struct nbfwd_attach_stats st;
+	unsigned int r;
+
+	if (nbfwd_consumers_attach_stats(ctx, &st) != 0)
+		return;
+	fprintf(f, ",\n  \"attach\": {\"mode\": \"0%o\", \"group\": %" PRId64
+		", \"connections\": %" PRIu64 ", \"attached\": %" PRIu64
+		", \"detached_closed\": %" PRIu64 ", \"detached_exited\": %" PRIu64
+		", \"ack_timeouts\": %" PRIu64 ", \"refused\": {", (unsigned int)st.mode, st.group,
+		st.connections, st.attached, st.detached_closed, st.detached_exited,
+		st.ack_timeouts);
+	for (r = 0; r < NBFWD_REFUSE_MAX; r++)
+		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_attach_refusal_name(r),
+			st.refused[r]);
+	fprintf(f, "}}");
+}
+
 int
 nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 {
@@ -410,6 +451,7 @@ nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 			total.drop[r]);
 	fprintf(f, "}");
 	nbfwd_json_cycles(ctx, f);
+	nbfwd_json_attach(ctx, f);
 	fprintf(f, ",\n  \"ports\": [\n");
 	for (i = 0; i < ctx->n_ports; i++) {
 		nbfwd_json_port(ctx, f, i, dur);

@@ -246,6 +246,7 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 	rte_tel_data_add_dict_string(rd, "steering", nbfwd_consumer_steering(c));
 	rte_tel_data_add_dict_int(rd, "rx_queue", c->hw_queue);
 	rte_tel_data_add_dict_int(rd, "pid", c->pid);
+	rte_tel_data_add_dict_u64(rd, "uid", c->uid);
 	rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
 	rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
 	rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
@@ -266,6 +267,34 @@ nbfwd_tel_consumers(const char *cmd __rte_unused, const char *params __rte_unuse
 		struct rte_tel_data *d)
 {
 	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_consumers, nbfwd_tel_consumer);
+}
+
+/* The attach socket: connections, attaches, refusals by reason, detaches. */
+static int
+nbfwd_tel_attach(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	struct nbfwd_attach_stats st;
+	char mode[8];
+
+	if (!nbfwd_tel_live)
+		return -1;
+	rte_tel_data_start_dict(d);
+	if (nbfwd_consumers_attach_stats(nbfwd_tel_ctx, &st) != 0)
+		return 0;	/* no consumers: nothing listens */
+	snprintf(mode, sizeof(mode), "0%o", (unsigned int)st.mode);
+	rte_tel_data_add_dict_string(d, "socket", nbfwd_consumers_socket(nbfwd_tel_ctx));
+	rte_tel_data_add_dict_string(d, "mode", mode);
+	rte_tel_data_add_dict_u64(d, "group", (uint64_t)st.group);
+	rte_tel_data_add_dict_u64(d, "connections", st.connections);
+	rte_tel_data_add_dict_u64(d, "attached", st.attached);
+	rte_tel_data_add_dict_u64(d, "pending", st.pending);
+	rte_tel_data_add_dict_u64(d, "detached_closed", st.detached_closed);
+	rte_tel_data_add_dict_u64(d, "detached_exited", st.detached_exited);
+	rte_tel_data_add_dict_u64(d, "ack_timeouts", st.ack_timeouts);
+	nbfwd_tel_counters(d, "refused", nbfwd_attach_refusal_name, st.refused, 0,
+		NBFWD_REFUSE_MAX);
+	return 0;
 }
 
 void
@@ -289,7 +318,9 @@ nbfwd_telemetry_register(const struct nbfwd_ctx *ctx)
 			rte_telemetry_register_cmd("/nbfwd/regions", nbfwd_tel_regions,
 				"Regions: handle, generation, size, pages, node, layout, file") != 0 ||
 			rte_telemetry_register_cmd("/nbfwd/consumers", nbfwd_tel_consumers,
-				"Consumers: filter, state, delivered, returned, lent, rejects") != 0)
+				"Consumers: filter, state, delivered, returned, lent, rejects") != 0 ||
+			rte_telemetry_register_cmd("/nbfwd/attach", nbfwd_tel_attach,
+				"Attach socket: connections, attaches, refusals by reason, detaches") != 0)
 		return -1;
 	return 0;
 }

@@ -126,6 +126,12 @@ client_recv_reply(int s, union client_msg *m, int *fds, unsigned int *n_fds)
 	}
 	*n_fds = 0;
 	n = nbshm_proto_recv(s, m->raw, sizeof(m->raw), fds, NBSHM_PROTO_MAX_FDS, n_fds);
+	/*
+	 * nbfwd closed with our ATTACH unread (it refused before reading):
+	 * the reset is reported first, its ERROR is still queued behind it.
+	 */
+	if (n < 0 && errno == ECONNRESET)
+		n = nbshm_proto_recv(s, m->raw, sizeof(m->raw), fds, NBSHM_PROTO_MAX_FDS, n_fds);
 	if (n < 0) {
 		err = errno;
 		return nbshm_client_fail(err, "receiving nbfwd's reply: %s", strerror(err));
@@ -353,6 +359,15 @@ client_attach(struct nbshm_client *c, const char *name, uint16_t queue)
 				name, NBSHM_PROTO_NAME_MAX - 1);
 	if (nbshm_proto_send(c->sock, &req, sizeof(req), NULL, 0) < 0) {
 		err = errno;
+		/* nbfwd may have refused before reading: its ERROR says why */
+		len = err == EPIPE || err == ECONNRESET ?
+			client_recv_reply(c->sock, &m, fds, &n_fds) : -1;
+		if (len > 0 && nbshm_proto_msg_type(&m, (size_t)len, &why) == NBSHM_MSG_ERROR) {
+			client_close_fds(fds, n_fds);
+			return client_refused(&m, len, n_fds, name, queue);
+		}
+		if (len > 0)
+			client_close_fds(fds, n_fds);
 		return nbshm_client_fail(err, "sending ATTACH: %s", strerror(err));
 	}
 	len = client_recv_reply(c->sock, &m, fds, &n_fds);
@@ -379,17 +394,50 @@ client_attach(struct nbshm_client *c, const char *name, uint16_t queue)
 	return client_setup(c, &m.ok, fds);
 }
 
+/* The socket's server runs as the uid the caller requires (before we say who we are). */
+static int
+client_check_producer(int s, const char *path, const struct nbshm_client_opts *o)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int err;
+
+	if (!(o->flags & NBSHM_CLIENT_F_PRODUCER_UID))
+		return 0;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "SO_PEERCRED on %s: %s", path, strerror(err));
+	}
+	if (cred.uid != o->producer_uid)
+		return nbshm_client_fail(EPERM, "producer at %s runs as uid %u, expected uid %u",
+				path, (unsigned int)cred.uid, (unsigned int)o->producer_uid);
+	return 0;
+}
+
 int
 nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 		unsigned int flags, struct nbshm_client **out)
 {
+	struct nbshm_client_opts o = { .flags = flags };
+
+	if (flags & NBSHM_CLIENT_F_PRODUCER_UID)
+		return nbshm_client_fail(EINVAL, "NBSHM_CLIENT_F_PRODUCER_UID needs "
+				"nbshm_client_connect_opts()");
+	return nbshm_client_connect_opts(socket_path, name, queue, &o, out);
+}
+
+int
+nbshm_client_connect_opts(const char *socket_path, const char *name, uint16_t queue,
+		const struct nbshm_client_opts *opts, struct nbshm_client **out)
+{
+	unsigned int flags = opts != NULL ? opts->flags : 0;
 	struct nbshm_client *c;
 	int rc;
 
-	if (out == NULL || name == NULL)
-		return nbshm_client_fail(EINVAL, "no name or no place for the client");
+	if (out == NULL || name == NULL || opts == NULL)
+		return nbshm_client_fail(EINVAL, "no name, options or place for the client");
 	*out = NULL;
-	if (flags & ~NBSHM_CLIENT_F_RX_WRITABLE)
+	if (flags & ~(NBSHM_CLIENT_F_RX_WRITABLE | NBSHM_CLIENT_F_PRODUCER_UID))
 		return nbshm_client_fail(EINVAL, "unknown flags 0x%x", flags);
 	if (nbshm_proto_name_check(name) != 0)
 		return nbshm_client_fail(EINVAL,
@@ -403,6 +451,8 @@ nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 	c->evfd = -1;
 	c->sigbus_slot = -1;
 	rc = client_dial(socket_path, &c->sock);
+	if (rc == 0)
+		rc = client_check_producer(c->sock, socket_path, opts);
 	if (rc == 0)
 		rc = client_attach(c, name, queue);
 	if (rc == 0 && fcntl(c->sock, F_SETFL, fcntl(c->sock, F_GETFL) | O_NONBLOCK) < 0)

@@ -78,6 +78,19 @@ extern "C" {
 /** Connect flag: map the rx buffers read-write (default: read-only). */
 #define NBSHM_CLIENT_F_RX_WRITABLE 0x1u
 
+/**
+ * Connect flag: before anything is sent, check with SO_PEERCRED that the
+ * process serving the socket runs as nbshm_client_opts.producer_uid
+ * (nbshm_client_connect_opts() only).
+ */
+#define NBSHM_CLIENT_F_PRODUCER_UID 0x2u
+
+/** Options of nbshm_client_connect_opts(). */
+struct nbshm_client_opts {
+	unsigned int flags;	/**< NBSHM_CLIENT_F_* */
+	uint32_t producer_uid;	/**< with NBSHM_CLIENT_F_PRODUCER_UID: nbfwd's uid */
+};
+
 /** Segments a received packet may have (the channel's upper bound). */
 #define NBSHM_CLIENT_MAX_SEGS NBSHM_CHAN_MAX_SEGS
 
@@ -161,6 +174,18 @@ struct nbshm_client_stats {
  */
 int nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 		unsigned int flags, struct nbshm_client **out);
+
+/**
+ * nbshm_client_connect() with options: @p opts->flags as its @p flags, and
+ * with NBSHM_CLIENT_F_PRODUCER_UID the socket's server must run as
+ * @p opts->producer_uid (SO_PEERCRED of the connected socket: the uid of
+ * the process that called listen()), checked before the ATTACH (our name)
+ * is sent: another uid is -EPERM, "producer ... runs as uid U, expected V".
+ *
+ * @return as nbshm_client_connect(); -EINVAL for unknown flags.
+ */
+int nbshm_client_connect_opts(const char *socket_path, const char *name, uint16_t queue,
+		const struct nbshm_client_opts *opts, struct nbshm_client **out);
 
 /** The last failure of this thread in a sentence ("" if none yet). */
 const char *nbshm_client_error(void);

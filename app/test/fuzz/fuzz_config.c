@@ -126,7 +126,10 @@ fuzz_config_check_good(const struct nbfwd_config *c)
 		FUZZ_CHECK(q->tx_buffers >= 1 && q->tx_buffers <= 65536);
 		FUZZ_CHECK(q->tx_buffer_size >= 128 && q->tx_buffer_size <= 16384);
 		FUZZ_CHECK(q->numa_node >= -1 && q->numa_node <= 63);
+		FUZZ_CHECK(q->uids.n <= NBFWD_MAX_IDS && q->gids.n <= NBFWD_MAX_IDS);
 	}
+	FUZZ_CHECK(c->socket_mode <= 0777);
+	FUZZ_CHECK(c->socket_group >= -1 && c->socket_group < (int64_t)UINT32_MAX);
 #endif
 }
 

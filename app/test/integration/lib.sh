@@ -336,6 +336,38 @@ nbt_c1_nbecho() {
 	wait_log "consumer c1 attached" 20
 }
 
+# nbt_c3_start TAG C1_KEYS C2_KEYS C3_KEYS: start_nbfwd TAG (limit NBT_LIMIT,
+#   default 90 s) in vmq mode on net_pcap0 (NBT_C1_FRAMES's in.pcap in a loop:
+#   run nbt_c1_setup first) and net_null0, consumers c1, c2, c3 on net_pcap0
+#   (MACs 02:00:00:00:00:c1..c3; c1 1024 buffers, rings of 256; c2 and c3 256
+#   buffers, rings of 64), each section ending with its KEYS (lines, "" for
+#   none). The socket NBT_C3_SOCK=$NBT_TMP/TAG.sock has group nogroup, and
+#   NBT_TMP is made reachable (mode 0711) for other uids. Returns once nbfwd
+#   takes attaches.
+nbt_c3_start() {
+	local tag=$1 ini=$NBT_TMP/$1.ini i
+	shift
+	chmod 0711 "$NBT_TMP"
+	NBT_C3_SOCK=$NBT_TMP/$tag.sock
+	printf '[nbfwd]\nmode = vmq\nsocket = %s\nsocket_group = nogroup\n[vmq]\n%s\n' \
+		"$NBT_C3_SOCK" "unmatched = forward"$'\n'"broadcast = drop"$'\n'"multicast = drop" \
+		>"$ini"
+	for i in 1 2 3; do
+		printf '[consumer c%s]\nport = net_pcap0\nmac = 02:00:00:00:00:c%s\n' "$i" "$i"
+		if [ "$i" = 1 ]; then
+			printf 'buffers = 1024\nring_size = 256\n'
+		else
+			printf 'buffers = 256\nring_size = 64\n'
+		fi
+		[ -z "$1" ] || printf '%s\n' "$1"
+		shift
+	done >>"$ini"
+	NBT_LIMIT=${NBT_LIMIT:-90} start_nbfwd "$tag" \
+		--vdev "net_pcap0,rx_pcap=$NBT_C1_FRAMES/in.pcap,infinite_rx=1" --vdev net_null0 -- \
+		-f "$ini"
+	wait_log "consumers attach at" 30
+}
+
 # wait_log PATTERN SECONDS: wait until the last nbfwd's log matches (grep -E)
 wait_log() {
 	local pat=$1 secs=${2:-20} t

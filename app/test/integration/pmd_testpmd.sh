@@ -65,6 +65,7 @@ refused "socket=/x.sock,name=tp,queue=65536" "queue=65536 is not a number in 0..
 refused "socket=/x.sock,name=tp/x" "name=tp/x is not a consumer name"
 refused "socket=/x.sock,name=tp,mode=x" "unknown devarg \"mode\""
 refused "socket=/x.sock,name=tp,name=u" "devarg name= given twice"
+refused "socket=/x.sock,name=tp,producer_uid=root" "producer_uid=root is not a uid"
 say "ok devargs: bad ones refused at probe, each named"
 
 # 2. nobody serves the socket

@@ -908,6 +908,45 @@ test_connect_errors(void **state)
 }
 
 /*
+ * The client requires the producer's uid: another uid is refused before the
+ * ATTACH (our name) goes out; the right one attaches.
+ */
+static void
+test_producer_uid(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client_opts o = {
+		.flags = NBSHM_CLIENT_F_PRODUCER_UID,
+		.producer_uid = (uint32_t)geteuid() + 1,
+	};
+	struct nbshm_client *c = (struct nbshm_client *)(uintptr_t)1;
+	uint8_t buf[NBSHM_PROTO_MSG_MAX];
+	int conn;
+
+	assert_int_equal(nbshm_client_connect_opts(f->path, "vm1", 1, &o, &c), -EPERM);
+	assert_null(c);
+	assert_non_null(strstr(nbshm_client_error(), "runs as uid"));
+	/* the producer's end: closed, and nothing was sent on it */
+	conn = accept4(f->lsock, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(conn >= 0);
+	assert_int_equal(recv(conn, buf, sizeof(buf), 0), 0);
+	close(conn);
+
+	o.producer_uid = (uint32_t)geteuid();
+	f->reply = FAKE_OK;
+	assert_int_equal(pthread_create(&f->th, NULL, fake_serve, f), 0);
+	assert_int_equal(nbshm_client_connect_opts(f->path, "vm1", 1, &o, &c), 0);
+	assert_int_equal(pthread_join(f->th, NULL), 0);
+	assert_null(f->attach_why);
+	nbshm_client_close(c);
+
+	/* the flag needs the options that carry the uid */
+	assert_int_equal(nbshm_client_connect(f->path, "vm1", 1, NBSHM_CLIENT_F_PRODUCER_UID, &c),
+			-EINVAL);
+	assert_int_equal(nbshm_client_connect_opts(f->path, "vm1", 1, NULL, &c), -EINVAL);
+}
+
+/*
  * The region file shrinks under the client (SIGBUS): the client's SIGBUS
  * handler maps zeros over the mapping, the process lives on, every call
  * says -EIO with the region's name.
@@ -1164,6 +1203,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_error_reply, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_attach_ok, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_connect_errors, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_producer_uid, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_sigbus_packet_read, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_sigbus_in_call_and_reattach, fake_setup,
 				fake_teardown),

@@ -153,6 +153,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg->n_lcores, 0);
 	assert_int_equal(cfg->set, 0);
 	assert_string_equal(cfg->path, "");
+	assert_int_equal(cfg->socket_mode, 0660);
+	assert_int_equal(cfg->socket_group, -1);
 	free(cfg);
 }
 
@@ -537,6 +539,72 @@ test_good_vmq(void **state)
 	assert_int_equal(b->tx_buffers, NBFWD_DEFAULT_CONSUMER_TX_BUFFERS);
 	assert_int_equal(b->numa_node, -1);
 	free(cfg);
+}
+
+/* Who may attach: [nbfwd] socket_mode, socket_group; [consumer] uid, gid. */
+static void
+test_access_keys(void **state)
+{
+	static const char nbfwd[] = "[nbfwd]\nmode = vmq\n";
+	static const char cons[] = "[consumer a]\nport = net_null0\nmac = 02:00:00:00:00:01\n";
+	static const struct {
+		bool consumer;		/* the line goes into [consumer a] (line 6), else [nbfwd] (3) */
+		const char *line;
+		const char *words[3];
+	} bad[] = {
+		{ false, "socket_mode = 0999", { "expected an octal mode in 00..0777", "\"0999\"" } },
+		{ false, "socket_mode = 1777", { "0777", "\"1777\"" } },
+		{ false, "socket_mode = rw", { "octal" } },
+		{ false, "socket_group = no_such_group_nbt",
+			{ "expected a group name or number", "(no such group)" } },
+		{ false, "socket_group = 0, 1", { "expected a group name or number", "\"0, 1\"" } },
+		{ true, "uid = root, no_such_user_nbt",
+			{ "list of user names or numbers", "\"no_such_user_nbt\" (no such user)" } },
+		{ true, "uid = -1", { "user", "\"-1\"" } },
+		{ true, "uid = 4294967295", { "0..4294967294", "\"4294967295\"" } },
+		{ true, "uid = 1,,2", { "user", "got \"\"" } },
+		{ true, "gid = no_such_group_nbt", { "list of group names", "(no such group)" } },
+		{ true, "gid = 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
+			{ "too many groups", "at most 16" } },
+	};
+	char path[PATH_MAX], text[512], where[64];
+	struct nbfwd_config *cfg;
+	unsigned int i;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%ssocket_mode = 0600\nsocket_group = root\n%s"
+		"uid = root, 1234\ngid = 0,77\n", nbfwd, cons);
+	write_tmp(path, "access.ini", text);
+	cfg = load_ok(path);
+	assert_int_equal(cfg->socket_mode, 0600);
+	assert_int_equal(cfg->socket_group, 0);
+	assert_int_equal(cfg->consumers[0].uids.n, 2);
+	assert_int_equal(cfg->consumers[0].uids.id[0], 0);
+	assert_int_equal(cfg->consumers[0].uids.id[1], 1234);
+	assert_int_equal(cfg->consumers[0].gids.n, 2);
+	assert_int_equal(cfg->consumers[0].gids.id[1], 77);
+	free(cfg);
+
+	/* absent: mode 0660, nbfwd's group, nobody but root and nbfwd's uid */
+	snprintf(text, sizeof(text), "%s%s", nbfwd, cons);
+	write_tmp(path, "access-default.ini", text);
+	cfg = load_ok(path);
+	assert_int_equal(cfg->socket_mode, 0660);
+	assert_int_equal(cfg->socket_group, -1);
+	assert_int_equal(cfg->consumers[0].uids.n, 0);
+	assert_int_equal(cfg->consumers[0].gids.n, 0);
+	free(cfg);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i].consumer)
+			snprintf(text, sizeof(text), "%s%s%s\n", nbfwd, cons, bad[i].line);
+		else
+			snprintf(text, sizeof(text), "%s%s\n%s", nbfwd, bad[i].line, cons);
+		snprintf(where, sizeof(where), "%s %.*s", bad[i].consumer ? "[consumer a]" :
+			"[nbfwd]", (int)strcspn(bad[i].line, " "), bad[i].line);
+		write_tmp(path, "access-bad.ini", text);
+		expect_error(path, bad[i].consumer ? 6 : 3, where, bad[i].words);
+	}
 }
 
 static void
@@ -1043,6 +1111,7 @@ main(void)
 		cmocka_unit_test(test_good_pci),
 		cmocka_unit_test(test_good_runtime),
 		cmocka_unit_test(test_good_vmq),
+		cmocka_unit_test(test_access_keys),
 		cmocka_unit_test(test_keeps_unset_fields),
 		cmocka_unit_test(test_lists_replaced),
 		cmocka_unit_test(test_bad_arguments),

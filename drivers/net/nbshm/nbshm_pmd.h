@@ -57,6 +57,8 @@ struct nbshm_pmd_args {
 	char name[NBSHM_PROTO_NAME_MAX];	/**< consumer name */
 	uint16_t queue;				/**< queue of that consumer */
 	int copy;				/**< 1: copy into pool mbufs */
+	int check_uid;				/**< producer_uid= given */
+	uint32_t producer_uid;			/**< the uid nbfwd must run as */
 };
 
 /**
@@ -67,7 +69,7 @@ int nbshm_pmd_args_parse(const char *dev_name, const char *params, struct nbshm_
 
 /** The devargs this driver knows, for RTE_PMD_REGISTER_PARAM_STRING. */
 #define NBSHM_PMD_PARAMS \
-	"socket=<path> name=<consumer> queue=<int> role=consumer copy=<0|1>"
+	"socket=<path> name=<consumer> queue=<int> role=consumer copy=<0|1> producer_uid=<uid>"
 
 /** One lent packet while mbufs of the application point into it. */
 struct nbshm_pmd_lent {

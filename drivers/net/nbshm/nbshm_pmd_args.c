@@ -2,7 +2,7 @@
 
 /*
  * net_nbshm devargs: socket=PATH name=CONSUMER [queue=N] [role=consumer]
- * [copy=0|1]. Strict: unknown or repeated keys, bad numbers and missing
+ * [copy=0|1] [producer_uid=UID]. Strict: unknown or repeated keys, bad numbers and missing
  * required keys are refused with a sentence naming the key.
  */
 
@@ -19,9 +19,10 @@
 #define ARG_QUEUE "queue"
 #define ARG_ROLE "role"
 #define ARG_COPY "copy"
+#define ARG_PRODUCER_UID "producer_uid"
 
 static const char *const nbshm_pmd_keys[] = {
-	ARG_SOCKET, ARG_NAME, ARG_QUEUE, ARG_ROLE, ARG_COPY,
+	ARG_SOCKET, ARG_NAME, ARG_QUEUE, ARG_ROLE, ARG_COPY, ARG_PRODUCER_UID,
 };
 
 /* Decimal in [0, max], nothing else. */
@@ -93,6 +94,14 @@ nbshm_pmd_arg(const char *dev, const char *key, const char *val, struct nbshm_pm
 			return -EINVAL;
 		}
 		a->copy = (int)v;
+	} else if (strcmp(key, ARG_PRODUCER_UID) == 0) {
+		if (nbshm_pmd_parse_uint(val, UINT32_MAX - 1, &v) < 0) {
+			NBSHM_PMD_LOG(ERR, "%s: producer_uid=%s is not a uid (0..%u)", dev, val,
+					UINT32_MAX - 1);
+			return -EINVAL;
+		}
+		a->check_uid = 1;
+		a->producer_uid = (uint32_t)v;
 	}
 	return 0;
 }

@@ -81,10 +81,15 @@ nbshm_pmd_attach(struct rte_eth_dev *dev)
 	struct nbshm_pmd_lentpool *lp;
 	struct nbshm_client_info info;
 	struct rte_ether_addr mac;
+	struct nbshm_client_opts o = {
+		.flags = NBSHM_CLIENT_F_RX_WRITABLE |
+			(a->check_uid ? NBSHM_CLIENT_F_PRODUCER_UID : 0),
+		.producer_uid = a->producer_uid,
+	};
 	struct nbshm_client *c;
 	int ret;
 
-	ret = nbshm_client_connect(a->socket, a->name, a->queue, NBSHM_CLIENT_F_RX_WRITABLE, &c);
+	ret = nbshm_client_connect_opts(a->socket, a->name, a->queue, &o, &c);
 	if (ret < 0) {
 		NBSHM_PMD_LOG(ERR, "%s: cannot attach to consumer %s queue %u at %s: %s",
 				nbshm_pmd_name(dev), a->name, a->queue, a->socket,
