@@ -142,32 +142,6 @@ nbfwd_chansrv_names(const struct nbfwd_ctx *ctx, char *buf, size_t len)
 			ctx->consumers[i].name);
 }
 
-/*
- * Fresh rings. Workers do not look at the consumer until its state says
- * ATTACHED. The region keeps its handle: its mbufs carry it from the pool's
- * creation, and nothing of an earlier attachment is left to be confused with
- * (every lent buffer was taken back, the rings are zeroed here).
- */
-static void
-nbfwd_chansrv_prepare(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
-{
-	struct nbfwd_region *rg = &ctx->regions[c->region];
-	struct nbshm_chan_layout *l = &c->layout;
-	unsigned int q;
-
-	memset(rg->r.base + l->rings_off, 0, l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp));
-	for (q = 0; q < c->n_qp; q++) {
-		struct nbfwd_cons_qp *qp = &c->qp[q];
-
-		nbshm_ring_init(&qp->rx, rg->r.base, l, NBSHM_CHAN_RING_RX(q), true);
-		nbshm_ring_init(&qp->ret, rg->r.base, l, NBSHM_CHAN_RING_RET(q), false);
-		qp->ack = 0;
-	}
-	nbshm_ring_init(&c->tx, rg->r.base, l, NBSHM_CHAN_RING_TX(l->n_qp), false);
-	nbshm_ring_init(&c->txdone, rg->r.base, l, NBSHM_CHAN_RING_TXDONE(l->n_qp), true);
-	memset(c->tx_busy, 0, l->n_tx_bufs);
-}
-
 static void
 nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 {
@@ -184,7 +158,7 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 	unsigned int n_fds = 0;
 	int fds[NBSHM_PROTO_MAX_FDS];
 	int out_fds[NBSHM_PROTO_ATTACH_OK_FDS];
-	char names[256];
+	char names[256], err[256];
 	const char *why;
 	ssize_t len;
 	unsigned int i;
@@ -225,7 +199,14 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 		close(fd);
 		return;
 	}
-	nbfwd_chansrv_prepare(ctx, c);
+	/* workers do not look at the consumer until its state says ATTACHED */
+	if (nbfwd_consumer_renew(ctx, c, err, sizeof(err)) != 0) {
+		CHAN_LOG(WARNING, "consumer %s: no fresh memory for an attach: %s", c->name, err);
+		nbfwd_chansrv_refuse(s, fd, ENOMEM, "consumer %s: no memory for a new "
+			"attachment (see nbfwd's log)", c->name);
+		close(fd);
+		return;
+	}
 	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->evfd < 0) {
 		nbfwd_chansrv_refuse(s, fd, errno, "consumer %s: eventfd: %s", c->name,
@@ -236,8 +217,9 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 	nbshm_proto_attach_ok_init(&ok, &c->layout, ctx->regions[c->region].page_size,
 		ctx->regions[c->region].r.name, c->cfg->mac, (uint16_t)(c->vlan < 0 ? 0xffff :
 		c->vlan));
-	out_fds[0] = ctx->regions[c->region].r.fd;
-	out_fds[1] = c->evfd;
+	out_fds[NBSHM_PROTO_FD_CONTROL] = ctx->regions[c->region].r.fd;
+	out_fds[NBSHM_PROTO_FD_RX] = ctx->regions[c->region].r.rx_fd;
+	out_fds[NBSHM_PROTO_FD_EVENT] = c->evfd;
 	if (nbshm_proto_send(fd, &ok, sizeof(ok), out_fds, NBSHM_PROTO_ATTACH_OK_FDS) != 0) {
 		CHAN_LOG(NOTICE, "consumer %s: attach reply failed: %s", c->name, strerror(errno));
 		close(c->evfd);
@@ -391,6 +373,28 @@ nbfwd_chansrv_event(struct nbfwd_chansrv *s, uint64_t data)
 	}
 }
 
+/*
+ * A SIGBUS in a consumer's control mapping (it punched holes in its control
+ * file with no hugepage left to fault in) was repaired with zero pages by the
+ * guard: that attachment is over.
+ */
+static void
+nbfwd_chansrv_check_faults(struct nbfwd_chansrv *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ctx->n_consumers && !s->stop; i++) {
+		struct nbfwd_consumer *c = &s->ctx->consumers[i];
+
+		if (c->state != NBFWD_CONS_ATTACHED || !nbfwd_consumer_broken(c))
+			continue;
+		c->faults++;
+		CHAN_LOG(WARNING, "consumer %s (pid %d): its control file lost pages under nbfwd "
+			"(SIGBUS, repaired with zero pages): detaching it", c->name, c->pid);
+		nbfwd_chansrv_detach(s, c);
+	}
+}
+
 static void *
 nbfwd_chansrv_main(void *arg)
 {
@@ -403,6 +407,7 @@ nbfwd_chansrv_main(void *arg)
 		for (i = 0; i < n && !s->stop; i++)
 			nbfwd_chansrv_event(s, ev[i].data.u64);
 		nbfwd_chansrv_expire(s);
+		nbfwd_chansrv_check_faults(s);
 	}
 	return NULL;
 }

@@ -84,7 +84,7 @@ nbshm_pmd_attach(struct rte_eth_dev *dev)
 	struct nbshm_client *c;
 	int ret;
 
-	ret = nbshm_client_connect(a->socket, a->name, a->queue, NBSHM_CLIENT_F_RX_WRITABLE, &c);
+	ret = nbshm_client_connect(a->socket, a->name, a->queue, 0, &c);
 	if (ret < 0) {
 		NBSHM_PMD_LOG(ERR, "%s: cannot attach to consumer %s queue %u at %s: %s",
 				nbshm_pmd_name(dev), a->name, a->queue, a->socket,
