@@ -515,6 +515,7 @@ hostile_punch(struct hostile *h, const char *hog_path, double seconds)
 	}
 	taken = hostile_hog_take(hog, h->page, &hog_size);
 	printf("hog: took %u free hugepages\n", taken);
+	end = hostile_now() + seconds;		/* taking them zeroes each: slow */
 	rx_holes = hostile_holes(h->rx_fd, h->base + h->l.rx_off, rx, h->page, &rx_err);
 	printf("%s %-22s: %u of %llu pages x 2 ways%s%s\n", rx_holes ? "PUNCHED" : "refused",
 		"holes in the rx file", rx_holes, (unsigned long long)(rx / h->page),
