@@ -142,6 +142,8 @@ nbfwd_chansrv_names(const struct nbfwd_ctx *ctx, char *buf, size_t len)
 			ctx->consumers[i].name);
 }
 
+static void nbfwd_chansrv_wait_acks(struct nbfwd_chansrv *s, struct nbfwd_consumer *c);
+
 static void
 nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 {
@@ -207,6 +209,13 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd)
 		close(fd);
 		return;
 	}
+	/*
+	 * A device that writes its rx buffers (steering = port|flow) may have
+	 * written a burst into the old pages: every worker is past it (and
+	 * dropped it, the consumer being detached) before it is attached.
+	 */
+	if (nbfwd_consumer_device_writes(c))
+		nbfwd_chansrv_wait_acks(s, c);
 	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->evfd < 0) {
 		nbfwd_chansrv_refuse(s, fd, errno, "consumer %s: eventfd: %s", c->name,

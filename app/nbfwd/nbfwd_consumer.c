@@ -1001,6 +1001,9 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 			nbfwd_cons_take_returns(c, qp);
 			nbfwd_consumer_reclaim(c, w->index);
 			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
+		} else if (state == NBFWD_CONS_DETACHED && qp->ack == 0) {
+			/* its memory was renewed: our bursts into the old pages are over */
+			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
 		}
 	}
 }

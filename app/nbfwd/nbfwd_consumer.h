@@ -64,7 +64,7 @@ struct nbfwd_cons_qp {
 	struct nbshm_ring rx;		/**< we write */
 	struct nbshm_ring ret;		/**< we read (untrusted) */
 	struct nbshm_lent_table lent;	/**< what it lent now (cookie = mbuf) */
-	volatile uint32_t ack;		/**< detach request seen and done */
+	volatile uint32_t ack;		/**< detach request (or renewal) seen and done */
 	uint32_t ret_skip;		/**< polls since we last looked at ret */
 	struct nbfwd_cons_qstats st;
 } __rte_cache_aligned;
