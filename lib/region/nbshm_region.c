@@ -38,6 +38,13 @@
  *    is stale and is unlinked (while holding its lock, after checking the name
  *    still names the locked file, so two creators cannot both remove it, nor
  *    remove the other's new file). A file whose lock is held is in use.
+ *
+ * 5. A consumer's region (nbshm_region_create_split()) has no name: two
+ *    memfds side by side in one hugepage-aligned range reserved first, each
+ *    allocated, mapped MAP_FIXED, placed and sealed as above. Renewing it
+ *    (nbshm_region_renew()) fills the new files before anything is mapped,
+ *    so that running out of hugepages changes nothing, then maps them over
+ *    the old ones in one step each: the range never has a hole.
  */
 
 #include <errno.h>
@@ -613,13 +620,19 @@ nbshm_region_write_hdr(void *base, const char *name, uint64_t size, uint64_t pag
 	memcpy(h->name, name, strlen(name) + 1);
 }
 
-/* Checks shared by every way to create a region; NUMA -1 where NUMA is not available. */
+/*
+ * Checks shared by every way to create a region (@p r reset first); NUMA -1
+ * where NUMA is not available.
+ */
 static int
-nbshm_region_create_args(const char *name, uint64_t page_size, uint32_t n_pages,
-		int *numa_node, uint64_t *size, char *err, size_t errlen)
+nbshm_region_create_args(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int *numa_node, uint64_t *size, char *err, size_t errlen)
 {
 	char szs[32];
 
+	if (r == NULL)
+		return nbshm_region_err(err, errlen, "region: no region structure given");
+	nbshm_region_reset(r);
 	if (!nbshm_region_name_ok(name))
 		return nbshm_region_bad_name(name, err, errlen);
 	if (!nbshm_region_pow2(page_size) || page_size < 4096)
@@ -666,10 +679,7 @@ nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size
 	int fd = -1, n;
 
 	tmp[0] = '\0';
-	if (r == NULL)
-		return nbshm_region_err(err, errlen, "region: no region structure given");
-	nbshm_region_reset(r);
-	if (nbshm_region_create_args(name, page_size, n_pages, &numa_node, &size, err,
+	if (nbshm_region_create_args(r, name, page_size, n_pages, &numa_node, &size, err,
 			errlen) != 0)
 		return -1;
 
@@ -839,10 +849,7 @@ nbshm_region_create_split(struct nbshm_region *r, const char *name, uint64_t pag
 	uintptr_t lo, at;
 	void *res;
 
-	if (r == NULL)
-		return nbshm_region_err(err, errlen, "region: no region structure given");
-	nbshm_region_reset(r);
-	if (nbshm_region_create_args(name, page_size, n_pages, &numa_node, &size, err,
+	if (nbshm_region_create_args(r, name, page_size, n_pages, &numa_node, &size, err,
 			errlen) != 0)
 		return -1;
 	if (split == 0 || split >= size || split % page_size != 0)

@@ -236,7 +236,8 @@ union msgbuf {
 };
 
 enum hdr_spoil {
-	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_NEXT, H_TYPE_ZERO, H_TYPE_99,
+	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_PREV, H_VERSION_NEXT, H_TYPE_ZERO,
+	H_TYPE_99,
 	H_TYPE_NEXT, H_LENGTH_SHORT, H_LENGTH_LONG, H_LENGTH_ZERO, H_RESERVED, H_SIZE_LONGER,
 	H_SIZE_SHORTER, H_FDS_MORE, H_FDS_MAX,
 };
@@ -254,7 +255,8 @@ test_header_spoiled(void **state)
 		{ H_MAGIC_ZERO, "magic 0", "magic" },
 		{ H_MAGIC_SWAPPED, "magic byte-swapped", "magic" },
 		{ H_VERSION_0, "version 0", "version" },
-		{ H_VERSION_NEXT, "version 3", "version" },
+		{ H_VERSION_PREV, "version 2 (one file, two fds)", "version" },
+		{ H_VERSION_NEXT, "version 4", "version" },
 		{ H_TYPE_ZERO, "type 0", "type" },
 		{ H_TYPE_99, "type 99", "type" },
 		{ H_TYPE_NEXT, "another type", "type" },
@@ -288,6 +290,7 @@ test_header_spoiled(void **state)
 				m.hdr.magic = __builtin_bswap32(NBSHM_PROTO_MAGIC);
 				break;
 			case H_VERSION_0: m.hdr.version = 0; break;
+			case H_VERSION_PREV: m.hdr.version = NBSHM_PROTO_VERSION - 1; break;
 			case H_VERSION_NEXT: m.hdr.version = NBSHM_PROTO_VERSION + 1; break;
 			case H_TYPE_ZERO: m.hdr.type = 0; break;
 			case H_TYPE_99: m.hdr.type = 99; break;
