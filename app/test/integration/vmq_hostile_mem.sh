@@ -13,7 +13,8 @@
 #      refused; nbfwd survives: a fault in c2's control file is repaired by
 #      its SIGBUS guard and c2 is detached and counted (faulted), or, when
 #      nbfwd always found a page, its zeroed rings are refused like any forged
-#      index; c1 gets every frame of two rounds byte for byte.
+#      index; c1 gets every frame of two rounds byte for byte; c2's name
+#      attaches again (nbcap) and gets the second round's frames for it.
 #   2. stale: nbshm_hostile --stale attaches as c1, takes and returns a round
 #      of frames, detaches but keeps both mappings; nbcap attaches as c1 and
 #      gets the next round. Checks: the stale mappings see nothing of it (rx
@@ -31,6 +32,7 @@ HOSTILE=$NBT_BUILD/app/test/tools/nbshm_hostile
 [ -x "$HOSTILE" ] || fail "nbshm_hostile is not built: $HOSTILE"
 vmq_setup 400
 n_c1=$(json_get "$VMQ_FRAMES/counts.json" c1)
+n_c2=$(json_get "$VMQ_FRAMES/counts.json" c2)
 vmq_start
 
 # 1. holes, with the free hugepages used up
@@ -51,6 +53,9 @@ grep -q "^hog: took [0-9]* free hugepages" "$NBT_TMP/punch.log" || fail "no huge
 say "punch: $(grep -E '^(hog|refused holes|punched)' "$NBT_TMP/punch.log" | tr '\n' ';')"
 kill -0 "$NBT_PID" 2>/dev/null || fail "nbfwd died: $(tail -n 5 "$NBT_LOG")"
 wait_detached c2 1
+# c2's name attaches again (new files over the repaired mapping) and works
+cap c2 c2 "$n_c2"; pid2=$CAP_PID
+wait_attached c2 2
 inject
 "$NBT_PY" - "$VMQ_FRAMES/expect-c1.pcap" "$NBT_TMP/c1-twice.pcap" <<'PY'
 import sys
@@ -59,6 +64,8 @@ open(sys.argv[2], "wb").write(data + data[24:])
 PY
 cap_done "$pid1" c1 "$NBT_TMP/c1-twice.pcap"
 say "ok c1 while c2 punched holes: both rounds, $((2 * n_c1)) frames, byte for byte"
+cap_done "$pid2" c2 "$VMQ_FRAMES/expect-c2.pcap"
+say "ok c2 attached again after the attack: $n_c2 frames byte for byte"
 faulted=0
 grep -q "detached by nbfwd: yes" "$NBT_TMP/punch.log" && faulted=1
 if grep -q "consumer c2 (pid [0-9]*): its control file lost pages" "$NBT_LOG"; then
@@ -69,11 +76,13 @@ else
 fi
 
 # 2. a stale attachment: its mappings outlive its socket
-bg_start 60 "$NBT_TMP/stale.log" "$HOSTILE" -s "$VMQ_SOCK" -n c1 -t 8 --stale
+bg_start 60 "$NBT_TMP/stale.log" "$HOSTILE" -s "$VMQ_SOCK" -n c1 -t 8 --stale \
+	--go "$NBT_TMP/stale.go"
 spid=$BG_PID
 wait_attached c1 2
 inject
 wait_detached c1 2
+touch "$NBT_TMP/stale.go"	# nbfwd saw the hang-up: from now on it is stale
 grep -q "^stale: got and returned $n_c1 frames" "$NBT_TMP/stale.log" ||
 	fail "the stale consumer did not get the round: $(cat "$NBT_TMP/stale.log")"
 cap c1 c1-new "$n_c1"; pid1=$CAP_PID
@@ -94,7 +103,7 @@ expect_json consumers.0.delivered == $((4 * n_c1)) consumers.0.returned == $((4 
 	consumers.0.lent_now == 0 consumers.0.faulted == 0 \
 	consumers.0.rejects.not_lent == 0 consumers.0.rejects.stale_generation == 0 \
 	consumers.0.rejects.bad_handle == 0 consumers.0.rejects.index_jump == 0 \
-	consumers.1.faulted == "$faulted" consumers.1.lent_now == 0 consumers.1.attaches == 1
+	consumers.1.faulted == "$faulted" consumers.1.lent_now == 0 consumers.1.attaches == 2
 d=$(json_get "$NBT_JSON" consumers.1.delivered)
 r=$(json_get "$NBT_JSON" consumers.1.returned)
 k=$(json_get "$NBT_JSON" consumers.1.reclaimed)

@@ -7,7 +7,7 @@
  * forwarding for everyone else.
  *
  *   nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]
- *                 [--punch HOGFILE | --stale]
+ *                 [--punch HOGFILE | --stale [--go FILE]]
  *
  * 1. Handshake abuse, each on a fresh connection (every one must be refused):
  *    short message, bad magic, bad version, length field wrong, unknown type,
@@ -28,10 +28,11 @@
  *    access to the control file finds no page (SIGBUS). The rx file must
  *    refuse every hole. Ends when nbfwd closes the socket or after SECONDS.
  * --stale instead of 2: takes and returns what it is lent until it saw
- *    frames, then detaches (closes the socket) but keeps both mappings, and for
- *    SECONDS watches them and posts returns and tx chains in its old rings, as
- *    a detached process (or a fork, or whoever it gave the fds) could. Exit 1
- *    if anything nbfwd lends later shows up in its mappings.
+ *    frames, then detaches (closes the socket) but keeps both mappings; once
+ *    FILE exists (--go: nbfwd has processed the detach; default at once), for
+ *    SECONDS it watches them and posts returns and tx chains in its old rings,
+ *    as a detached process (or a fork, or whoever it gave the fds) could.
+ *    Exit 1 if anything nbfwd lends later shows up in its mappings.
  * Prints one line per phase: what it sent. Exit 0 when every handshake abuse
  * was refused and the real attach worked (and, with --punch, every hole in
  * the rx file was refused; with --stale, the old mappings saw nothing new),
@@ -555,7 +556,7 @@ hostile_rx_sum(const struct hostile *h)
  * mappings kept, watching them and posting in its old rings.
  */
 static int
-hostile_stale(struct hostile *h, double seconds)
+hostile_stale(struct hostile *h, double seconds, const char *go)
 {
 	struct nbshm_desc d[64], saved[64];
 	uint32_t heads[NBSHM_CHAN_MAX_QP], n, i, moved = 0, changed = 0;
@@ -593,14 +594,18 @@ hostile_stale(struct hostile *h, double seconds)
 			break;
 		usleep(1000);
 	}
-	for (q = 0; q < h->l.n_qp; q++)
-		heads[q] = nbshm_load_acquire(&h->rx[q].hdr->head);
-	sum = hostile_rx_sum(h);
 	close(h->sock);
 	h->sock = -1;
 	printf("stale: got and returned %llu frames, detached, mappings kept\n",
 		(unsigned long long)got);
 	fflush(stdout);
+	/* until nbfwd saw the hang-up: the attachment lives until then */
+	end = hostile_now() + seconds;
+	while (go != NULL && access(go, F_OK) != 0 && hostile_now() < end)
+		usleep(1000);
+	for (q = 0; q < h->l.n_qp; q++)
+		heads[q] = nbshm_load_acquire(&h->rx[q].hdr->head);
+	sum = hostile_rx_sum(h);
 	end = hostile_now() + seconds;
 	while (hostile_now() < end) {
 		for (q = 0; q < h->l.n_qp; q++) {
@@ -638,7 +643,7 @@ static void
 hostile_usage(FILE *f)
 {
 	fprintf(f, "Usage: nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]\n"
-		"                     [--punch HOGFILE | --stale]\n"
+		"                     [--punch HOGFILE | --stale [--go FILE]]\n"
 		"A consumer that forges descriptors and handshakes (tests only).\n");
 }
 
@@ -649,10 +654,11 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "punch", required_argument, NULL, 'P' },
 		{ "stale", no_argument, NULL, 'T' },
+		{ "go", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL, *name = NULL, *hog = NULL;
+	const char *path = NULL, *name = NULL, *hog = NULL, *go = NULL;
 	bool stale = false;
 	struct hostile h;
 	double seconds = 3;
@@ -681,6 +687,9 @@ main(int argc, char **argv)
 		case 'T':
 			stale = true;
 			break;
+		case 'G':
+			go = optarg;
+			break;
 		case 'h':
 			hostile_usage(stdout);
 			return 0;
@@ -702,7 +711,7 @@ main(int argc, char **argv)
 	if (hog != NULL)
 		return hostile_punch(&h, hog, seconds) == 0 ? 0 : 1;
 	if (stale)
-		return hostile_stale(&h, seconds) == 0 ? 0 : 1;
+		return hostile_stale(&h, seconds, go) == 0 ? 0 : 1;
 	hostile_run(&h, seconds);
 	printf("sent:");
 	for (i = 0; i < H_MAX; i++)
