@@ -35,7 +35,9 @@ inject
 bg_wait "$hpid"
 [ "$BG_RC" = 0 ] || fail "nbshm_hostile exit status $BG_RC: $(cat "$NBT_TMP/hostile.log")"
 refused=$(grep -c '^refused ' "$NBT_TMP/hostile.log")
-expect_eq "forged handshakes, truncation and a writable rx mapping refused" 14 "$refused"
+expect_eq "forged handshakes, truncation and a writable rx mapping refused" 15 "$refused"
+grep -q "^refused previous version *: bad attach message: unsupported protocol version" \
+	"$NBT_TMP/hostile.log" || fail "a version-2 ATTACH was not refused for its version"
 grep -q "^refused truncate region *: Operation not permitted" "$NBT_TMP/hostile.log" ||
 	fail "the hostile consumer's ftruncate was not refused with EPERM"
 grep -q "^refused writable rx mapping *: Operation not permitted" "$NBT_TMP/hostile.log" ||

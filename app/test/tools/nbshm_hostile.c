@@ -10,8 +10,9 @@
  *                 [--punch HOGFILE | --stale [--go FILE]]
  *
  * 1. Handshake abuse, each on a fresh connection (every one must be refused):
- *    short message, bad magic, bad version, length field wrong, unknown type,
- *    unknown consumer, bad name, queue out of range, fds attached, flags set;
+ *    short message, bad magic, bad version, version 2, length field wrong,
+ *    unknown type, unknown consumer, bad name, queue out of range, fds
+ *    attached, flags set;
  *    then, attached, it tries to shrink and grow its two files (sealed) and to
  *    map its rx file writable (sealed F_SEAL_FUTURE_WRITE).
  * 2. Then it attaches for real and, for SECONDS, takes what nbfwd lends and
@@ -159,6 +160,9 @@ hostile_handshakes(const char *path, const char *name)
 	m = good;
 	m.hdr.version = 99;
 	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "bad version");
+	m = good;
+	m.hdr.version = NBSHM_PROTO_VERSION - 1;	/* one region file, two fds */
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "previous version");
 	m = good;
 	m.hdr.length = sizeof(m) + 8;
 	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "length field");
