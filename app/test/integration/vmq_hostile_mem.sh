@@ -14,7 +14,8 @@
 #      its SIGBUS guard and c2 is detached and counted (faulted), or, when
 #      nbfwd always found a page, its zeroed rings are refused like any forged
 #      index; c1 gets every frame of two rounds byte for byte; c2's name
-#      attaches again (nbcap) and gets the second round's frames for it.
+#      attaches again (nbcap) and gets the second round's frames for it; an
+#      attach while the hugepages are still taken is refused (ENOMEM).
 #   2. stale: nbshm_hostile --stale attaches as c1, takes and returns a round
 #      of frames, detaches but keeps both mappings; nbcap attaches as c1 and
 #      gets the next round. Checks: the stale mappings see nothing of it (rx
@@ -50,7 +51,7 @@ bg_wait "$hpid"
 grep -q "^refused holes in the rx file *: 0 of [0-9]* pages x 2 ways: " "$NBT_TMP/punch.log" ||
 	fail "holes in the rx file were not all refused: $(cat "$NBT_TMP/punch.log")"
 grep -q "^hog: took [0-9]* free hugepages" "$NBT_TMP/punch.log" || fail "no hugepage hog"
-say "punch: $(grep -E '^(hog|refused holes|punched)' "$NBT_TMP/punch.log" | tr '\n' ';')"
+say "punch: $(grep -E '^(hog|refused holes|refused attach|ANSWERED|punched)' "$NBT_TMP/punch.log" | tr '\n' ';')"
 kill -0 "$NBT_PID" 2>/dev/null || fail "nbfwd died: $(tail -n 5 "$NBT_LOG")"
 wait_detached c2 1
 # c2's name attaches again (new files over the repaired mapping) and works
@@ -70,6 +71,10 @@ faulted=0
 grep -q "detached by nbfwd: yes" "$NBT_TMP/punch.log" && faulted=1
 if grep -q "consumer c2 (pid [0-9]*): its control file lost pages" "$NBT_LOG"; then
 	[ "$faulted" = 1 ] || fail "nbfwd logged c2's fault but did not close its socket"
+	grep -q "^refused attach, no hugepages *: consumer c2: no memory for a new attachment" \
+		"$NBT_TMP/punch.log" ||
+		fail "attaching c2 again with no free hugepage was not refused: $(cat "$NBT_TMP/punch.log")"
+	expect_log "consumer c2: no fresh memory for an attach: " "nbfwd's reason for ENOMEM"
 else
 	faulted=0
 	say "c2's control file never faulted nbfwd (a page was always free for the refault)"

@@ -27,7 +27,9 @@
  *    (madvise MADV_REMOVE), and for SECONDS keeps punching its control file
  *    and taking the pages that frees into HOGFILE, so that nbfwd's next
  *    access to the control file finds no page (SIGBUS). The rx file must
- *    refuse every hole. Ends when nbfwd closes the socket or after SECONDS.
+ *    refuse every hole. Ends when nbfwd closes the socket or after SECONDS;
+ *    once closed, it attaches again while the hugepages are still taken
+ *    (nbfwd cannot make new files: ENOMEM), then releases them.
  * --stale instead of 2: takes and returns what it is lent until it saw
  *    frames, then detaches (closes the socket) but keeps both mappings; once
  *    FILE exists (--go: nbfwd has processed the detach; default at once), for
@@ -501,13 +503,51 @@ hostile_holes(int fd, uint8_t *map, uint64_t len, uint64_t page, int *err)
 }
 
 /*
+ * One ATTACH: 0 when nbfwd answered ATTACH_OK (its fds closed at once),
+ * else the code of its ERROR (text in @p text), or -1.
+ */
+static int
+hostile_attach_code(const char *path, const char *name, char *text, size_t len)
+{
+	union {
+		struct nbshm_msg_error e;
+		uint8_t raw[NBSHM_PROTO_MSG_MAX];
+	} r;
+	struct nbshm_msg_attach a;
+	int fd = hostile_connect(path), fds[NBSHM_PROTO_MAX_FDS], code = -1;
+	unsigned int n_fds = 0, i;
+	ssize_t n;
+
+	if (fd < 0 || nbshm_proto_attach_init(&a, name, 0) != 0 ||
+			nbshm_proto_send(fd, &a, sizeof(a), NULL, 0) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = nbshm_proto_recv(fd, r.raw, sizeof(r.raw), fds, NBSHM_PROTO_MAX_FDS, &n_fds);
+	for (i = 0; i < n_fds; i++)
+		close(fds[i]);
+	if (n > 0 && nbshm_proto_check_error(r.raw, (size_t)n, n_fds) == NULL) {
+		snprintf(text, len, "%s", r.e.text);
+		code = r.e.code;
+	} else if (n > 0 && nbshm_proto_check_attach_ok(r.raw, (size_t)n, n_fds) == NULL) {
+		code = 0;
+	}
+	close(fd);
+	return code;
+}
+
+/*
  * --punch: with every free hugepage taken, punch holes in both files; keep
  * punching the control file and taking the freed pages, so that nbfwd's
  * next access finds none.
  */
 static int
-hostile_punch(struct hostile *h, const char *hog_path, double seconds)
+hostile_punch(struct hostile *h, const char *hog_path, double seconds, const char *path,
+		const char *name)
 {
+	char text[NBSHM_PROTO_TEXT_MAX] = "";
+	int code = -1, tries;
 	uint64_t ctl = h->l.rx_off, rx = h->l.region_size - h->l.rx_off, hog_size = 0, off;
 	unsigned int taken, rx_holes, ctl_holes, rounds = 0;
 	int hog, rx_err = 0, ctl_err = 0, closed = 0;
@@ -534,12 +574,23 @@ hostile_punch(struct hostile *h, const char *hog_path, double seconds)
 				FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)h->page) == 0;
 		rounds++;
 	}
-	close(hog);
-	unlink(hog_path);
 	if (!closed)
 		closed = hostile_sock_closed(h->sock, 2000);
 	printf("punched control file: %u holes in %u rounds, %u hugepages taken, "
 		"detached by nbfwd: %s\n", ctl_holes, rounds, taken, closed ? "yes" : "no");
+	/* attach again, the hugepages still taken: no new files for it */
+	for (tries = 0; closed && tries < 200; tries++) {
+		hostile_hog_take(hog, h->page, &hog_size);
+		code = hostile_attach_code(path, name, text, sizeof(text));
+		if (code != EBUSY)	/* nbfwd may not have finished the detach */
+			break;
+		usleep(10000);
+	}
+	if (closed)
+		printf("%s %-22s: %s\n", code == ENOMEM ? "refused" : "ANSWERED",
+			"attach, no hugepages", code == 0 ? "ATTACH_OK" : text);
+	close(hog);
+	unlink(hog_path);
 	return rx_holes == 0 ? 0 : -1;
 }
 
@@ -713,7 +764,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (hog != NULL)
-		return hostile_punch(&h, hog, seconds) == 0 ? 0 : 1;
+		return hostile_punch(&h, hog, seconds, path, name) == 0 ? 0 : 1;
 	if (stale)
 		return hostile_stale(&h, seconds, go) == 0 ? 0 : 1;
 	hostile_run(&h, seconds);
