@@ -6,9 +6,11 @@
 /**
  * @file
  * Consumers (VMQ queues): one per [consumer NAME] section. Each has its own
- * region holding its channel rings, the data buffers of its own mbuf pool
- * (extbuf layout: mbuf headers stay in nbfwd's memory) and the tx buffers the
- * consumer owns. Packets steered to it are lent as descriptor chains on the
+ * region of two files: a control file with its channel rings and the tx
+ * buffers the consumer owns, and an rx file with the data buffers of its own
+ * mbuf pool (extbuf layout: mbuf headers stay in nbfwd's memory), sealed
+ * against the consumer's writes. Every attach gets new files over the same
+ * addresses and a new handle generation (nbfwd_consumer_renew()). Packets steered to it are lent as descriptor chains on the
  * rx ring of the polling lcore's queue pair and reused only after they come
  * back on the matching return ring.
  *
