@@ -108,6 +108,8 @@ struct nbfwd_region {
 	int heap_socket;		/**< its socket id */
 	bool registered;		/**< extmem registered or heap added */
 	int consumer;			/**< 1 + index of the consumer it is for, 0 = none */
+	uint64_t split;			/**< consumer: bytes of its control file */
+	bool no_dma;			/**< never DMA-mapped (no device writes it) */
 };
 
 struct nbfwd_consumer;

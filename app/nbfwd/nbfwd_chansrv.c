@@ -52,6 +52,14 @@
 #define NBFWD_CHANSRV_BUSY "too many connections waiting to attach"
 
 /* A connection waiting for its ATTACH. */
+/* Why an attachment ends (each counted where its counter lives). */
+enum nbfwd_chansrv_why {
+	NBFWD_WHY_CLOSED,	/* its socket: closed, or written to after ATTACH_OK */
+	NBFWD_WHY_EXITED,	/* its pidfd: the process that attached exited */
+	NBFWD_WHY_FAULTED,	/* SIGBUS in its control mapping (c->faults) */
+	NBFWD_WHY_STALLED,	/* its lease ran out (c->stalled) */
+};
+
 struct nbfwd_chansrv_conn {
 	int fd;				/* -1 = free */
 	uint64_t deadline;		/* TSC by which ATTACH must arrive */
@@ -92,6 +100,7 @@ static const char * const nbfwd_attach_refusal_names[NBFWD_REFUSE_MAX] = {
 	[NBFWD_REFUSE_DISPLACED] = "displaced",
 	[NBFWD_REFUSE_TOO_MANY] = "too_many",
 	[NBFWD_REFUSE_PEER_GONE] = "peer_gone",
+	[NBFWD_REFUSE_NO_MEMORY] = "no_memory",
 	[NBFWD_REFUSE_INTERNAL] = "internal",
 };
 
@@ -302,31 +311,6 @@ nbfwd_chansrv_find(struct nbfwd_ctx *ctx, const char *name)
 	return NULL;
 }
 
-/*
- * Fresh rings. Workers do not look at the consumer until its state says
- * ATTACHED. The region keeps its handle: its mbufs carry it from the pool's
- * creation, and nothing of an earlier attachment is left to be confused with
- * (every lent buffer was taken back, the rings are zeroed here).
- */
-static void
-nbfwd_chansrv_prepare(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
-{
-	struct nbfwd_region *rg = &ctx->regions[c->region];
-	struct nbshm_chan_layout *l = &c->layout;
-	unsigned int q;
-
-	memset(rg->r.base + l->rings_off, 0, l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp));
-	for (q = 0; q < c->n_qp; q++) {
-		struct nbfwd_cons_qp *qp = &c->qp[q];
-
-		nbshm_ring_init(&qp->rx, rg->r.base, l, NBSHM_CHAN_RING_RX(q), true);
-		nbshm_ring_init(&qp->ret, rg->r.base, l, NBSHM_CHAN_RING_RET(q), false);
-		qp->ack = 0;
-	}
-	nbshm_ring_init(&c->tx, rg->r.base, l, NBSHM_CHAN_RING_TX(l->n_qp), false);
-	nbshm_ring_init(&c->txdone, rg->r.base, l, NBSHM_CHAN_RING_TXDONE(l->n_qp), true);
-	memset(c->tx_busy, 0, l->n_tx_bufs);
-}
 
 /*
  * The peer's liveness: a pidfd of the process that connected (taken by the
@@ -387,6 +371,31 @@ nbfwd_chansrv_admit(struct nbfwd_chansrv *s, int fd, const struct ucred *cred,
 	return c;
 }
 
+/*
+ * Every worker acknowledged @p c's renewal, within the ack deadline (polled:
+ * a worker is back in its loop within a burst). A late one is counted.
+ */
+static bool
+nbfwd_chansrv_workers_past(struct nbfwd_chansrv *s, struct nbfwd_consumer *c)
+{
+	uint64_t deadline = rte_get_tsc_cycles() +
+		rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
+	unsigned int q, acked;
+
+	do {
+		acked = 0;
+		for (q = 0; q < c->n_qp; q++)
+			acked += __atomic_load_n(&c->qp[q].ack, __ATOMIC_ACQUIRE) != 0;
+		if (acked == c->n_qp)
+			return true;
+		usleep(100);
+	} while (rte_get_tsc_cycles() < deadline && !s->stop && !nbfwd_force_quit);
+	nbfwd_chansrv_count(&s->st.ack_timeouts);
+	CHAN_LOG(WARNING, "consumer %s: %u of %u workers past its old memory after %u ms: "
+		"attach refused", c->name, acked, c->n_qp, NBFWD_CHANSRV_ACK_MS);
+	return false;
+}
+
 static void
 nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 {
@@ -401,6 +410,7 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 	unsigned int n_fds = 0;
 	int fds[NBSHM_PROTO_MAX_FDS];
 	int out_fds[NBSHM_PROTO_ATTACH_OK_FDS];
+	char err[256];
 	const char *why;
 	ssize_t len;
 	unsigned int i;
@@ -439,7 +449,27 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 		close(fd);
 		return;
 	}
-	nbfwd_chansrv_prepare(ctx, c);
+	/* workers do not look at the consumer until its state says ATTACHED */
+	if (nbfwd_consumer_renew(ctx, c, err, sizeof(err)) != 0) {
+		CHAN_LOG(WARNING, "consumer %s: no fresh memory for an attach: %s", c->name, err);
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_NO_MEMORY, ENOMEM, "consumer %s: no "
+			"memory for a new attachment (see nbfwd's log)", c->name);
+		close(pidfd);
+		close(fd);
+		return;
+	}
+	/*
+	 * A device that writes its rx buffers (steering = port|flow) may have
+	 * written a burst into the old pages: every worker is past it (and
+	 * dropped it, the consumer being detached) before it is attached.
+	 */
+	if (nbfwd_consumer_device_writes(c) && !nbfwd_chansrv_workers_past(s, c)) {
+		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_BUSY, EBUSY, "consumer %s is being "
+			"detached: try again", c->name);
+		close(pidfd);
+		close(fd);
+		return;
+	}
 	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (c->evfd < 0) {
 		nbfwd_chansrv_refuse(s, fd, NBFWD_REFUSE_INTERNAL, errno, "consumer %s: eventfd: %s",
@@ -451,8 +481,9 @@ nbfwd_chansrv_attach(struct nbfwd_chansrv *s, int fd, const struct ucred *cred)
 	nbshm_proto_attach_ok_init(&ok, &c->layout, ctx->regions[c->region].page_size,
 		ctx->regions[c->region].r.name, c->cfg->mac, (uint16_t)(c->vlan < 0 ? 0xffff :
 		c->vlan));
-	out_fds[0] = ctx->regions[c->region].r.fd;
-	out_fds[1] = c->evfd;
+	out_fds[NBSHM_PROTO_FD_CONTROL] = ctx->regions[c->region].r.fd;
+	out_fds[NBSHM_PROTO_FD_RX] = ctx->regions[c->region].r.rx_fd;
+	out_fds[NBSHM_PROTO_FD_EVENT] = c->evfd;
 	if (nbshm_proto_send(fd, &ok, sizeof(ok), out_fds, NBSHM_PROTO_ATTACH_OK_FDS) != 0) {
 		CHAN_LOG(NOTICE, "consumer %s: attach reply failed: %s", c->name, strerror(errno));
 		close(c->evfd);
@@ -510,17 +541,32 @@ nbfwd_chansrv_close(struct nbfwd_chansrv *s, struct nbfwd_consumer *c)
  * Its socket and pidfd leave the epoll set now (a hang-up stays readable).
  */
 static void
-nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c, bool exited)
+nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c,
+		enum nbfwd_chansrv_why why)
 {
+	static const char * const text[] = {
+		[NBFWD_WHY_CLOSED] = "its socket closed",
+		[NBFWD_WHY_EXITED] = "the process that attached exited",
+		[NBFWD_WHY_FAULTED] = "its control file lost pages under nbfwd (SIGBUS, "
+			"repaired with zero pages)",
+		[NBFWD_WHY_STALLED] = "it held its buffers past stall_ms",
+	};
+
 	if (c->sock >= 0)
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->sock, NULL);
 	if (c->pidfd >= 0)
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->pidfd, NULL);
-	nbfwd_chansrv_count(exited ? &s->st.detached_exited : &s->st.detached_closed);
+	if (why == NBFWD_WHY_CLOSED)
+		nbfwd_chansrv_count(&s->st.detached_closed);
+	else if (why == NBFWD_WHY_EXITED)
+		nbfwd_chansrv_count(&s->st.detached_exited);
 	c->detach_deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
 	__atomic_store_n(&c->state, NBFWD_CONS_DETACHING, __ATOMIC_RELEASE);
-	CHAN_LOG(INFO, "consumer %s detaching (pid %d): %s", c->name, c->pid,
-		exited ? "the process that attached exited" : "its socket closed");
+	if (why == NBFWD_WHY_CLOSED || why == NBFWD_WHY_EXITED)
+		CHAN_LOG(INFO, "consumer %s detaching (pid %d): %s", c->name, c->pid, text[why]);
+	else
+		CHAN_LOG(WARNING, "consumer %s detaching (pid %d): %s", c->name, c->pid,
+			text[why]);
 }
 
 /*
@@ -743,7 +789,27 @@ nbfwd_chansrv_event(struct nbfwd_chansrv *s, uint64_t data)
 		struct nbfwd_consumer *c = &s->ctx->consumers[i];
 
 		if (c->state == NBFWD_CONS_ATTACHED)
-			nbfwd_chansrv_detach(s, c, kind == 3);
+			nbfwd_chansrv_detach(s, c, kind == 3 ? NBFWD_WHY_EXITED : NBFWD_WHY_CLOSED);
+	}
+}
+
+/*
+ * A SIGBUS in a consumer's control mapping (it punched holes in its control
+ * file with no hugepage left to fault in) was repaired with zero pages by the
+ * guard: that attachment is over.
+ */
+static void
+nbfwd_chansrv_check_faults(struct nbfwd_chansrv *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ctx->n_consumers && !s->stop; i++) {
+		struct nbfwd_consumer *c = &s->ctx->consumers[i];
+
+		if (c->state != NBFWD_CONS_ATTACHED || !nbfwd_consumer_broken(c))
+			continue;
+		c->faults++;
+		nbfwd_chansrv_detach(s, c, NBFWD_WHY_FAULTED);
 	}
 }
 
@@ -762,6 +828,7 @@ nbfwd_chansrv_main(void *arg)
 			nbfwd_chansrv_event(s, ev[i].data.u64);
 		nbfwd_chansrv_expire(s);
 		nbfwd_chansrv_log_tick(s);
+		nbfwd_chansrv_check_faults(s);
 		detaching = nbfwd_chansrv_detach_poll(s);
 	}
 	return NULL;

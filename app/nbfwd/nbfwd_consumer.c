@@ -27,6 +27,7 @@
 #include "nbfwd_setup.h"
 #include "nbshm_mbuf_bridge.h"
 #include "nbshm_region_dpdk.h"
+#include "nbshm_sigbus.h"
 
 /* Descriptors taken from a consumer's ret or tx ring per poll. */
 #define NBFWD_CONS_BATCH 64
@@ -88,9 +89,9 @@ nbfwd_cons_ring_stride(const struct nbfwd_consumer_cfg *k)
 }
 
 /*
- * The region of a consumer, front to back: header page, rings, rx buffers
- * (from a page boundary), tx buffers (from a page boundary). Fills the
- * offsets of @p l and returns the bytes needed.
+ * The region of a consumer, front to back: header page, rings, tx buffers
+ * (the control file, whole pages), then rx buffers (the rx file, from a page
+ * boundary). Fills the offsets of @p l and returns the bytes needed.
  */
 static uint64_t
 nbfwd_cons_layout(const struct nbfwd_consumer_cfg *k, unsigned int n_qp, uint64_t page,
@@ -105,12 +106,12 @@ nbfwd_cons_layout(const struct nbfwd_consumer_cfg *k, unsigned int n_qp, uint64_
 	l->ring_size = k->ring_size;
 	l->n_qp = n_qp;
 	off = l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp);
-	l->rx_off = RTE_ALIGN_CEIL(off, page);
-	l->rx_len = nbshm_region_pool_bytes(l->rx_off, page, k->buffers, buf_size);
-	l->tx_off = RTE_ALIGN_CEIL(l->rx_off + l->rx_len, page);
+	l->tx_off = RTE_ALIGN_CEIL(off, NBSHM_REGION_DATA_OFFSET);
 	l->tx_buf_size = k->tx_buffer_size;
 	l->n_tx_bufs = k->tx_buffers;
-	return RTE_ALIGN_CEIL(l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size, page);
+	l->rx_off = RTE_ALIGN_CEIL(l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size, page);
+	l->rx_len = nbshm_region_pool_bytes(l->rx_off, page, k->buffers, buf_size);
+	return RTE_ALIGN_CEIL(l->rx_off + l->rx_len, page);
 }
 
 /*
@@ -270,6 +271,8 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		rg->consumer = (int)i + 1;
 		bytes = nbfwd_cons_layout(k, c->n_qp, rg->page_size, &c->layout);
 		rg->pages = (uint32_t)(bytes / rg->page_size);
+		rg->split = c->layout.rx_off;
+		rg->no_dma = !nbfwd_consumer_device_writes(c);
 		c->region = (int)ctx->n_regions++;
 	}
 	return 0;
@@ -292,6 +295,36 @@ nbfwd_cons_check_slot(struct rte_mempool *mp __rte_unused, void *arg, void *obj,
 	s = nbshm_lent_slot_of(sc->t, p->buf_off);
 	if (s == UINT32_MAX || sc->seen[s]++ != 0)
 		sc->bad++;
+}
+
+/*
+ * Whether an attach can get a new rx file. Software steering: yes, nothing
+ * but our copies writes it. steering = port|flow: the device writes it
+ * through the mbufs of the consumer's pool, whose buf_iova and the rx
+ * descriptors already posted name the pages the pool was made in. In IOVA-VA
+ * mode without a DMA mapping (vdevs) the same virtual address is all a
+ * device uses, so new pages under it are fine; in IOVA-PA mode, or with an
+ * IOMMU mapping that pinned the old pages, the device would go on writing
+ * the old pages (only an rx queue restart re-posts them): the rx file is then
+ * kept for the life of nbfwd and an earlier attachment's read-only mapping
+ * of it sees later frames. Said once at start.
+ */
+static void
+nbfwd_cons_plan_renew(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
+{
+	const struct nbfwd_port *p = &ctx->ports[c->port];
+
+	c->rx_renew = !nbfwd_consumer_device_writes(c) ||
+		(rte_eal_iova_mode() == RTE_IOVA_VA && !p->dma_mapped);
+	if (!c->rx_renew)
+		APP_LOG(WARNING, "[consumer %s] steering = %s on port %s in IOVA-%s mode%s: "
+			"the device writes its rx buffers by address, so its rx file is kept "
+			"across attachments: a process that attached before can still read "
+			"the frames lent later (not their rings, tx buffers or handle); use "
+			"steering = software where that matters", c->name,
+			nbfwd_consumer_steering(c), p->name,
+			rte_eal_iova_mode() == RTE_IOVA_PA ? "PA" : "VA",
+			p->dma_mapped ? " with an IOMMU mapping" : "");
 }
 
 static int
@@ -320,6 +353,8 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 	/* rings: zeroed; then the rx pool from the page the layout says */
 	memset(rg->r.base + l->rings_off, 0, l->rx_off - l->rings_off);
 	rg->r.used = l->rx_off;
+	c->rg_handle = rg->handle;
+	c->gen = NET_BUFFER_SHM_HANDLE_GEN(rg->handle);
 	c->buf_size = nbfwd_cons_buf_size(c->cfg);
 	c->base = rg->r.base;
 	n_slots = nbshm_lent_slots(l->rx_len, rg->page_size, c->buf_size);
@@ -331,11 +366,6 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 		APP_LOG(ERR, "[consumer %s]: %s", c->name, err);
 		return -1;
 	}
-	if (rg->r.used > l->tx_off) {
-		APP_LOG(ERR, "[consumer %s]: rx buffers overran the tx area", c->name);
-		return -1;
-	}
-	rg->r.used = l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size;
 	c->qp = rte_zmalloc_socket("nbfwd_cons_qp", sizeof(*c->qp) * c->n_qp,
 		RTE_CACHE_LINE_SIZE, socket);
 	if (c->qp == NULL)
@@ -368,12 +398,62 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 		APP_LOG(ERR, "[consumer %s]: out of memory", c->name);
 		return -1;
 	}
+	/* a consumer's punched hole in its control file must not kill us */
+	c->guard = nbshm_sigbus_guard(rg->r.base, rg->r.split, 0, 0);
+	if (c->guard < 0) {
+		APP_LOG(ERR, "[consumer %s]: SIGBUS guard: %s", c->name, strerror(-c->guard));
+		return -1;
+	}
+	c->broken = nbshm_sigbus_broken(c->guard);
+	nbfwd_cons_plan_renew(ctx, c);
 	REGION_LOG(INFO, "consumer %s: region %s, %u rx buffers of %u bytes, %u tx buffers "
 		"of %u bytes, %u ring pair(s) of %u, port %s, MAC %02x:%02x:%02x:%02x:%02x:%02x"
 		" VLAN %d", c->name, rg->r.name, c->cfg->buffers, c->cfg->buffer_size,
 		l->n_tx_bufs, l->tx_buf_size, c->n_qp, l->ring_size, ctx->ports[c->port].name,
 		c->cfg->mac[0], c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
 		c->cfg->mac[5], c->vlan);
+	return 0;
+}
+
+int
+nbfwd_consumer_renew(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, char *err,
+		size_t errlen)
+{
+	struct nbfwd_region *rg = &ctx->regions[c->region];
+	struct nbshm_chan_layout *l = &c->layout;
+	unsigned int q;
+
+	/* the files set up at start were never handed out */
+	if (c->attaches != 0 || nbfwd_consumer_broken(c)) {
+		if (nbshm_region_renew(&rg->r, c->rx_renew, err, errlen) != 0)
+			return -1;
+		/* a new slot: the broken flag of the old mapping goes with it */
+		nbshm_sigbus_unguard(c->guard);
+		c->broken = NULL;
+		c->guard = nbshm_sigbus_guard(rg->r.base, rg->r.split, 0, 0);
+		if (c->guard < 0) {
+			snprintf(err, errlen, "SIGBUS guard: %s", strerror(-c->guard));
+			return -1;
+		}
+		c->broken = nbshm_sigbus_broken(c->guard);
+	}
+	/* descriptors naming an earlier attachment are stale_generation from now on */
+	if (++c->gen == 0)
+		c->gen = 1;
+	l->handle = (c->rg_handle & UINT32_MAX) | (uint64_t)c->gen << 32;
+	nbshm_region_header(&rg->r)->generation = c->gen;
+	memset(rg->r.base + l->rings_off, 0, l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp));
+	for (q = 0; q < c->n_qp; q++) {
+		struct nbfwd_cons_qp *qp = &c->qp[q];
+
+		nbshm_ring_init(&qp->rx, rg->r.base, l, NBSHM_CHAN_RING_RX(q), true);
+		nbshm_ring_init(&qp->ret, rg->r.base, l, NBSHM_CHAN_RING_RET(q), false);
+		qp->lent.handle = l->handle;
+		qp->ack = 0;
+	}
+	nbshm_ring_init(&c->tx, rg->r.base, l, NBSHM_CHAN_RING_TX(l->n_qp), false);
+	nbshm_ring_init(&c->txdone, rg->r.base, l, NBSHM_CHAN_RING_TXDONE(l->n_qp), true);
+	memset(c->tx_busy, 0, l->n_tx_bufs);
 	return 0;
 }
 
@@ -402,6 +482,9 @@ nbfwd_consumers_teardown(struct nbfwd_ctx *ctx)
 		rte_free(c->qp);
 		rte_free(c->tx_busy);
 		rte_mempool_free(c->pool);
+		if (c->broken != NULL)
+			nbshm_sigbus_unguard(c->guard);
+		c->broken = NULL;
 		c->qp = NULL;
 		c->tx_busy = NULL;
 		c->pool = NULL;
@@ -468,16 +551,19 @@ nbfwd_cons_kick_sleeper(const struct nbfwd_consumer *c, struct nbshm_ring *r)
 	nbfwd_cons_notify(c, r);
 }
 
-/* Write one packet's descriptors at entry @p at after our head. */
+/*
+ * Write one packet's descriptors at entry @p at after our head, with the
+ * handle of the current attachment (@p handle).
+ */
 static __rte_always_inline void
 nbfwd_cons_put_chain(struct nbshm_ring *r, uint32_t at, const NET_BUFFER_SHARED_MEMORY **segs,
-		unsigned int k, uint32_t pkt_len)
+		unsigned int k, uint32_t pkt_len, uint64_t handle)
 {
 	unsigned int j;
 
 	for (j = 0; j < k; j++) {
 		struct nbshm_desc d = {
-			.handle = segs[j]->SharedMemoryHandle,
+			.handle = handle,
 			.offset = segs[j]->SharedMemoryOffset,
 			.length = segs[j]->SharedMemoryLength,
 			.flags = NBSHM_DESC_F_SHM_VALID | (j + 1 < k ? NBSHM_DESC_F_NEXT : 0),
@@ -503,7 +589,7 @@ nbfwd_cons_lend_segs(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct 
 	unsigned int j;
 
 	for (j = 0; j < k; j++)
-		if (unlikely(segs[j]->SharedMemoryHandle != c->layout.handle)) {
+		if (unlikely(segs[j]->SharedMemoryHandle != c->rg_handle)) {
 			qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;	/* not its memory */
 			return false;
 		}
@@ -515,7 +601,7 @@ nbfwd_cons_lend_segs(struct nbfwd_consumer *c, struct nbfwd_cons_qp *qp, struct 
 		qp->st.drop[NBFWD_CONS_DROP_TOO_LONG]++;	/* not one of its rx buffers */
 		return false;
 	}
-	nbfwd_cons_put_chain(&qp->rx, *used, segs, k, m->pkt_len);
+	nbfwd_cons_put_chain(&qp->rx, *used, segs, k, m->pkt_len, c->layout.handle);
 	*used += k;
 	qp->st.delivered++;
 	qp->st.delivered_bytes += m->pkt_len;
@@ -917,6 +1003,9 @@ nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w)
 			/* what it gave back before it went counts as returned */
 			nbfwd_cons_take_returns(c, qp);
 			nbfwd_consumer_reclaim(c, w->index);
+			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
+		} else if (state == NBFWD_CONS_DETACHED && qp->ack == 0) {
+			/* its memory was renewed: our bursts into the old pages are over */
 			__atomic_store_n(&qp->ack, 1, __ATOMIC_RELEASE);
 		}
 	}

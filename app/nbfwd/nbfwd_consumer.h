@@ -6,9 +6,11 @@
 /**
  * @file
  * Consumers (VMQ queues): one per [consumer NAME] section. Each has its own
- * region holding its channel rings, the data buffers of its own mbuf pool
- * (extbuf layout: mbuf headers stay in nbfwd's memory) and the tx buffers the
- * consumer owns. Packets steered to it are lent as descriptor chains on the
+ * region of two files: a control file with its channel rings and the tx
+ * buffers the consumer owns, and an rx file with the data buffers of its own
+ * mbuf pool (extbuf layout: mbuf headers stay in nbfwd's memory), sealed
+ * against the consumer's writes. Every attach gets new files over the same
+ * addresses and a new handle generation (nbfwd_consumer_renew()). Packets steered to it are lent as descriptor chains on the
  * rx ring of the polling lcore's queue pair and reused only after they come
  * back on the matching return ring.
  *
@@ -64,7 +66,7 @@ struct nbfwd_cons_qp {
 	struct nbshm_ring rx;		/**< we write */
 	struct nbshm_ring ret;		/**< we read (untrusted) */
 	struct nbshm_lent_table lent;	/**< what it lent now (cookie = mbuf) */
-	volatile uint32_t ack;		/**< detach request seen and done */
+	volatile uint32_t ack;		/**< detach request (or renewal) seen and done */
 	uint32_t ret_skip;		/**< polls since we last looked at ret */
 	struct nbfwd_cons_qstats st;
 } __rte_cache_aligned;
@@ -85,7 +87,7 @@ struct nbfwd_consumer {
 	struct rte_mempool *pool;	/**< rx buffers (data in its region) */
 	uint8_t *base;			/**< its region, mapped here */
 	uint16_t buf_size;		/**< pool buffer bytes, headroom included */
-	struct nbshm_chan_layout layout;	/**< as sent, our private copy */
+	struct nbshm_chan_layout layout;	/**< as sent (handle: this attachment's), our copy */
 	volatile uint32_t state;	/**< enum nbfwd_cons_state */
 	int evfd;			/**< notify eventfd while attached, else -1 */
 	int sock;			/**< its socket while attached, else -1 */
@@ -95,6 +97,12 @@ struct nbfwd_consumer {
 	uint64_t detach_deadline;	/**< TSC: workers' acks overdue (DETACHING) */
 	uint32_t attaches;		/**< times attached */
 	uint64_t attached_tsc;		/**< when it last attached */
+	uint64_t rg_handle;		/**< its region's handle here (mbufs, region table) */
+	uint32_t gen;			/**< generation of the current attachment's handle */
+	bool rx_renew;			/**< a new rx file on every attach (see renew) */
+	int guard;			/**< SIGBUS guard slot of the control mapping */
+	const int *broken;		/**< set when a fault replaced the control mapping */
+	uint32_t faults;		/**< attachments ended by a fault in its memory */
 	unsigned int n_qp;
 	struct nbfwd_cons_qp *qp;	/**< n_qp, one per worker */
 	/* home worker only */
@@ -114,6 +122,7 @@ enum nbfwd_attach_refusal {
 	NBFWD_REFUSE_DISPLACED,		/**< idle, closed for a newer connection of its uid */
 	NBFWD_REFUSE_TOO_MANY,		/**< no pending slot to give it */
 	NBFWD_REFUSE_PEER_GONE,		/**< the process that connected has exited */
+	NBFWD_REFUSE_NO_MEMORY,		/**< no hugepages for a new attachment's files */
 	NBFWD_REFUSE_INTERNAL,		/**< credentials, eventfd, pidfd or reply failed */
 	NBFWD_REFUSE_MAX,
 };
@@ -206,6 +215,29 @@ const char *nbfwd_consumer_steering(const struct nbfwd_consumer *c);
  */
 uint16_t nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int qp,
 		struct rte_mbuf **pkts, uint16_t n);
+
+/**
+ * Control thread, before ATTACH_OK: memory no earlier attachment can reach
+ * (new control file, and a new rx file when rx_renew, mapped over the same
+ * addresses), a new handle generation, fresh rings.
+ * @return 0, or -1 with @p err set (the consumer is left detached).
+ */
+int nbfwd_consumer_renew(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, char *err,
+		size_t errlen);
+
+/** Control thread: a SIGBUS in its control mapping was repaired (detach it). */
+static inline bool
+nbfwd_consumer_broken(const struct nbfwd_consumer *c)
+{
+	return c->broken != NULL && __atomic_load_n(c->broken, __ATOMIC_ACQUIRE) != 0;
+}
+
+/** steering = port or flow: a device writes the consumer's rx buffers. */
+static inline bool
+nbfwd_consumer_device_writes(const struct nbfwd_consumer *c)
+{
+	return c->owns_port || c->hw_queue >= 0;
+}
 
 /** Free pools and tables (before the regions go). */
 void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);

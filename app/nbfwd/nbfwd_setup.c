@@ -438,10 +438,11 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 		char name[NBSHM_REGION_NAME_MAX];
 
 		snprintf(name, sizeof(name), "%s", rg->r.name);
-		/* a consumer's region goes to it by descriptor, its size sealed */
-		if ((rg->consumer != 0 ? nbshm_region_create_sealed : nbshm_region_create)(
-				&rg->r, name, rg->page_size, rg->pages, rg->numa_node,
-				err, sizeof(err)) != 0) {
+		/* a consumer's region goes to it by descriptor: two sealed files */
+		if ((rg->consumer != 0 ? nbshm_region_create_split(&rg->r, name, rg->page_size,
+				rg->pages, rg->numa_node, rg->split, err, sizeof(err)) :
+				nbshm_region_create(&rg->r, name, rg->page_size, rg->pages,
+				rg->numa_node, err, sizeof(err))) != 0) {
 			APP_LOG(ERR, "%s", err);
 			return -1;
 		}
@@ -461,11 +462,13 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 	}
 	/*
 	 * Every device may DMA into every region (mbufs cross ports). Heap
-	 * regions are DPDK memory: EAL maps them for VFIO itself.
+	 * regions are DPDK memory: EAL maps them for VFIO itself. A consumer
+	 * with steering = software gets copies only: no device writes its
+	 * region, which is not mapped (its pages change on every attach).
 	 */
 	for (j = 0; j < ctx->n_ports; j++) {
 		for (i = 0; i < ctx->n_regions; i++) {
-			if (ctx->regions[i].layout == NBFWD_POOL_HEAP)
+			if (ctx->regions[i].layout == NBFWD_POOL_HEAP || ctx->regions[i].no_dma)
 				continue;
 			ret = nbshm_region_dpdk_dma_map(&ctx->regions[i].r, ctx->ports[j].dev);
 			if (ret < 0) {
@@ -784,7 +787,8 @@ nbfwd_teardown(struct nbfwd_ctx *ctx)
 		if (rg->r.base == NULL)
 			continue;
 		for (j = 0; j < ctx->n_ports; j++)
-			if (ctx->ports[j].dma_mapped && rg->layout != NBFWD_POOL_HEAP)
+			if (ctx->ports[j].dma_mapped && rg->layout != NBFWD_POOL_HEAP &&
+					!rg->no_dma)
 				nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].dev);
 		if (rg->registered && rg->layout == NBFWD_POOL_HEAP)
 			nbshm_region_dpdk_heap_remove(&rg->r, rg->heap);

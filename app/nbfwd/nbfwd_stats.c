@@ -273,8 +273,8 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 			rej += st.reject[r];
 		fprintf(f, "consumer %-16s delivered %" PRIu64 " returned %" PRIu64
 			" reclaimed %" PRIu64 " tx %" PRIu64 " rejected %" PRIu64
-			" (%s steering, %s, %u attach%s)\n",
-			c->name, st.delivered, st.returned, st.reclaimed, st.tx, rej,
+			" faulted %u (%s steering, %s, %u attach%s)\n",
+			c->name, st.delivered, st.returned, st.reclaimed, st.tx, rej, c->faults,
 			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
 			c->attaches == 1 ? "" : "es");
 	}
@@ -352,12 +352,12 @@ nbfwd_json_consumer(FILE *f, const struct nbfwd_consumer *c)
 
 	nbfwd_consumer_stats(c, &st, &lent);
 	fprintf(f, "    {\"name\": \"%s\", \"state\": \"%s\", \"steering\": \"%s\", "
-		"\"rx_queue\": %d, \"attaches\": %u, "
+		"\"rx_queue\": %d, \"attaches\": %u, \"faulted\": %u, "
 		"\"delivered\": %" PRIu64 ", \"delivered_bytes\": %" PRIu64
 		", \"returned\": %" PRIu64 ", \"lent_now\": %" PRIu64 ", \"reclaimed\": %" PRIu64
 		", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"drops\": {",
 		c->name, nbfwd_cons_state_name(c->state), nbfwd_consumer_steering(c),
-		c->hw_queue, c->attaches, st.delivered,
+		c->hw_queue, c->attaches, c->faults, st.delivered,
 		st.delivered_bytes, st.returned, lent, st.reclaimed, st.tx, st.tx_bytes);
 	for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_cons_drop_name(r),

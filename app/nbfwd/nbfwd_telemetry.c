@@ -248,6 +248,7 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 	rte_tel_data_add_dict_int(rd, "pid", c->pid);
 	rte_tel_data_add_dict_u64(rd, "uid", c->uid);
 	rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
+	rte_tel_data_add_dict_int(rd, "faulted", (int)c->faults);
 	rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
 	rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
 	rte_tel_data_add_dict_u64(rd, "delivered_bytes", st.delivered_bytes);

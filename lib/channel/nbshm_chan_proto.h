@@ -17,9 +17,13 @@
  *     close(socket)                    = detach: lent buffers reclaimed
  *
  * ATTACH_OK carries exactly NBSHM_PROTO_ATTACH_OK_FDS descriptors with
- * SCM_RIGHTS: [0] the region file (map it MAP_SHARED), [1] an eventfd nbfwd
- * signals after it publishes rx or txdone entries while a ring's need_wakeup
- * is set. Every message is checked on receipt: exact size, magic, version,
+ * SCM_RIGHTS (version 3): [0] the control file, region bytes [0, rx_off):
+ * header page, rings, tx buffers (map it MAP_SHARED read-write; sealed
+ * F_SEAL_SHRINK | F_SEAL_GROW); [1] the rx file, region bytes
+ * [rx_off, region_size) (map it MAP_SHARED read-only at region offset rx_off;
+ * sealed F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE); [2] an eventfd
+ * nbfwd signals after it publishes rx or txdone entries while a ring's
+ * need_wakeup is set. Every attachment gets files of its own. Every message is checked on receipt: exact size, magic, version,
  * type, length field, NUL-terminated names, reserved fields zero, fd count.
  * Plain C, no DPDK dependency.
  */
@@ -35,11 +39,14 @@ extern "C" {
 #endif
 
 #define NBSHM_PROTO_MAGIC UINT32_C(0x4d53424e)	/**< "NBSM" little-endian */
-#define NBSHM_PROTO_VERSION 2u
+#define NBSHM_PROTO_VERSION 3u
 #define NBSHM_PROTO_NAME_MAX 32u		/**< consumer name incl. NUL */
 #define NBSHM_PROTO_REGION_NAME_MAX 64u		/**< region name incl. NUL */
 #define NBSHM_PROTO_TEXT_MAX 128u		/**< error text incl. NUL */
-#define NBSHM_PROTO_ATTACH_OK_FDS 2u		/**< region fd, notify eventfd */
+#define NBSHM_PROTO_ATTACH_OK_FDS 3u		/**< control file, rx file, eventfd */
+#define NBSHM_PROTO_FD_CONTROL 0u		/**< [0, rx_off): map read-write */
+#define NBSHM_PROTO_FD_RX 1u			/**< [rx_off, region_size): read-only */
+#define NBSHM_PROTO_FD_EVENT 2u			/**< notify eventfd */
 #define NBSHM_PROTO_MAX_FDS 4u			/**< most fds a receiver accepts */
 #define NBSHM_PROTO_MSG_MAX 512u		/**< largest message */
 
@@ -71,7 +78,7 @@ struct nbshm_msg_attach {
 struct nbshm_msg_attach_ok {
 	struct nbshm_msg_hdr hdr;
 	struct nbshm_chan_layout layout;
-	uint64_t page_size;			/**< hugepage size of the region */
+	uint64_t page_size;			/**< hugepage size of both files */
 	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
 	uint8_t mac[6];				/**< the queue's MAC filter */
 	uint16_t vlan;				/**< its VLAN filter, 0xffff = none */

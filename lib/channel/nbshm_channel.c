@@ -97,10 +97,12 @@ nbshm_chan_layout_check(const struct nbshm_chan_layout *l)
 	if (l->rx_off > UINT32_MAX || l->rx_len > UINT32_MAX - l->rx_off ||
 			l->tx_off > UINT32_MAX || tx_len > UINT32_MAX - l->tx_off)
 		return "an area ends beyond the 32-bit offsets of descriptors";
-	if (nbshm_chan_overlap(l->rings_off, rings_len, l->rx_off, l->rx_len) ||
-			nbshm_chan_overlap(l->rings_off, rings_len, l->tx_off, tx_len) ||
-			nbshm_chan_overlap(l->rx_off, l->rx_len, l->tx_off, tx_len))
-		return "rings, rx area and tx area overlap";
+	if (nbshm_chan_overlap(l->rings_off, rings_len, l->tx_off, tx_len))
+		return "rings and tx area overlap";
+	/* version 3: [0, rx_off) is the control file, [rx_off, region_size) the rx file */
+	if (l->rings_off + rings_len > l->rx_off || l->tx_off + tx_len > l->rx_off)
+		return "rings or tx area overlap the rx area or lie after it (the control file "
+			"is [0, rx_off))";
 	return NULL;
 }
 

@@ -10,11 +10,15 @@
  * shared region. Plain C11, no DPDK dependency: the consumer side builds with
  * this header, net_buffer.h and libc alone.
  *
- * A consumer queue has its own region (a hugetlbfs file). Its layout, every
- * offset chosen by the producer and sent in the attach reply
- * (struct nbshm_chan_layout), is:
+ * A consumer queue has its own region: one offset space made of two files
+ * (protocol version 3). Its layout, every offset chosen by the producer and
+ * sent in the attach reply (struct nbshm_chan_layout), is:
  *
- *     [region header page][rings][rx buffers: lent by the producer][tx buffers]
+ *     control file [0, rx_off)             rx file [rx_off, region_size)
+ *     [header page][rings][tx buffers]     [rx buffers: lent by the producer]
+ *
+ * The consumer maps the control file read-write and the rx file read-only
+ * (sealed against writes, shrinking and growing before it is handed out).
  *
  * Rings, in ring-index order (each ring a header of two cache lines, then
  * ring_size descriptors of 32 bytes):
@@ -121,7 +125,7 @@ struct nbshm_ring_hdr {
  * before mapping anything. All offsets are from the region's first byte.
  */
 struct nbshm_chan_layout {
-	uint64_t region_size;	/**< bytes of the region file */
+	uint64_t region_size;	/**< bytes of both files: control rx_off, rx the rest */
 	uint64_t handle;	/**< handle of the region (index | generation << 32) */
 	uint64_t rings_off;	/**< first ring header; cache-line aligned */
 	uint64_t ring_stride;	/**< bytes from one ring header to the next */
@@ -139,7 +143,8 @@ struct nbshm_chan_layout {
 /**
  * Check a layout against the region size it describes: ring size a power of
  * two within limits, n_qp within limits, areas inside the region and not
- * overlapping, alignments, tx buffers non-zero, max_segs within limits.
+ * overlapping, the rings and the tx area before rx_off (in the control file),
+ * alignments, tx buffers non-zero, max_segs within limits.
  *
  * @return
  *   NULL when it is sound, else a static sentence naming the bad field.

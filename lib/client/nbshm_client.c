@@ -22,6 +22,7 @@
 #include <sys/un.h>
 
 #include "nbshm_client_priv.h"
+#include "nbshm_sigbus.h"
 
 _Static_assert(sizeof(((struct nbshm_client_info *)0)->region_name) ==
 		NBSHM_PROTO_REGION_NAME_MAX, "region name size");
@@ -141,6 +142,16 @@ client_recv_reply(int s, union client_msg *m, int *fds, unsigned int *n_fds)
 	return (int)n;
 }
 
+int
+nbshm_client_sigbus_fail(const struct nbshm_client *c)
+{
+	uint64_t off = c->sigbus_slot >= 0 ? nbshm_sigbus_fault_off(c->sigbus_slot) : 0;
+
+	return nbshm_client_fail(EIO, "region %s lost pages under this client (SIGBUS at "
+			"offset 0x%" PRIx64 " of %" PRIu64 " bytes); the mapping now reads zeros: "
+			"close the client", c->region_name, off, (uint64_t)c->map_len);
+}
+
 /* Turn an ERROR reply into the client's error. */
 static int
 client_refused(const union client_msg *m, int len, unsigned int n_fds, const char *name,
@@ -226,74 +237,106 @@ client_page_size(int rfd, uint64_t announced)
 	return pg;
 }
 
-/* [x, y) meets the rings or the tx area (the parts this side writes). */
+/* The seals @p want are on @p fd (F_GET_SEALS). 0, or -EPROTO with the sentence. */
 static int
-client_meets_writable(const struct nbshm_chan_layout *l, uint64_t x, uint64_t y)
+client_check_seals(int fd, const char *what, int want, const char *names)
 {
-	uint64_t rings_end = l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp);
-	uint64_t tx_end = l->tx_off + (uint64_t)l->tx_buf_size * l->n_tx_bufs;
+	int seals = fcntl(fd, F_GET_SEALS);
 
-	return (l->rings_off < y && x < rings_end) || (l->tx_off < y && x < tx_end);
+	if (seals < 0)
+		return nbshm_client_fail(EPROTO, "the %s file nbfwd sent cannot be sealed "
+				"(F_GET_SEALS: %s): nbfwd's side of it is not protected, refusing it",
+				what, strerror(errno));
+	if ((seals & want) != want)
+		return nbshm_client_fail(EPROTO, "the %s file nbfwd sent is not sealed %s "
+				"(seals 0x%x): refusing it", what, names, (unsigned int)seals);
+	return 0;
+}
+
+/* A regular file of exactly @p size bytes. 0, or a negative errno with the sentence. */
+static int
+client_check_file(const struct nbshm_client *c, int fd, const char *what, uint64_t size)
+{
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		return nbshm_client_fail(err, "fstat %s fd: %s", what, strerror(err));
+	}
+	if (!S_ISREG(st.st_mode))
+		return nbshm_client_fail(EPROTO, "the %s fd nbfwd sent is not a file", what);
+	if ((uint64_t)st.st_size != size)
+		return nbshm_client_fail(EPROTO,
+				"%s file of region %s is %" PRIu64 " bytes, the layout says %" PRIu64,
+				what, c->region_name, (uint64_t)st.st_size, size);
+	return 0;
 }
 
 /*
- * Make the rx area read-only. mprotect() works in whole pages (hugepages on
- * hugetlbfs), so the range is widened to page boundaries where the widened
- * part holds neither rings nor tx buffers, else narrowed. If that fails, or
- * an edge page is shared with the rings or the tx area, that part stays
- * read-write and info.rx_readonly is 0.
+ * Map the region (protocol version 3): one range of region_size bytes, the
+ * control file read-write over [0, rx_off), the rx file read-only over
+ * [rx_off, region_size). Both files must be sealed so that nobody can take
+ * pages from under us: the control file against shrinking and growing, the
+ * rx file also against writes (F_SEAL_FUTURE_WRITE: nobody but nbfwd, who
+ * mapped it before sealing, can write it or punch holes in it).
  */
-static void
-client_protect_rx(struct nbshm_client *c, uint64_t pg)
+static int
+client_map(struct nbshm_client *c, int cfd, int rfd)
 {
 	const struct nbshm_chan_layout *l = &c->l;
-	uint64_t end = l->rx_off + l->rx_len;
-	uint64_t lo = l->rx_off & ~(pg - 1);
-	uint64_t hi = (end + pg - 1) & ~(pg - 1);
-
-	if (hi > l->region_size || client_meets_writable(l, end, hi))
-		hi = end & ~(pg - 1);
-	if (client_meets_writable(l, lo, l->rx_off))
-		lo = (l->rx_off + pg - 1) & ~(pg - 1);
-	c->rx_readonly = 0;
-	if (hi <= lo || mprotect(c->base + lo, hi - lo, PROT_READ) < 0)
-		return;
-	c->ro_lo = lo;
-	c->ro_hi = hi;
-	c->rx_readonly = lo <= l->rx_off && hi >= end;
-}
-
-static int
-client_map(struct nbshm_client *c, int rfd)
-{
-	struct stat st;
+	uint64_t pg = client_page_size(cfd, c->page_size), rx_len = l->region_size - l->rx_off;
+	uintptr_t lo, at;
 	void *p;
-	int err;
+	int rc, err;
 
-	if (fstat(rfd, &st) < 0) {
-		err = errno;
-		return nbshm_client_fail(err, "fstat region fd: %s", strerror(err));
-	}
-	if (!S_ISREG(st.st_mode))
-		return nbshm_client_fail(EPROTO, "the region fd nbfwd sent is not a file");
-	if ((uint64_t)st.st_size != c->l.region_size)
-		return nbshm_client_fail(EPROTO,
-				"region %s is %" PRIu64 " bytes, the layout says %" PRIu64,
-				c->region_name, (uint64_t)st.st_size, c->l.region_size);
-	p = mmap(NULL, c->l.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, rfd, 0);
+	rc = client_check_file(c, cfd, "control", l->rx_off);
+	if (rc == 0)
+		rc = client_check_file(c, rfd, "rx", rx_len);
+	if (rc == 0)
+		rc = client_check_seals(cfd, "control", F_SEAL_SHRINK | F_SEAL_GROW,
+				"F_SEAL_SHRINK|F_SEAL_GROW");
+	if (rc == 0)
+		rc = client_check_seals(rfd, "rx", F_SEAL_SHRINK | F_SEAL_GROW |
+				F_SEAL_FUTURE_WRITE, "F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_FUTURE_WRITE");
+	if (rc < 0)
+		return rc;
+	/* a range aligned to the files' page size (hugetlbfs maps only there) */
+	p = mmap(NULL, l->region_size + pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		err = errno;
-		return nbshm_client_fail(err, "mmap region %s (%" PRIu64 " bytes): %s",
-				c->region_name, c->l.region_size, strerror(err));
+		return nbshm_client_fail(err, "reserving %" PRIu64 " bytes for region %s: %s",
+				l->region_size, c->region_name, strerror(err));
 	}
-	c->base = p;
-	c->map_len = c->l.region_size;
-	if (c->flags & NBSHM_CLIENT_F_RX_WRITABLE)
-		c->rx_readonly = 0;
-	else
-		client_protect_rx(c, client_page_size(rfd, c->page_size));
-	/* from now on a truncated file cannot kill the process (sigbus.c) */
-	return nbshm_client_sigbus_register(c);
+	lo = (uintptr_t)p;
+	at = (lo + pg - 1) & ~(uintptr_t)(pg - 1);
+	if (at > lo)
+		munmap(p, at - lo);
+	munmap((void *)(at + l->region_size), lo + pg - at);
+	c->base = (uint8_t *)at;
+	c->map_len = l->region_size;
+	if (mmap(c->base, l->rx_off, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, cfd, 0) ==
+			MAP_FAILED ||
+			mmap(c->base + l->rx_off, rx_len, PROT_READ, MAP_SHARED | MAP_FIXED, rfd,
+				0) == MAP_FAILED) {
+		err = errno;
+		return nbshm_client_fail(err, "mmap region %s (%" PRIu64 " bytes): %s",
+				c->region_name, l->region_size, strerror(err));
+	}
+	c->ro_lo = l->rx_off;
+	c->ro_hi = l->region_size;
+	c->rx_readonly = 1;
+	/* from now on pages taken from under us cannot kill the process */
+	rc = nbshm_sigbus_guard(c->base, c->map_len, c->ro_lo, c->ro_hi);
+	if (rc == -EMFILE)
+		return nbshm_client_fail(EMFILE, "more than %u clients in this process",
+				NBSHM_SIGBUS_SLOTS);
+	if (rc < 0)
+		return nbshm_client_fail(-rc, "installing the SIGBUS handler: %s", strerror(-rc));
+	c->sigbus_slot = rc;
+	c->broken = nbshm_sigbus_broken(rc);
+	return 0;
 }
 
 static void
@@ -324,14 +367,15 @@ client_setup(struct nbshm_client *c, const struct nbshm_msg_attach_ok *ok, const
 	c->region_name[sizeof(c->region_name) - 1] = '\0';
 	memcpy(c->mac, ok->mac, sizeof(c->mac));
 	c->vlan = ok->vlan;
-	c->evfd = fds[1];
+	c->evfd = fds[NBSHM_PROTO_FD_EVENT];
 	why = client_layout_fits(&c->l);
-	if (why != NULL) {
-		close(fds[0]);
-		return nbshm_client_fail(EPROTO, "bad layout from nbfwd: %s", why);
-	}
-	rc = client_map(c, fds[0]);
-	close(fds[0]);
+	if (why != NULL)
+		rc = nbshm_client_fail(EPROTO, "bad layout from nbfwd: %s", why);
+	else
+		rc = client_map(c, fds[NBSHM_PROTO_FD_CONTROL], fds[NBSHM_PROTO_FD_RX]);
+	/* the mappings keep the files */
+	close(fds[NBSHM_PROTO_FD_CONTROL]);
+	close(fds[NBSHM_PROTO_FD_RX]);
 	if (rc < 0)
 		return rc;
 	client_bind_rings(c);
@@ -437,7 +481,10 @@ nbshm_client_connect_opts(const char *socket_path, const char *name, uint16_t qu
 	if (out == NULL || name == NULL || opts == NULL)
 		return nbshm_client_fail(EINVAL, "no name, options or place for the client");
 	*out = NULL;
-	if (flags & ~(NBSHM_CLIENT_F_RX_WRITABLE | NBSHM_CLIENT_F_PRODUCER_UID))
+	if (flags & NBSHM_CLIENT_F_RX_WRITABLE)
+		return nbshm_client_fail(EPERM, "NBSHM_CLIENT_F_RX_WRITABLE: the rx buffers are "
+				"read-only (sealed by nbfwd, protocol 3): copy what you change");
+	if (flags & ~NBSHM_CLIENT_F_PRODUCER_UID)
 		return nbshm_client_fail(EINVAL, "unknown flags 0x%x", flags);
 	if (nbshm_proto_name_check(name) != 0)
 		return nbshm_client_fail(EINVAL,
@@ -501,7 +548,7 @@ nbshm_client_close(struct nbshm_client *c)
 		return;
 	client_drain_returns(c);
 	/* out of the SIGBUS table before the range can be reused */
-	nbshm_client_sigbus_unregister(c);
+	nbshm_sigbus_unguard(c->sigbus_slot);
 	if (c->base != NULL)
 		munmap(c->base, c->map_len);
 	if (c->evfd >= 0)

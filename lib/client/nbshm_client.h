@@ -8,7 +8,8 @@
  * libnbshm-client: the consumer side of an nbshm channel, without DPDK.
  *
  * A consumer attaches to one queue of nbfwd over its unix socket, maps the
- * queue's region and then receives packets that nbfwd lends it (zero copy:
+ * queue's region (protocol version 3: a control file read-write, an rx file
+ * read-only; both must come sealed, see doc/channel.md) and then receives packets that nbfwd lends it (zero copy:
  * the data stays where the NIC put it) and may send packets from tx buffers
  * of its own. Every descriptor that comes from nbfwd is copied out of shared
  * memory and checked (handle, bounds, lengths, segment count) before any of
@@ -21,14 +22,14 @@
  * A client is used by one thread at a time; several clients may be used by
  * several threads.
  *
- * A region file that shrinks under a client (truncated by nbfwd, by root, by
- * anyone holding a writable fd) would make the next access to its mapping
- * raise SIGBUS and kill the process. nbshm_client_connect() therefore
+ * A region that loses pages under a client (holes punched in its control
+ * file when no hugepage is free for the refault) would make the next access
+ * to its mapping raise SIGBUS and kill the process. nbshm_client_connect() therefore
  * installs a process-wide SIGBUS handler (once, and again whenever another
  * handler replaced it), which chains the handler installed before it. For a
  * fault inside the mapping of a client it maps anonymous zero pages over the
- * whole mapping (MAP_FIXED, same address; the rx area read-only again unless
- * NBSHM_CLIENT_F_RX_WRITABLE), marks the client broken and returns: the
+ * whole mapping (MAP_FIXED, same address; the rx area read-only again),
+ * marks the client broken and returns: the
  * faulting read or write runs again on zeros, in the library or in the
  * application (a packet's bytes read after the truncation are zeros). From
  * then on every client call that returns a status returns -EIO, with a
@@ -75,7 +76,10 @@
 extern "C" {
 #endif
 
-/** Connect flag: map the rx buffers read-write (default: read-only). */
+/**
+ * Connect flag of protocol version 2 (map the rx buffers read-write): refused
+ * with -EPERM since version 3, where nbfwd seals the rx file against writes.
+ */
 #define NBSHM_CLIENT_F_RX_WRITABLE 0x1u
 
 /**
@@ -102,7 +106,7 @@ struct nbshm_client;
 
 /** One segment of a received packet, resolved in this process. */
 struct nbshm_pkt_seg {
-	/** First byte; read-only unless NBSHM_CLIENT_F_RX_WRITABLE. */
+	/** First byte; read-only (the rx file is sealed against writes). */
 	const uint8_t *data;
 	uint32_t len;		/**< bytes, != 0 */
 };
@@ -137,7 +141,7 @@ struct nbshm_client_info {
 	char region_name[64];	/**< the region's name */
 	uint8_t mac[6];		/**< the queue's MAC filter */
 	uint16_t vlan;		/**< its VLAN filter, 0xffff = none */
-	int rx_readonly;	/**< 1 when the whole rx area is mapped read-only */
+	int rx_readonly;	/**< 1: the whole rx area is mapped read-only (always, version 3) */
 };
 
 /** Counters of a client (since connect). */
@@ -159,18 +163,19 @@ struct nbshm_client_stats {
 /**
  * Attach to queue @p queue of consumer @p name served by nbfwd at
  * @p socket_path: send ATTACH, wait up to NBSHM_CLIENT_ATTACH_TIMEOUT_MS for
- * the reply, check it, map the region (rings and tx buffers read-write, rx
- * buffers read-only unless NBSHM_CLIENT_F_RX_WRITABLE).
+ * the reply, check it and the seals of its files, map the region (rings and
+ * tx buffers read-write, rx buffers read-only).
  *
  * @param flags
- *   0 or NBSHM_CLIENT_F_RX_WRITABLE.
+ *   0 (NBSHM_CLIENT_F_RX_WRITABLE: -EPERM).
  * @param out
  *   Set to the client on success.
  * @return
  *   0, or a negative errno (also in errno) with a sentence in
  *   nbshm_client_error(): nbfwd's ERROR reply gives its code and text, a
- *   malformed reply -EPROTO, no reply in time -ETIMEDOUT, 1024 clients
- *   already attached in this process -EMFILE.
+ *   malformed reply or files not sealed as the protocol says -EPROTO, no
+ *   reply in time -ETIMEDOUT, 1024 clients already attached in this process
+ *   -EMFILE.
  */
 int nbshm_client_connect(const char *socket_path, const char *name, uint16_t queue,
 		unsigned int flags, struct nbshm_client **out);

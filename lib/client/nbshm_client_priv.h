@@ -20,9 +20,6 @@
 /** Longest nbshm_client_close() waits for nbfwd to take posted returns. */
 #define NBSHM_CLIENT_CLOSE_DRAIN_MS 100u
 
-/** Clients one process may have attached at once (SIGBUS table slots). */
-#define NBSHM_CLIENT_SIGBUS_SLOTS 1024u
-
 /** Descriptors copied out of a ring per step (>= 2 * NBSHM_CHAN_MAX_SEGS). */
 #define NBSHM_CLIENT_COPY 64u
 
@@ -41,7 +38,7 @@ struct nbshm_client {
 	int sock;			/* kept open: closing it detaches */
 	int evfd;
 	int dead;			/* nbfwd went away: everything -ENOTCONN */
-	const int *broken;		/* non-zero once SIGBUS hit the mapping (sigbus.c) */
+	const int *broken;		/* non-zero once SIGBUS hit the mapping (nbshm_sigbus.h) */
 	int sigbus_slot;		/* its slot in the SIGBUS table, -1 = none */
 	uint64_t ro_lo, ro_hi;		/* offsets of the part mapped read-only */
 	uint32_t n_qp;
@@ -79,15 +76,6 @@ NBSHM_CLIENT_INTERNAL int nbshm_client_fail(int err, const char *fmt, ...)
 
 /** Check the socket without blocking; marks the client dead when nbfwd left. */
 NBSHM_CLIENT_INTERNAL void nbshm_client_check_sock(struct nbshm_client *c);
-
-/**
- * Let the SIGBUS handler repair the client's mapping (installs the handler
- * when it is not the one installed). 0, or a negative errno with the sentence.
- */
-NBSHM_CLIENT_INTERNAL int nbshm_client_sigbus_register(struct nbshm_client *c);
-
-/** Take the mapping out of the SIGBUS table (before unmapping it). */
-NBSHM_CLIENT_INTERNAL void nbshm_client_sigbus_unregister(struct nbshm_client *c);
 
 /** -EIO with the sentence naming the region and the fault. */
 NBSHM_CLIENT_INTERNAL int nbshm_client_sigbus_fail(const struct nbshm_client *c);

@@ -38,6 +38,13 @@
  *    is stale and is unlinked (while holding its lock, after checking the name
  *    still names the locked file, so two creators cannot both remove it, nor
  *    remove the other's new file). A file whose lock is held is in use.
+ *
+ * 5. A consumer's region (nbshm_region_create_split()) has no name: two
+ *    memfds side by side in one hugepage-aligned range reserved first, each
+ *    allocated, mapped MAP_FIXED, placed and sealed as above. Renewing it
+ *    (nbshm_region_renew()) fills the new files before anything is mapped,
+ *    so that running out of hugepages changes nothing, then maps them over
+ *    the old ones in one step each: the range never has a hole.
  */
 
 #include <errno.h>
@@ -96,6 +103,7 @@ nbshm_region_reset(struct nbshm_region *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
+	r->rx_fd = -1;
 	r->numa_node = -1;
 }
 
@@ -441,8 +449,8 @@ nbshm_region_allocate(int fd, const char *name, uint64_t size, uint64_t page_siz
 
 /* Read back where each page sits and check it is on @p node. */
 static int
-nbshm_region_check_node(const struct nbshm_region *r, uint32_t n_pages, int node,
-		char *err, size_t errlen)
+nbshm_region_check_node(const char *name, uint8_t *base, uint64_t page_size, uint32_t n_pages,
+		int node, char *err, size_t errlen)
 {
 	void *pages[NBSHM_REGION_QUERY_BATCH];
 	int status[NBSHM_REGION_QUERY_BATCH];
@@ -452,14 +460,14 @@ nbshm_region_check_node(const struct nbshm_region *r, uint32_t n_pages, int node
 		n = n_pages - i < NBSHM_REGION_QUERY_BATCH ?
 			n_pages - i : NBSHM_REGION_QUERY_BATCH;
 		for (j = 0; j < n; j++)
-			pages[j] = r->base + (uint64_t)(i + j) * r->page_size;
+			pages[j] = base + (uint64_t)(i + j) * page_size;
 		if (move_pages(0, n, pages, NULL, status, 0) != 0) {
 			/* Kernel without page migration: the binding is all we have. */
 			if (errno == ENOSYS)
 				return 0;
 			return nbshm_region_err(err, errlen,
 				"region %s: move_pages (placement query): %s",
-				r->name, strerror(errno));
+				name, strerror(errno));
 		}
 		for (j = 0; j < n; j++) {
 			if (status[j] == node)
@@ -467,12 +475,40 @@ nbshm_region_check_node(const struct nbshm_region *r, uint32_t n_pages, int node
 			if (status[j] < 0)
 				return nbshm_region_err(err, errlen,
 					"region %s: page %u: placement unknown: %s",
-					r->name, i + j, strerror(-status[j]));
+					name, i + j, strerror(-status[j]));
 			return nbshm_region_err(err, errlen,
 				"region %s: page %u is on NUMA node %d, not %d",
-				r->name, i + j, status[j], node);
+				name, i + j, status[j], node);
 		}
 	}
+	return 0;
+}
+
+/*
+ * Pages of a fresh mapping: bound to @p node (so that no later fault of it
+ * could land elsewhere), touched (they exist, fallocate: this only fills the
+ * page tables and cannot fault for lack of memory), placement read back.
+ */
+static int
+nbshm_region_place(const char *name, uint8_t *base, uint64_t size, uint64_t page_size,
+		int node, char *err, size_t errlen)
+{
+	unsigned long mask[NBSHM_REGION_MASK_LONGS];
+	uint64_t off;
+
+	if (node >= 0) {
+		nbshm_region_nodemask(mask, node);
+		if (mbind(base, size, MPOL_BIND, mask, NBSHM_REGION_MASK_MAXNODE,
+				MPOL_MF_STRICT) != 0)
+			return nbshm_region_err(err, errlen,
+				"region %s: mbind(MPOL_BIND, node %d): %s", name, node,
+				strerror(errno));
+	}
+	for (off = 0; off < size; off += page_size)
+		((volatile uint8_t *)base)[off] = 0;
+	if (node >= 0)
+		return nbshm_region_check_node(name, base, page_size,
+			(uint32_t)(size / page_size), node, err, errlen);
 	return 0;
 }
 
@@ -547,16 +583,17 @@ nbshm_region_publish(int fd, const char *tmp, const char *path, const char *name
 		name, path, NBSHM_REGION_PUBLISH_TRIES);
 }
 
-/* An unnamed hugetlbfs file that can be sealed (a consumer's region). */
+/* An unnamed hugetlbfs file that can be sealed (a part of a consumer's region). */
 static int
-nbshm_region_open_sealable(const char *name, uint64_t page_size, char *err, size_t errlen)
+nbshm_region_open_sealable(const char *name, const char *part, uint64_t page_size,
+		char *err, size_t errlen)
 {
 	unsigned int shift = (unsigned int)__builtin_ctzll(page_size);
-	char label[NBSHM_REGION_NAME_MAX + sizeof(NBSHM_REGION_FILE_PREFIX)];
+	char label[NBSHM_REGION_NAME_MAX + sizeof(NBSHM_REGION_FILE_PREFIX) + 8];
 	int fd;
 
-	/* /proc/PID/fd shows it as /memfd:nbshm-NAME */
-	snprintf(label, sizeof(label), "%s%s", NBSHM_REGION_FILE_PREFIX, name);
+	/* /proc/PID/fd shows it as /memfd:nbshm-NAME.PART */
+	snprintf(label, sizeof(label), "%s%s.%s", NBSHM_REGION_FILE_PREFIX, name, part);
 	fd = memfd_create(label, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB |
 		(shift << MFD_HUGE_SHIFT));
 
@@ -566,38 +603,33 @@ nbshm_region_open_sealable(const char *name, uint64_t page_size, char *err, size
 	return fd;
 }
 
-static int nbshm_region_create_fd(struct nbshm_region *r, const char *name,
-		uint64_t page_size, uint32_t n_pages, int numa_node, bool sealed,
-		char *err, size_t errlen);
-
-int
-nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size,
-		uint32_t n_pages, int numa_node, char *err, size_t errlen)
+static void
+nbshm_region_write_hdr(void *base, const char *name, uint64_t size, uint64_t page_size,
+		int numa_node)
 {
-	return nbshm_region_create_fd(r, name, page_size, n_pages, numa_node, false, err,
-		errlen);
+	struct nbshm_region_hdr *h = base;
+
+	memset(h, 0, NBSHM_REGION_DATA_OFFSET);
+	h->magic = NBSHM_REGION_MAGIC;
+	h->version = NBSHM_REGION_VERSION;
+	h->hdr_size = NBSHM_REGION_DATA_OFFSET;
+	h->size = size;
+	h->page_size = page_size;
+	h->generation = 0;
+	h->numa_node = numa_node;
+	memcpy(h->name, name, strlen(name) + 1);
 }
 
-int
-nbshm_region_create_sealed(struct nbshm_region *r, const char *name, uint64_t page_size,
-		uint32_t n_pages, int numa_node, char *err, size_t errlen)
-{
-	return nbshm_region_create_fd(r, name, page_size, n_pages, numa_node, true, err,
-		errlen);
-}
-
+/*
+ * Checks shared by every way to create a region (@p r reset first); NUMA -1
+ * where NUMA is not available.
+ */
 static int
-nbshm_region_create_fd(struct nbshm_region *r, const char *name, uint64_t page_size,
-		uint32_t n_pages, int numa_node, bool sealed, char *err, size_t errlen)
+nbshm_region_create_args(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int *numa_node, uint64_t *size, char *err, size_t errlen)
 {
-	unsigned long mask[NBSHM_REGION_MASK_LONGS];
-	char dir[PATH_MAX], tmp[PATH_MAX], szs[32];
-	struct nbshm_region_hdr *h;
-	void *base = MAP_FAILED;
-	uint64_t size, off;
-	int fd = -1, n;
+	char szs[32];
 
-	tmp[0] = '\0';
 	if (r == NULL)
 		return nbshm_region_err(err, errlen, "region: no region structure given");
 	nbshm_region_reset(r);
@@ -614,49 +646,61 @@ nbshm_region_create_fd(struct nbshm_region *r, const char *name, uint64_t page_s
 		return nbshm_region_err(err, errlen,
 			"region %s: %u pages of %s overflow the file size", name, n_pages,
 			nbshm_region_size_str(page_size, szs, sizeof(szs)));
-	size = (uint64_t)n_pages * page_size;
+	*size = (uint64_t)n_pages * page_size;
 
 	/* NUMA placement is skipped, and recorded as -1, where NUMA is not available. */
-	if (numa_node < -1)
+	if (*numa_node < -1)
 		return nbshm_region_err(err, errlen,
 			"region %s: bad NUMA node %d: use -1 (any) or a node number",
-			name, numa_node);
-	if (numa_node >= 0 && numa_available() < 0)
-		numa_node = -1;
-	if (numa_node >= 0) {
-		if (numa_node > numa_max_node() || numa_node >= NBSHM_REGION_MAX_NODES)
+			name, *numa_node);
+	if (*numa_node >= 0 && numa_available() < 0)
+		*numa_node = -1;
+	if (*numa_node >= 0) {
+		if (*numa_node > numa_max_node() || *numa_node >= NBSHM_REGION_MAX_NODES)
 			return nbshm_region_err(err, errlen,
 				"region %s: NUMA node %d does not exist (highest is %d)",
-				name, numa_node, numa_max_node());
-		if (!numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)numa_node))
+				name, *numa_node, numa_max_node());
+		if (!numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)*numa_node))
 			return nbshm_region_err(err, errlen,
 				"region %s: NUMA node %d has no memory this process may use",
-				name, numa_node);
+				name, *numa_node);
 	}
+
+	return 0;
+}
+
+int
+nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], szs[32];
+	void *base = MAP_FAILED;
+	uint64_t size;
+	int fd = -1, n;
+
+	tmp[0] = '\0';
+	if (nbshm_region_create_args(r, name, page_size, n_pages, &numa_node, &size, err,
+			errlen) != 0)
+		return -1;
 
 	if (nbshm_hugetlbfs_dir(page_size, dir, sizeof(dir)) != 0)
 		return nbshm_region_err(err, errlen,
 			"region %s: no hugetlbfs mount for %s (%" PRIu64 " kB) pages: "
 			NBSHM_REGION_SETUP_HINT, name,
 			nbshm_region_size_str(page_size, szs, sizeof(szs)), page_size >> 10);
-	if (sealed)
-		n = snprintf(r->path, sizeof(r->path), "memfd:%s%s", NBSHM_REGION_FILE_PREFIX,
-			name);
-	else
-		n = snprintf(r->path, sizeof(r->path), "%s/%s%s", dir,
-			NBSHM_REGION_FILE_PREFIX, name);
+	n = snprintf(r->path, sizeof(r->path), "%s/%s%s", dir, NBSHM_REGION_FILE_PREFIX,
+		name);
 	if (n < 0 || (size_t)n >= sizeof(r->path)) {
 		r->path[0] = '\0';
 		return nbshm_region_err(err, errlen, "region %s: path in %s too long",
 			name, dir);
 	}
 
-	fd = sealed ? nbshm_region_open_sealable(name, page_size, err, errlen) :
-		nbshm_region_open_new(dir, name, tmp, sizeof(tmp), err, errlen);
+	fd = nbshm_region_open_new(dir, name, tmp, sizeof(tmp), err, errlen);
 	if (fd < 0)
 		goto fail_nofd;
 	/* Nobody else can reach the file yet: this never blocks. */
-	if (!sealed && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		nbshm_region_err(err, errlen, "region %s: flock: %s", name, strerror(errno));
 		goto fail;
 	}
@@ -680,46 +724,12 @@ nbshm_region_create_fd(struct nbshm_region *r, const char *name, uint64_t page_s
 	r->page_size = page_size;
 	memcpy(r->name, name, strlen(name) + 1);
 
-	if (numa_node >= 0) {
-		nbshm_region_nodemask(mask, numa_node);
-		if (mbind(base, size, MPOL_BIND, mask, NBSHM_REGION_MASK_MAXNODE,
-				MPOL_MF_STRICT) != 0) {
-			nbshm_region_err(err, errlen, "region %s: mbind(MPOL_BIND, node %d): %s",
-				name, numa_node, strerror(errno));
-			goto fail;
-		}
-	}
-	/* The pages exist (fallocate): this maps them, it cannot run out of memory. */
-	for (off = 0; off < size; off += page_size)
-		((volatile uint8_t *)base)[off] = 0;
-	if (numa_node >= 0 && nbshm_region_check_node(r, n_pages, numa_node, err, errlen) != 0)
+	if (nbshm_region_place(name, base, size, page_size, numa_node, err, errlen) != 0)
 		goto fail;
+	nbshm_region_write_hdr(base, name, size, page_size, numa_node);
 
-	h = base;
-	memset(h, 0, NBSHM_REGION_DATA_OFFSET);
-	h->magic = NBSHM_REGION_MAGIC;
-	h->version = NBSHM_REGION_VERSION;
-	h->hdr_size = NBSHM_REGION_DATA_OFFSET;
-	h->size = size;
-	h->page_size = page_size;
-	h->generation = 0;
-	h->numa_node = numa_node;
-	memcpy(h->name, name, strlen(name) + 1);
-
-	if (sealed) {
-		/*
-		 * Whoever gets the descriptor (a consumer) can no longer shrink or
-		 * grow the file: a truncated file would fault (SIGBUS) every process
-		 * touching the pages cut off, nbfwd first.
-		 */
-		if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
-			nbshm_region_err(err, errlen, "region %s: sealing its size: %s", name,
-				strerror(errno));
-			goto fail;
-		}
-	} else if (nbshm_region_publish(fd, tmp, r->path, name, err, errlen) != 0) {
+	if (nbshm_region_publish(fd, tmp, r->path, name, err, errlen) != 0)
 		goto fail;
-	}
 	if (tmp[0] != '\0')
 		unlink(tmp);
 
@@ -740,6 +750,137 @@ fail:
 fail_nofd:
 	nbshm_region_reset(r);
 	return -1;
+}
+
+/*
+ * A new file for one part of a split region, @p len bytes, its pages
+ * allocated (on @p node): nothing is mapped yet, so a failure (no free
+ * hugepages) changes nothing. @return its descriptor, or -1 with @p err set.
+ */
+static int
+nbshm_region_part_new(const struct nbshm_region *r, const char *part, uint64_t len,
+		char *err, size_t errlen)
+{
+	int fd = nbshm_region_open_sealable(r->name, part, r->page_size, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)len) != 0) {
+		nbshm_region_err(err, errlen, "region %s.%s: ftruncate to %" PRIu64 " bytes: %s",
+			r->name, part, len, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (nbshm_region_allocate(fd, r->name, len, r->page_size,
+			(uint32_t)(len / r->page_size), r->numa_node, err, errlen) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Map a part's new file read-write over its range (MAP_FIXED: the old
+ * mapping is replaced in one step, the range never has a hole), place its
+ * pages, seal it. The descriptor becomes *@p slot (the old one is closed)
+ * once mapped, whatever follows.
+ */
+static int
+nbshm_region_part_install(struct nbshm_region *r, const char *part, int fd, int *slot,
+		uint64_t off, uint64_t len, unsigned int seals, char *err, size_t errlen)
+{
+	void *p = mmap(r->base + off, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		nbshm_region_err(err, errlen, "region %s.%s: mmap of %" PRIu64 " bytes: %s",
+			r->name, part, len, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (*slot >= 0)
+		close(*slot);
+	*slot = fd;
+	if (nbshm_region_place(r->name, r->base + off, len, r->page_size, r->numa_node,
+			err, errlen) != 0)
+		return -1;
+	/* our mapping stays writable; new mappings of a FUTURE_WRITE file cannot be */
+	if (fcntl(fd, F_ADD_SEALS, seals | F_SEAL_SEAL) != 0)
+		return nbshm_region_err(err, errlen, "region %s.%s: sealing it: %s", r->name,
+			part, strerror(errno));
+	return 0;
+}
+
+int
+nbshm_region_renew(struct nbshm_region *r, bool rx, char *err, size_t errlen)
+{
+	int cfd, rfd = -1;
+
+	if (r == NULL || r->base == NULL || r->split == 0)
+		return nbshm_region_err(err, errlen, "region: not a split region");
+	cfd = nbshm_region_part_new(r, "ctl", r->split, err, errlen);
+	if (cfd < 0)
+		return -1;
+	if (rx) {
+		rfd = nbshm_region_part_new(r, "rx", r->size - r->split, err, errlen);
+		if (rfd < 0) {
+			close(cfd);
+			return -1;
+		}
+	}
+	if (nbshm_region_part_install(r, "ctl", cfd, &r->fd, 0, r->split,
+			F_SEAL_SHRINK | F_SEAL_GROW, err, errlen) != 0) {
+		if (rfd >= 0)
+			close(rfd);
+		return -1;
+	}
+	nbshm_region_write_hdr(r->base, r->name, r->size, r->page_size, r->numa_node);
+	if (rx && nbshm_region_part_install(r, "rx", rfd, &r->rx_fd, r->split,
+			r->size - r->split, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE,
+			err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int
+nbshm_region_create_split(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, uint64_t split, char *err, size_t errlen)
+{
+	uint64_t size;
+	uintptr_t lo, at;
+	void *res;
+
+	if (nbshm_region_create_args(r, name, page_size, n_pages, &numa_node, &size, err,
+			errlen) != 0)
+		return -1;
+	if (split == 0 || split >= size || split % page_size != 0)
+		return nbshm_region_err(err, errlen, "region %s: split at %" PRIu64 " is not a "
+			"page boundary inside its %" PRIu64 " bytes", name, split, size);
+	/* a hugepage-aligned range of our own, for both files side by side */
+	res = mmap(NULL, size + page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return nbshm_region_err(err, errlen, "region %s: reserving %" PRIu64
+			" bytes of address space: %s", name, size, strerror(errno));
+	lo = (uintptr_t)res;
+	at = (lo + page_size - 1) & ~(uintptr_t)(page_size - 1);
+	if (at > lo)
+		munmap(res, at - lo);
+	munmap((void *)(at + size), lo + page_size - at);
+	memcpy(r->name, name, strlen(name) + 1);
+	snprintf(r->path, sizeof(r->path), "memfd:%s%s", NBSHM_REGION_FILE_PREFIX, name);
+	r->base = (uint8_t *)at;
+	r->size = size;
+	r->page_size = page_size;
+	r->numa_node = numa_node;
+	r->split = split;
+	if (nbshm_region_renew(r, true, err, errlen) != 0) {
+		nbshm_region_close(r);
+		return -1;
+	}
+	r->owner = true;
+	r->writable = true;
+	r->used = NBSHM_REGION_DATA_OFFSET;
+	return 0;
 }
 
 /*
@@ -968,8 +1109,11 @@ nbshm_region_close(struct nbshm_region *r)
 			unlink(r->path);
 		close(r->fd);
 	}
+	if (r->rx_fd >= 0)
+		close(r->rx_fd);
 	r->base = NULL;
 	r->fd = -1;
+	r->rx_fd = -1;
 	r->owner = false;
 	r->writable = false;
 }

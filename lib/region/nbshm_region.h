@@ -53,7 +53,9 @@ struct nbshm_region {
 	uint64_t size;		/**< bytes mapped */
 	uint64_t page_size;	/**< hugepage size */
 	int numa_node;		/**< -1 = no placement */
-	int fd;			/**< open file, -1 when closed */
+	int fd;			/**< open file (split: the control file), -1 when closed */
+	int rx_fd;		/**< split region: the rx file, else -1 */
+	uint64_t split;		/**< split region: bytes of the control file, else 0 */
 	bool owner;		/**< created here: unlinked on close */
 	bool writable;		/**< mapped read-write */
 	uint64_t used;		/**< bytes handed out by nbshm_region_carve() */
@@ -108,17 +110,40 @@ int nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_
 		uint32_t n_pages, int numa_node, char *err, size_t errlen);
 
 /**
- * Create a region as nbshm_region_create() does, but in an unnamed hugetlbfs
- * file (memfd) whose size is sealed (F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_SEAL):
- * for regions handed to other processes by file descriptor (consumers), so
- * that none of them can truncate the file under the others. It cannot be
- * attached by name; r->path reads "memfd:nbshm-NAME".
+ * Create a region handed to another process by file descriptor (a consumer's):
+ * one hugepage-aligned range of @p n_pages pages made of two unnamed
+ * hugetlbfs files (memfds) side by side, each mapped read-write here,
+ * allocated and placed as nbshm_region_create() does:
+ *
+ * - the control file, bytes [0, @p split): header page, rings, tx buffers;
+ *   sealed F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL (r->fd);
+ * - the rx file, bytes [@p split, size): sealed F_SEAL_SHRINK | F_SEAL_GROW |
+ *   F_SEAL_FUTURE_WRITE | F_SEAL_SEAL after it is mapped here, so that whoever
+ *   gets its descriptor can map it read-only only and cannot punch holes in
+ *   it (r->rx_fd).
+ *
+ * It cannot be attached by name; r->path reads "memfd:nbshm-NAME".
+ *
+ * @param split
+ *   Size of the control file: a multiple of @p page_size, inside the region.
+ * @return
+ *   0 on success, -1 on failure with @p err set.
+ */
+int nbshm_region_create_split(struct nbshm_region *r, const char *name, uint64_t page_size,
+		uint32_t n_pages, int numa_node, uint64_t split, char *err, size_t errlen);
+
+/**
+ * Give a split region new files (revocation: nobody who got the old
+ * descriptors can reach the new pages): a new control file and, when @p rx,
+ * a new rx file, filled, sealed and mapped over the same addresses
+ * (MAP_FIXED), the old descriptors closed. The new control file starts with a
+ * fresh header (generation 0) and zeros; so does a new rx file. When the new
+ * files cannot be filled (no free hugepages) nothing changes.
  *
  * @return
  *   0 on success, -1 on failure with @p err set.
  */
-int nbshm_region_create_sealed(struct nbshm_region *r, const char *name, uint64_t page_size,
-		uint32_t n_pages, int numa_node, char *err, size_t errlen);
+int nbshm_region_renew(struct nbshm_region *r, bool rx, char *err, size_t errlen);
 
 /**
  * Attach to a region another process created, by name.

@@ -116,11 +116,13 @@ nbshm_region_dpdk_unregister(struct nbshm_region *r)
 int
 nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev)
 {
+	/* a split region (a consumer's): devices only ever write its rx file */
+	uint8_t *va = r->base + r->split;
 	int ret;
 
 	if (dev == NULL)
 		return -ENODEV;
-	ret = rte_dev_dma_map(dev, r->base, nbshm_region_page_iova(r->base), r->size);
+	ret = rte_dev_dma_map(dev, va, nbshm_region_page_iova(va), r->size - r->split);
 	if (ret == 0)
 		return 1;
 	if (rte_errno == ENOTSUP)
@@ -131,9 +133,11 @@ nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev)
 int
 nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, struct rte_device *dev)
 {
+	uint8_t *va = r->base + r->split;
+
 	if (dev == NULL)
 		return -ENODEV;
-	if (rte_dev_dma_unmap(dev, r->base, nbshm_region_page_iova(r->base), r->size) != 0)
+	if (rte_dev_dma_unmap(dev, va, nbshm_region_page_iova(va), r->size - r->split) != 0)
 		return -rte_errno;
 	return 0;
 }

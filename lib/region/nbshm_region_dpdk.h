@@ -79,7 +79,9 @@ uint64_t nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size);
 
 /**
  * DMA-map a region for a device (rte_dev_dma_map), so a NIC bound to vfio-pci
- * can write into it.
+ * can write into it. Of a split region (a consumer's) only the rx file is
+ * mapped: its control file (rings, tx buffers) is renewed on every attach and
+ * no device needs it.
  *
  * @return
  *   1 when mapped, 0 when the device's bus has no DMA mapping (vdevs: ENOTSUP,

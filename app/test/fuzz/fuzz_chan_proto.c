@@ -17,8 +17,9 @@
  * NUL-terminated strings and zero reserved fields the header promises (and an
  * ATTACH_OK a layout nbshm_chan_layout_check() accepts: rings, rx and tx areas
  * inside the region, computed here without overflow, not overlapping, and
- * reachable with 32-bit descriptor offsets); at most one of the three checks
- * accepts a message.
+ * reachable with 32-bit descriptor offsets; rx_off and region_size whole
+ * pages, so that both files are); at most one of the three checks accepts a
+ * message.
  */
 
 #include <errno.h>
@@ -77,6 +78,8 @@ fuzz_proto_check_layout(const struct nbshm_chan_layout *l)
 	FUZZ_CHECK(l->tx_off >= rings_end || l->tx_off + tx_len <= l->rings_off);
 	FUZZ_CHECK(l->rx_len == 0 || l->tx_off >= l->rx_off + l->rx_len ||
 			l->tx_off + tx_len <= l->rx_off);
+	/* version 3: rings and tx area in the control file, before the rx area */
+	FUZZ_CHECK(rings_end <= l->rx_off && l->tx_off + tx_len <= l->rx_off);
 }
 
 /* A region name as the builder keeps it (63 chars at most): 1.. of [A-Za-z0-9_.-]. */
@@ -143,6 +146,9 @@ fuzz_proto_raw(const uint8_t *buf, size_t len, unsigned int n_fds)
 		FUZZ_CHECK(fuzz_proto_region_ok(m->region_name));
 		FUZZ_CHECK(m->reserved == 0);
 		FUZZ_CHECK(nbshm_chan_layout_check(&m->layout) == NULL);
+		FUZZ_CHECK(m->page_size >= 4096 && (m->page_size & (m->page_size - 1)) == 0);
+		FUZZ_CHECK(m->layout.rx_off % m->page_size == 0 &&
+			m->layout.region_size % m->page_size == 0);
 		fuzz_proto_check_layout(&m->layout);
 	}
 	if (e == NULL) {
@@ -210,13 +216,14 @@ fuzz_proto_build(struct fuzz_input *in)
 	nbshm_proto_attach_ok_init(&ok, &l, page_size, region, mac, vlan);
 	valid = nbshm_chan_layout_check(&l) == NULL && fuzz_proto_region_ok(region) &&
 		page_size >= 4096 && (page_size & (page_size - 1)) == 0 &&
+		l.rx_off % page_size == 0 && l.region_size % page_size == 0 &&
 		(vlan == 0xffff || vlan <= 4095);
 	why = nbshm_proto_check_attach_ok(&ok, sizeof(ok), NBSHM_PROTO_ATTACH_OK_FDS);
 	FUZZ_CHECK((why == NULL) == valid);
 	if (valid) {
-		/* and only with exactly its two fds */
-		FUZZ_CHECK(nbshm_proto_check_attach_ok(&ok, sizeof(ok), 1) != NULL);
-		FUZZ_CHECK(nbshm_proto_check_attach_ok(&ok, sizeof(ok), 3) != NULL);
+		/* and only with exactly its three fds (version 2 had two) */
+		FUZZ_CHECK(nbshm_proto_check_attach_ok(&ok, sizeof(ok), 2) != NULL);
+		FUZZ_CHECK(nbshm_proto_check_attach_ok(&ok, sizeof(ok), 4) != NULL);
 		FUZZ_CHECK(strncmp(ok.region_name, region, sizeof(ok.region_name) - 1) == 0);
 	}
 	fuzz_proto_raw((const uint8_t *)&ok, sizeof(ok), NBSHM_PROTO_ATTACH_OK_FDS);

@@ -237,7 +237,7 @@ def chan_chain_seeds():
 # ---- chan_proto: see fuzz_chan_proto.c ----
 
 MAGIC = 0x4d53424e
-VERSION = 2  # NBSHM_PROTO_VERSION
+VERSION = 3  # NBSHM_PROTO_VERSION
 
 
 def hdr(mtype, length, magic=MAGIC, version=VERSION, reserved=0):
@@ -249,9 +249,10 @@ def attach_msg(name=b"vm1", queue=0, **kw):
     return hdr(1, 16 + len(body), **kw) + body
 
 
+# version 3: control file [0, rx_off) = header, rings, tx area; rx file after
 LAYOUT = dict(region_size=4 << 20, handle=CH_HANDLE, rings_off=4096, ring_stride=8320,
-              ring_size=256, n_qp=1, max_segs=8, mtu=9000, rx_off=65536, rx_len=2 << 20,
-              tx_off=3 << 20, tx_buf_size=2048, n_tx_bufs=256)
+              ring_size=256, n_qp=1, max_segs=8, mtu=9000, rx_off=2 << 20, rx_len=2 << 20,
+              tx_off=65536, tx_buf_size=2048, n_tx_bufs=256)
 
 
 def layout(**kw):
@@ -292,7 +293,7 @@ def chan_proto_seeds():
     ok = attach_ok_msg()
     return {
         "attach": raw(0, attach_msg()),
-        "attach-ok": raw(2, ok),
+        "attach-ok": raw(3, ok),
         "error": raw(0, error_msg()),
         "attach-with-fd": raw(1, attach_msg()),
         "attach-bad-name": raw(0, attach_msg(b"vm 1")),
@@ -302,11 +303,16 @@ def chan_proto_seeds():
         "attach-version-next": raw(0, attach_msg(version=VERSION + 1)),
         "attach-short": raw(0, attach_msg()[:40]),
         "header-only": raw(0, hdr(1, 16)),
-        "attach-ok-one-fd": raw(1, ok),
-        "attach-ok-rings-overlap-rx": raw(2, attach_ok_msg(layout(rx_off=4096))),
-        "attach-ok-ring-not-pow2": raw(2, attach_ok_msg(layout(ring_size=1000))),
-        "attach-ok-tx-outside": raw(2, attach_ok_msg(layout(n_tx_bufs=4096))),
-        "attach-ok-page-size": raw(2, attach_ok_msg(page_size=3000)),
+        "attach-ok-two-fds": raw(2, ok),  # version 2's count
+        "attach-ok-four-fds": raw(4, ok),
+        "attach-ok-rings-overlap-rx": raw(3, attach_ok_msg(layout(rx_off=4096))),
+        "attach-ok-ring-not-pow2": raw(3, attach_ok_msg(layout(ring_size=1000))),
+        "attach-ok-tx-outside": raw(3, attach_ok_msg(layout(n_tx_bufs=4096))),
+        "attach-ok-page-size": raw(3, attach_ok_msg(page_size=3000)),
+        "attach-ok-rx-off-not-page": raw(3, attach_ok_msg(layout(rx_off=(2 << 20) + 4096,
+                                                                 rx_len=(2 << 20) - 4096))),
+        "attach-ok-tx-after-rx": raw(3, attach_ok_msg(layout(tx_off=3 << 20))),
+        "attach-ok-version-2": raw(3, hdr(2, 184, version=2) + attach_ok_msg()[16:]),
         "error-code-0": raw(0, error_msg(code=0)),
         "error-no-nul": raw(0, error_msg(text=b"e" * 128)),
         "build-good": build(),

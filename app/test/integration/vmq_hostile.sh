@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # A hostile consumer cannot hurt nbfwd or the other consumers.
-# (It also tries to truncate its region file, which would SIGBUS nbfwd: the
-# region is a memfd whose size is sealed.)
+# (It also tries to truncate its two files, which would SIGBUS nbfwd: they are
+# memfds whose size is sealed; and to map its rx file writable: sealed
+# F_SEAL_FUTURE_WRITE.)
 # Set-up as vmq_consumers.sh (vmq_lib.sh): nbfwd in vmq mode on net_af_packet,
 # c1 attached with nbcap, c2 taken by nbshm_hostile, which first tries a dozen
 # malformed handshakes, then attaches and, while two rounds of traffic flow,
@@ -34,9 +35,13 @@ inject
 bg_wait "$hpid"
 [ "$BG_RC" = 0 ] || fail "nbshm_hostile exit status $BG_RC: $(cat "$NBT_TMP/hostile.log")"
 refused=$(grep -c '^refused ' "$NBT_TMP/hostile.log")
-expect_eq "forged handshakes and truncation refused" 13 "$refused"
+expect_eq "forged handshakes, truncation and a writable rx mapping refused" 15 "$refused"
+grep -q "^refused previous version *: bad attach message: unsupported protocol version" \
+	"$NBT_TMP/hostile.log" || fail "a version-2 ATTACH was not refused for its version"
 grep -q "^refused truncate region *: Operation not permitted" "$NBT_TMP/hostile.log" ||
 	fail "the hostile consumer's ftruncate was not refused with EPERM"
+grep -q "^refused writable rx mapping *: Operation not permitted" "$NBT_TMP/hostile.log" ||
+	fail "the hostile consumer's writable mapping of its rx file was not refused with EPERM"
 wait_detached c2 1
 say "hostile: $(grep '^sent:' "$NBT_TMP/hostile.log")"
 

@@ -1,24 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""A minimal nbfwd stand-in for one consumer, to break its region on purpose.
+"""A minimal nbfwd stand-in for one consumer, to hand it a bad region on purpose.
 
-  fake_nbfwd.py SOCKET NAME FRAMES.pcap [--truncate] [--timeout S]
+  fake_nbfwd.py SOCKET NAME FRAMES.pcap [--unsealed] [--timeout S]
 
 Listens on SOCKET (AF_UNIX, SOCK_SEQPACKET), answers the consumer NAME's
-ATTACH with ATTACH_OK and two fds (a memfd region laid out as
-doc/channel.md says, and an eventfd), lends every frame of FRAMES.pcap (at
-most 32, one rx buffer each) on rx[0], and waits until all come back on
-ret[0]. With --truncate it then truncates the region file to 0 bytes under
-the consumer (which faults with SIGBUS on its next access) and waits for the
-consumer to close its socket. The region is written with pwrite() only: this
-process never maps it, so the truncation cannot fault here.
-Prints "listening", "attached", "returned N", "truncated", "closed" as it
-goes; exit 0 when every step happened within --timeout seconds (default 20).
+ATTACH with ATTACH_OK (protocol version 3) and three fds: the control file
+(header page, rings, tx buffers; sealed F_SEAL_SHRINK|F_SEAL_GROW), the rx
+file (sealed F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_FUTURE_WRITE after the frames
+are written into it), both memfds laid out as doc/channel.md says, and an
+eventfd. It lends every frame of FRAMES.pcap (at most 32, one rx buffer
+each) on rx[0] and waits until all come back on ret[0], then for the
+consumer to close its socket. With --unsealed the rx file is not sealed
+against writes: a consumer must refuse it (and close the socket).
+Prints "listening", "attached", "returned N", "closed" as it goes; exit 0
+when every step happened within --timeout seconds (default 20).
 Python 3 standard library only.
 """
 
 import argparse
 import array
+import fcntl
+import mmap
 import os
 import select
 import socket
@@ -27,7 +30,7 @@ import sys
 import time
 
 MAGIC = 0x4D53424E
-VERSION = 2				# NBSHM_PROTO_VERSION
+VERSION = 3				# NBSHM_PROTO_VERSION
 ATTACH, ATTACH_OK = 1, 2
 F_NEXT, F_SHM_VALID = 0x0001, 0x1000
 HANDLE = (1 << 32) | 5			# generation 1, slot 5
@@ -40,16 +43,19 @@ RX_BUF, RX_BUFS = 2048, 32
 TX_BUF, TX_BUFS = 2048, 8
 MAX_SEGS = 1
 MTU = 2048
+F_ADD_SEALS = 1033
+F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_FUTURE_WRITE = 0x1, 0x2, 0x4, 0x10
 
 
 def align(v, a):
 	return (v + a - 1) // a * a
 
 
-RX_OFF = align(RINGS_OFF + STRIDE * (2 * N_QP + 2), PAGE)
+# control file [0, RX_OFF): header, rings, tx buffers; rx file [RX_OFF, REGION)
+TX_OFF = align(RINGS_OFF + STRIDE * (2 * N_QP + 2), PAGE)
+RX_OFF = align(TX_OFF + TX_BUF * TX_BUFS, PAGE)
 RX_LEN = RX_BUF * RX_BUFS
-TX_OFF = align(RX_OFF + RX_LEN, PAGE)
-REGION = align(TX_OFF + TX_BUF * TX_BUFS, PAGE)
+REGION = align(RX_OFF + RX_LEN, PAGE)
 
 
 def ring_off(i):
@@ -87,14 +93,21 @@ def main():
 	ap.add_argument("socket")
 	ap.add_argument("name")
 	ap.add_argument("frames")
-	ap.add_argument("--truncate", action="store_true")
+	ap.add_argument("--unsealed", action="store_true")
 	ap.add_argument("--timeout", type=float, default=20.0)
 	a = ap.parse_args()
 	deadline = time.monotonic() + a.timeout
 	todo = [fr for fr in frames(a.frames)][:RX_BUFS]
 
-	mfd = os.memfd_create("fake-nbfwd-region", os.MFD_CLOEXEC)
-	os.ftruncate(mfd, REGION)
+	seal = os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING
+	mfd = os.memfd_create("fake-nbfwd-ctl", seal)
+	os.ftruncate(mfd, RX_OFF)
+	fcntl.fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+	rfd = os.memfd_create("fake-nbfwd-rx", seal)
+	os.ftruncate(rfd, REGION - RX_OFF)
+	rxmap = mmap.mmap(rfd, REGION - RX_OFF)	# writable before the seal, as nbfwd
+	fcntl.fcntl(rfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+		(0 if a.unsealed else F_SEAL_FUTURE_WRITE) | F_SEAL_SEAL)
 	efd = os.eventfd(0, os.EFD_CLOEXEC)
 	ls = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 	ls.bind(a.socket)
@@ -109,37 +122,32 @@ def main():
 		say("bad ATTACH %r" % req)
 		return 1
 	conn.sendmsg([attach_ok(a.name)],
-		[(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [mfd, efd]))])
+		[(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [mfd, rfd, efd]))])
 	say("attached")
 
 	# lend each frame in its own rx buffer, then publish head once
 	rx = ring_off(0)
 	for i, fr in enumerate(todo):
 		off = RX_OFF + i * RX_BUF
-		os.pwrite(mfd, fr, off)
+		rxmap[off - RX_OFF:off - RX_OFF + len(fr)] = fr
 		desc = struct.pack("<QIIIIHHI", HANDLE, off, len(fr), F_SHM_VALID, len(fr), 1, 0, 0)
 		os.pwrite(mfd, desc, rx + 128 + 32 * (i % RING))
 	os.pwrite(mfd, struct.pack("<I", len(todo)), rx)
 	os.eventfd_write(efd, 1)
 
 	ret = ring_off(1)
-	while True:
-		head = struct.unpack("<I", os.pread(mfd, 4, ret))[0]
-		if head >= len(todo):
-			break
+	head = 0
+	while head < len(todo):
 		if time.monotonic() > deadline:
 			say("only %d of %d returned" % (head, len(todo)))
 			return 1
-		time.sleep(0.01)
-	os.pwrite(mfd, struct.pack("<I", head), ret + 64)	# ret tail: taken
-	say("returned %d" % head)
-	if not a.truncate:
-		conn.close()
-		return 0
-
-	os.ftruncate(mfd, 0)
-	say("truncated")
-	os.eventfd_write(efd, 1)		# wake it: its next look faults
+		r, _, _ = select.select([conn], [], [], 0.01)
+		if r and conn.recv(512) == b"":
+			break			# it left (or refused the region)
+		head = struct.unpack("<I", os.pread(mfd, 4, ret))[0]
+	else:
+		os.pwrite(mfd, struct.pack("<I", head), ret + 64)	# ret tail: taken
+		say("returned %d" % head)
 	while time.monotonic() < deadline:
 		r, _, _ = select.select([conn], [], [], 0.1)
 		if r and conn.recv(512) == b"":

@@ -7,23 +7,45 @@
  * forwarding for everyone else.
  *
  *   nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]
+ *                 [--punch HOGFILE | --stale [--go FILE]]
  *
  * 1. Handshake abuse, each on a fresh connection (every one must be refused):
- *    short message, bad magic, bad version, length field wrong, unknown type,
- *    unknown consumer, bad name, queue out of range, fds attached, flags set;
- *    then, attached, it tries to shrink and grow its region file (sealed).
+ *    short message, bad magic, bad version, version 2, length field wrong,
+ *    unknown type, unknown consumer, bad name, queue out of range, fds
+ *    attached, flags set;
+ *    then, attached, it tries to shrink and grow its two files (sealed) and to
+ *    map its rx file writable (sealed F_SEAL_FUTURE_WRITE).
  * 2. Then it attaches for real and, for SECONDS, takes what nbfwd lends and
  *    answers with a mix of: good returns, double returns, foreign handles,
  *    other generations, offsets out of bounds or off the buffer's start,
  *    random descriptors, ret and tx ring indices jumped far ahead, tx chains
  *    with bad flags, lengths, segment counts and buffers outside its tx area,
  *    and a few good tx packets. Some lent packets are never returned.
+ * --punch HOGFILE instead of 2: takes every free hugepage into HOGFILE (on a
+ *    hugetlbfs mount; removed at exit), then punches holes in every page of
+ *    both its files (fallocate PUNCH_HOLE|KEEP_SIZE) and of both its mappings
+ *    (madvise MADV_REMOVE), and for SECONDS keeps punching its control file
+ *    and taking the pages that frees into HOGFILE, so that nbfwd's next
+ *    access to the control file finds no page (SIGBUS). The rx file must
+ *    refuse every hole. Ends when nbfwd closes the socket or after SECONDS;
+ *    once closed, it attaches again while the hugepages are still taken
+ *    (nbfwd cannot make new files: ENOMEM), then releases them.
+ * --stale instead of 2: takes and returns what it is lent until it saw
+ *    frames, then detaches (closes the socket) but keeps both mappings; once
+ *    FILE exists (--go: nbfwd has processed the detach; default at once), for
+ *    SECONDS it watches them and posts returns and tx chains in its old rings,
+ *    as a detached process (or a fork, or whoever it gave the fds) could.
+ *    Exit 1 if anything nbfwd lends later shows up in its mappings.
  * Prints one line per phase: what it sent. Exit 0 when every handshake abuse
- * was refused and the real attach worked, 1 otherwise, 2 on usage errors.
+ * was refused and the real attach worked (and, with --punch, every hole in
+ * the rx file was refused; with --stale, the old mappings saw nothing new),
+ * 1 otherwise, 2 on usage errors.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +57,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/falloc.h>
 
 #include "nbshm_chan_proto.h"
 #include "nbshm_channel.h"
@@ -139,6 +163,9 @@ hostile_handshakes(const char *path, const char *name)
 	m.hdr.version = 99;
 	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "bad version");
 	m = good;
+	m.hdr.version = NBSHM_PROTO_VERSION - 1;	/* one region file, two fds */
+	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "previous version");
+	m = good;
 	m.hdr.length = sizeof(m) + 8;
 	bad |= hostile_bad_attach(path, &m, sizeof(m), 0, "length field");
 	m = good;
@@ -168,6 +195,9 @@ hostile_handshakes(const char *path, const char *name)
 struct hostile {
 	int sock;
 	int evfd;
+	int ctl_fd;		/* kept open for --punch, else -1 */
+	int rx_fd;
+	uint64_t page;		/* page size of the files */
 	uint8_t *base;
 	struct nbshm_chan_layout l;
 	struct nbshm_ring rx[NBSHM_CHAN_MAX_QP];
@@ -215,20 +245,41 @@ hostile_attach(struct hostile *h, const char *path, const char *name)
 		return -1;
 	}
 	h->l = r.ok.layout;
-	h->evfd = fds[1];
-	if (fstat(fds[0], &st) != 0 || (uint64_t)st.st_size != h->l.region_size)
+	h->page = r.ok.page_size;
+	h->ctl_fd = fds[NBSHM_PROTO_FD_CONTROL];
+	h->rx_fd = fds[NBSHM_PROTO_FD_RX];
+	h->evfd = fds[NBSHM_PROTO_FD_EVENT];
+	if (fstat(h->ctl_fd, &st) != 0 || (uint64_t)st.st_size != h->l.rx_off ||
+			fstat(h->rx_fd, &st) != 0 ||
+			(uint64_t)st.st_size != h->l.region_size - h->l.rx_off)
 		return -1;
-	h->base = mmap(NULL, h->l.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-	/* cut the region under nbfwd: its size must be sealed */
-	if (ftruncate(fds[0], 0) == 0 || ftruncate(fds[0], (off_t)h->l.region_size * 2) == 0) {
-		fprintf(stderr, "nbshm_hostile: the region's size could be changed\n");
-		close(fds[0]);
+	/* one range: the control file, then the rx file (read-only) */
+	h->base = mmap(NULL, h->l.region_size + h->page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		-1, 0);
+	if (h->base == MAP_FAILED)
+		return -1;
+	h->base = (uint8_t *)(((uintptr_t)h->base + h->page - 1) & ~(uintptr_t)(h->page - 1));
+	if (mmap(h->base, h->l.rx_off, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			h->ctl_fd, 0) == MAP_FAILED ||
+			mmap(h->base + h->l.rx_off, h->l.region_size - h->l.rx_off, PROT_READ,
+				MAP_SHARED | MAP_FIXED, h->rx_fd, 0) == MAP_FAILED) {
+		fprintf(stderr, "nbshm_hostile: mmap: %s\n", strerror(errno));
+		return -1;
+	}
+	/* cut the region under nbfwd: the sizes of both files must be sealed */
+	if (ftruncate(h->ctl_fd, 0) == 0 || ftruncate(h->rx_fd, 0) == 0 ||
+			ftruncate(h->ctl_fd, (off_t)h->l.region_size * 2) == 0 ||
+			ftruncate(h->rx_fd, (off_t)h->l.region_size * 2) == 0) {
+		fprintf(stderr, "nbshm_hostile: a file's size could be changed\n");
 		return -1;
 	}
 	printf("refused %-22s: %s\n", "truncate region", strerror(errno));
-	close(fds[0]);
-	if (h->base == MAP_FAILED)
+	/* write what nbfwd lends: the rx file must not map writable */
+	if (mmap(NULL, h->page, PROT_READ | PROT_WRITE, MAP_SHARED, h->rx_fd, 0) != MAP_FAILED) {
+		fprintf(stderr, "nbshm_hostile: the rx file mapped read-write\n");
 		return -1;
+	}
+	printf("refused %-22s: %s\n", "writable rx mapping", strerror(errno));
 	for (q = 0; q < h->l.n_qp; q++) {
 		nbshm_ring_init(&h->rx[q], h->base, &h->l, NBSHM_CHAN_RING_RX(q), false);
 		nbshm_ring_init(&h->ret[q], h->base, &h->l, NBSHM_CHAN_RING_RET(q), true);
@@ -408,10 +459,246 @@ hostile_run(struct hostile *h, double seconds)
 	}
 }
 
+/* Add hugepages to @p fd one at a time until none is free. @return pages taken. */
+static unsigned int
+hostile_hog_take(int fd, uint64_t page, uint64_t *size)
+{
+	unsigned int n = 0;
+
+	while (fallocate(fd, 0, (off_t)*size, (off_t)page) == 0) {
+		*size += page;
+		n++;
+	}
+	return n;
+}
+
+/* 1 once nbfwd closed our socket (it detached us). */
+static int
+hostile_sock_closed(int sock, int timeout_ms)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN | POLLRDHUP };
+
+	return poll(&p, 1, timeout_ms) > 0 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR));
+}
+
+/* Holes in every page of one file and of its mapping; @return the holes made. */
+static unsigned int
+hostile_holes(int fd, uint8_t *map, uint64_t len, uint64_t page, int *err)
+{
+	unsigned int made = 0;
+	uint64_t off;
+
+	for (off = 0; off < len; off += page) {
+		if (madvise(map + off, page, MADV_REMOVE) == 0)
+			made++;
+		else
+			*err = errno;
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+				(off_t)page) == 0)
+			made++;
+		else
+			*err = errno;
+	}
+	return made;
+}
+
+/*
+ * One ATTACH: 0 when nbfwd answered ATTACH_OK (its fds closed at once),
+ * else the code of its ERROR (text in @p text), or -1.
+ */
+static int
+hostile_attach_code(const char *path, const char *name, char *text, size_t len)
+{
+	union {
+		struct nbshm_msg_error e;
+		uint8_t raw[NBSHM_PROTO_MSG_MAX];
+	} r;
+	struct nbshm_msg_attach a;
+	int fd = hostile_connect(path), fds[NBSHM_PROTO_MAX_FDS], code = -1;
+	unsigned int n_fds = 0, i;
+	ssize_t n;
+
+	if (fd < 0 || nbshm_proto_attach_init(&a, name, 0) != 0 ||
+			nbshm_proto_send(fd, &a, sizeof(a), NULL, 0) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = nbshm_proto_recv(fd, r.raw, sizeof(r.raw), fds, NBSHM_PROTO_MAX_FDS, &n_fds);
+	for (i = 0; i < n_fds; i++)
+		close(fds[i]);
+	if (n > 0 && nbshm_proto_check_error(r.raw, (size_t)n, n_fds) == NULL) {
+		snprintf(text, len, "%s", r.e.text);
+		code = r.e.code;
+	} else if (n > 0 && nbshm_proto_check_attach_ok(r.raw, (size_t)n, n_fds) == NULL) {
+		code = 0;
+	}
+	close(fd);
+	return code;
+}
+
+/*
+ * --punch: with every free hugepage taken, punch holes in both files; keep
+ * punching the control file and taking the freed pages, so that nbfwd's
+ * next access finds none.
+ */
+static int
+hostile_punch(struct hostile *h, const char *hog_path, double seconds, const char *path,
+		const char *name)
+{
+	char text[NBSHM_PROTO_TEXT_MAX] = "";
+	int code = -1, tries;
+	uint64_t ctl = h->l.rx_off, rx = h->l.region_size - h->l.rx_off, hog_size = 0, off;
+	unsigned int taken, rx_holes, ctl_holes, rounds = 0;
+	int hog, rx_err = 0, ctl_err = 0, closed = 0;
+	double end = hostile_now() + seconds;
+
+	hog = open(hog_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (hog < 0) {
+		fprintf(stderr, "nbshm_hostile: %s: %s\n", hog_path, strerror(errno));
+		return -1;
+	}
+	taken = hostile_hog_take(hog, h->page, &hog_size);
+	printf("hog: took %u free hugepages\n", taken);
+	end = hostile_now() + seconds;		/* taking them zeroes each: slow */
+	rx_holes = hostile_holes(h->rx_fd, h->base + h->l.rx_off, rx, h->page, &rx_err);
+	printf("%s %-22s: %u of %llu pages x 2 ways%s%s\n", rx_holes ? "PUNCHED" : "refused",
+		"holes in the rx file", rx_holes, (unsigned long long)(rx / h->page),
+		rx_err ? ": " : "", rx_err ? strerror(rx_err) : "");
+	ctl_holes = hostile_holes(h->ctl_fd, h->base, ctl, h->page, &ctl_err);
+	while (!closed && hostile_now() < end) {
+		taken += hostile_hog_take(hog, h->page, &hog_size);
+		closed = hostile_sock_closed(h->sock, 0);
+		for (off = 0; off < ctl && !closed; off += h->page)
+			ctl_holes += fallocate(h->ctl_fd, FALLOC_FL_PUNCH_HOLE |
+				FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)h->page) == 0;
+		rounds++;
+	}
+	if (!closed)
+		closed = hostile_sock_closed(h->sock, 2000);
+	printf("punched control file: %u holes in %u rounds, %u hugepages taken, "
+		"detached by nbfwd: %s\n", ctl_holes, rounds, taken, closed ? "yes" : "no");
+	/* attach again, the hugepages still taken: no new files for it */
+	for (tries = 0; closed && tries < 200; tries++) {
+		hostile_hog_take(hog, h->page, &hog_size);
+		code = hostile_attach_code(path, name, text, sizeof(text));
+		if (code != EBUSY)	/* nbfwd may not have finished the detach */
+			break;
+		usleep(10000);
+	}
+	if (closed)
+		printf("%s %-22s: %s\n", code == ENOMEM ? "refused" : "ANSWERED",
+			"attach, no hugepages", code == 0 ? "ATTACH_OK" : text);
+	close(hog);
+	unlink(hog_path);
+	return rx_holes == 0 ? 0 : -1;
+}
+
+/* Sum of the rx area as the old mapping shows it. */
+static uint64_t
+hostile_rx_sum(const struct hostile *h)
+{
+	const uint64_t *p = (const uint64_t *)(h->base + h->l.rx_off);
+	uint64_t i, n = (h->l.region_size - h->l.rx_off) / 8, sum = 0;
+
+	for (i = 0; i < n; i++)
+		sum = sum * 31 + p[i];
+	return sum;
+}
+
+/*
+ * --stale: an honest consumer until it saw frames, then detached with its
+ * mappings kept, watching them and posting in its old rings.
+ */
+static int
+hostile_stale(struct hostile *h, double seconds, const char *go)
+{
+	struct nbshm_desc d[64], saved[64];
+	uint32_t heads[NBSHM_CHAN_MAX_QP], n, i, moved = 0, changed = 0;
+	uint64_t got = 0, rets = 0, txs = 0, sum;
+	unsigned int q, n_saved = 0;
+	double end = hostile_now() + seconds, quiet = 0;
+
+	/* honest: return everything, keep a copy of what was lent */
+	while (hostile_now() < end && (got == 0 || hostile_now() < quiet)) {
+		for (q = 0; q < h->l.n_qp; q++) {
+			n = nbshm_ring_avail(&h->rx[q]);
+			n = n > 64 ? 64 : n;
+			n = n > nbshm_ring_free(&h->ret[q]) ? nbshm_ring_free(&h->ret[q]) : n;
+			nbshm_ring_copy_out(&h->rx[q], d, n);
+			for (i = 0; i < n; i++) {
+				d[i].flags &= ~NBSHM_DESC_F_NEXT;	/* single-segment frames */
+				*nbshm_ring_slot(&h->ret[q], i) = d[i];
+				if (n_saved < 64)
+					saved[n_saved++] = d[i];
+			}
+			nbshm_ring_consume(&h->rx[q], n);
+			nbshm_ring_produce(&h->ret[q], n);
+			got += n;
+			if (n != 0)
+				quiet = hostile_now() + 0.5;
+		}
+		usleep(200);
+	}
+	/* until nbfwd took the returns */
+	for (i = 0; i < 1000; i++) {
+		for (q = 0; q < h->l.n_qp; q++)
+			if (nbshm_load_acquire(&h->ret[q].hdr->tail) != h->ret[q].idx)
+				break;
+		if (q == h->l.n_qp)
+			break;
+		usleep(1000);
+	}
+	close(h->sock);
+	h->sock = -1;
+	printf("stale: got and returned %llu frames, detached, mappings kept\n",
+		(unsigned long long)got);
+	fflush(stdout);
+	/* until nbfwd saw the hang-up: the attachment lives until then */
+	end = hostile_now() + seconds;
+	while (go != NULL && access(go, F_OK) != 0 && hostile_now() < end)
+		usleep(1000);
+	for (q = 0; q < h->l.n_qp; q++)
+		heads[q] = nbshm_load_acquire(&h->rx[q].hdr->head);
+	sum = hostile_rx_sum(h);
+	end = hostile_now() + seconds;
+	while (hostile_now() < end) {
+		for (q = 0; q < h->l.n_qp; q++) {
+			moved += nbshm_load_acquire(&h->rx[q].hdr->head) != heads[q];
+			/* returns in its name: what it was lent before */
+			if (n_saved != 0 && nbshm_ring_free(&h->ret[q]) >= 1) {
+				*nbshm_ring_slot(&h->ret[q], 0) = saved[rets % n_saved];
+				nbshm_ring_produce(&h->ret[q], 1);
+				rets++;
+			}
+		}
+		if (nbshm_ring_free(&h->tx) >= 1) {
+			struct nbshm_desc t = {
+				.handle = h->l.handle, .offset = (uint32_t)h->l.tx_off,
+				.length = 60, .flags = NBSHM_DESC_F_SHM_VALID, .pkt_len = 60,
+				.n_segs = 1,
+			};
+
+			memset(h->base + t.offset, 0x5a, t.length);
+			memcpy(h->base + t.offset, "\x02\x00\x00\x00\x00\x77", 6);
+			*nbshm_ring_slot(&h->tx, 0) = t;
+			nbshm_ring_produce(&h->tx, 1);
+			txs++;
+		}
+		changed += hostile_rx_sum(h) != sum;
+		usleep(1000);
+	}
+	printf("stale: rx heads moved %u, rx area changed %u, returns posted %llu, "
+		"tx posted %llu\n", moved, changed, (unsigned long long)rets,
+		(unsigned long long)txs);
+	return moved == 0 && changed == 0 && got != 0 ? 0 : -1;
+}
+
 static void
 hostile_usage(FILE *f)
 {
 	fprintf(f, "Usage: nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]\n"
+		"                     [--punch HOGFILE | --stale [--go FILE]]\n"
 		"A consumer that forges descriptors and handshakes (tests only).\n");
 }
 
@@ -420,10 +707,14 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "seed", required_argument, NULL, 'S' },
+		{ "punch", required_argument, NULL, 'P' },
+		{ "stale", no_argument, NULL, 'T' },
+		{ "go", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL, *name = NULL;
+	const char *path = NULL, *name = NULL, *hog = NULL, *go = NULL;
+	bool stale = false;
 	struct hostile h;
 	double seconds = 3;
 	unsigned int i;
@@ -445,6 +736,15 @@ main(int argc, char **argv)
 		case 'S':
 			hostile_rng = strtoull(optarg, NULL, 0) | 1;
 			break;
+		case 'P':
+			hog = optarg;
+			break;
+		case 'T':
+			stale = true;
+			break;
+		case 'G':
+			go = optarg;
+			break;
 		case 'h':
 			hostile_usage(stdout);
 			return 0;
@@ -463,6 +763,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "nbshm_hostile: the real attach failed\n");
 		return 1;
 	}
+	if (hog != NULL)
+		return hostile_punch(&h, hog, seconds, path, name) == 0 ? 0 : 1;
+	if (stale)
+		return hostile_stale(&h, seconds, go) == 0 ? 0 : 1;
 	hostile_run(&h, seconds);
 	printf("sent:");
 	for (i = 0; i < H_MAX; i++)

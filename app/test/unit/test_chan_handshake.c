@@ -43,11 +43,12 @@ make_layout(struct nbshm_chan_layout *l)
 	l->n_qp = 2;
 	l->max_segs = 8;
 	l->mtu = 9000;
-	l->rx_off = 2 * 1024 * 1024;
-	l->rx_len = 2 * 1024 * 1024;
-	l->tx_off = 4 * 1024 * 1024;
+	/* version 3: control file [0, rx_off) = header, rings, tx; rx file after */
+	l->tx_off = 1024 * 1024;
 	l->tx_buf_size = 2048;
 	l->n_tx_bufs = 1024;
+	l->rx_off = 4 * 1024 * 1024;
+	l->rx_len = 2 * 1024 * 1024;
 	l->region_size = 6 * 1024 * 1024;
 }
 
@@ -235,7 +236,8 @@ union msgbuf {
 };
 
 enum hdr_spoil {
-	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_NEXT, H_TYPE_ZERO, H_TYPE_99,
+	H_MAGIC_ZERO, H_MAGIC_SWAPPED, H_VERSION_0, H_VERSION_PREV, H_VERSION_NEXT, H_TYPE_ZERO,
+	H_TYPE_99,
 	H_TYPE_NEXT, H_LENGTH_SHORT, H_LENGTH_LONG, H_LENGTH_ZERO, H_RESERVED, H_SIZE_LONGER,
 	H_SIZE_SHORTER, H_FDS_MORE, H_FDS_MAX,
 };
@@ -253,7 +255,8 @@ test_header_spoiled(void **state)
 		{ H_MAGIC_ZERO, "magic 0", "magic" },
 		{ H_MAGIC_SWAPPED, "magic byte-swapped", "magic" },
 		{ H_VERSION_0, "version 0", "version" },
-		{ H_VERSION_NEXT, "version 3", "version" },
+		{ H_VERSION_PREV, "version 2 (one file, two fds)", "version" },
+		{ H_VERSION_NEXT, "version 4", "version" },
 		{ H_TYPE_ZERO, "type 0", "type" },
 		{ H_TYPE_99, "type 99", "type" },
 		{ H_TYPE_NEXT, "another type", "type" },
@@ -287,6 +290,7 @@ test_header_spoiled(void **state)
 				m.hdr.magic = __builtin_bswap32(NBSHM_PROTO_MAGIC);
 				break;
 			case H_VERSION_0: m.hdr.version = 0; break;
+			case H_VERSION_PREV: m.hdr.version = NBSHM_PROTO_VERSION - 1; break;
 			case H_VERSION_NEXT: m.hdr.version = NBSHM_PROTO_VERSION + 1; break;
 			case H_TYPE_ZERO: m.hdr.type = 0; break;
 			case H_TYPE_99: m.hdr.type = 99; break;
@@ -310,7 +314,7 @@ test_header_spoiled(void **state)
 	}
 }
 
-/* ATTACH_OK takes exactly two fds, the others none. */
+/* ATTACH_OK takes exactly three fds (control, rx, eventfd), the others none. */
 static void
 test_fd_counts(void **state)
 {
@@ -329,7 +333,8 @@ test_fd_counts(void **state)
 	}
 	assert_non_null(nbshm_proto_check_attach_ok(&m, sizeof(m.ok), 0));
 	assert_non_null(nbshm_proto_check_attach_ok(&m, sizeof(m.ok), 1));
-	assert_non_null(nbshm_proto_check_attach_ok(&m, sizeof(m.ok), 3));
+	assert_non_null(nbshm_proto_check_attach_ok(&m, sizeof(m.ok), 2));	/* version 2 */
+	assert_non_null(nbshm_proto_check_attach_ok(&m, sizeof(m.ok), 4));
 	make_attach(&m.a);
 	assert_non_null(nbshm_proto_check_attach(&m, sizeof(m.a), 1));
 	make_error(&m.e);
@@ -437,6 +442,9 @@ BODY(page_4097, m->ok.page_size = 4097)
 BODY(page_3x, m->ok.page_size = 3 * 4096)
 BODY(page_4k, m->ok.page_size = 4096)
 BODY(page_1g, m->ok.page_size = 1u << 30)
+BODY(page_1m, m->ok.page_size = 1u << 20)
+BODY(rx_off_4k, m->ok.layout.rx_off += 4096; m->ok.layout.rx_len -= 4096)
+BODY(size_4k, m->ok.layout.region_size += 4096)
 BODY(vlan_4096, m->ok.vlan = 4096)
 BODY(vlan_fffe, m->ok.vlan = 0xfffe)
 BODY(vlan_0, m->ok.vlan = 0)
@@ -468,7 +476,10 @@ test_attach_ok_body(void **state)
 		{ "page_size 4097", body_page_4097, "page_size" },
 		{ "page_size 12288", body_page_3x, "page_size" },
 		{ "page_size 4096", body_page_4k, NULL },
-		{ "page_size 1 GB", body_page_1g, NULL },
+		{ "page_size 1 GB: the files are not whole pages", body_page_1g, "page_size" },
+		{ "page_size 1 MB", body_page_1m, NULL },
+		{ "rx_off not on a page", body_rx_off_4k, "multiple of page_size" },
+		{ "region_size not whole pages", body_size_4k, "multiple of page_size" },
 		{ "vlan 4096", body_vlan_4096, "vlan" },
 		{ "vlan 0xfffe", body_vlan_fffe, "vlan" },
 		{ "vlan 0", body_vlan_0, NULL },
@@ -580,7 +591,7 @@ test_sock_round_trip(void **state)
 {
 	struct nbshm_msg_attach_ok ok;
 	union msgbuf in;
-	int sv[2], fds[2], got[NBSHM_PROTO_MAX_FDS], before;
+	int sv[2], fds[3], got[NBSHM_PROTO_MAX_FDS], before;
 	unsigned int n_fds = 99;
 	struct stat a, b;
 	uint64_t v;
@@ -593,20 +604,22 @@ test_sock_round_trip(void **state)
 	fds[0] = memfd_create("nbshm-handshake-test", MFD_CLOEXEC);
 	assert_true(fds[0] >= 0);
 	assert_int_equal(ftruncate(fds[0], T_PAGE), 0);
-	fds[1] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	fds[1] = memfd_create("nbshm-handshake-rx", MFD_CLOEXEC);
 	assert_true(fds[1] >= 0);
+	fds[2] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	assert_true(fds[2] >= 0);
 	make_attach_ok(&ok);
-	assert_int_equal(nbshm_proto_send(sv[1], &ok, sizeof(ok), fds, 2), 0);
+	assert_int_equal(nbshm_proto_send(sv[1], &ok, sizeof(ok), fds, 3), 0);
 	n = nbshm_proto_recv(sv[0], &in, sizeof(in), got, NBSHM_PROTO_MAX_FDS, &n_fds);
 	assert_int_equal(n, sizeof(ok));
-	assert_int_equal(n_fds, 2);
+	assert_int_equal(n_fds, NBSHM_PROTO_ATTACH_OK_FDS);
 	assert_memory_equal(&in, &ok, sizeof(ok));
 	assert_null(nbshm_proto_check_attach_ok(&in, (size_t)n, n_fds));
 	/* new descriptors, close-on-exec, same open files */
-	assert_true(got[0] != fds[0] && got[0] != fds[1]);
-	assert_true(got[1] != fds[0] && got[1] != fds[1] && got[1] != got[0]);
+	assert_true(got[0] != fds[0] && got[0] != fds[2]);
+	assert_true(got[2] != fds[0] && got[2] != fds[2] && got[2] != got[0]);
 	assert_true(fcntl(got[0], F_GETFD) & FD_CLOEXEC);
-	assert_true(fcntl(got[1], F_GETFD) & FD_CLOEXEC);
+	assert_true(fcntl(got[2], F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(fstat(fds[0], &a), 0);
 	assert_int_equal(fstat(got[0], &b), 0);
 	assert_int_equal(a.st_ino, b.st_ino);
@@ -617,19 +630,20 @@ test_sock_round_trip(void **state)
 	assert_string_equal(text, "region");
 	/* the eventfd: signalled through one, read through the other, both ways */
 	v = 5;
-	assert_int_equal(write(got[1], &v, sizeof(v)), sizeof(v));
+	assert_int_equal(write(got[2], &v, sizeof(v)), sizeof(v));
 	v = 0;
-	assert_int_equal(read(fds[1], &v, sizeof(v)), sizeof(v));
+	assert_int_equal(read(fds[2], &v, sizeof(v)), sizeof(v));
 	assert_int_equal(v, 5);
 	v = 3;
-	assert_int_equal(write(fds[1], &v, sizeof(v)), sizeof(v));
+	assert_int_equal(write(fds[2], &v, sizeof(v)), sizeof(v));
 	v = 0;
-	assert_int_equal(read(got[1], &v, sizeof(v)), sizeof(v));
+	assert_int_equal(read(got[2], &v, sizeof(v)), sizeof(v));
 	assert_int_equal(v, 3);
-	assert_int_equal(read(got[1], &v, sizeof(v)), -1);
+	assert_int_equal(read(got[2], &v, sizeof(v)), -1);
 	assert_int_equal(errno, EAGAIN);
 	close(got[0]);
 	close(got[1]);
+	close(got[2]);
 	/* a message without fds, the other way */
 	make_attach(&in.a);
 	assert_int_equal(nbshm_proto_send(sv[0], &in, sizeof(in.a), NULL, 0), 0);
@@ -640,6 +654,7 @@ test_sock_round_trip(void **state)
 	assert_null(nbshm_proto_check_attach(&in, (size_t)n, n_fds));
 	close(fds[0]);
 	close(fds[1]);
+	close(fds[2]);
 	close(sv[0]);
 	close(sv[1]);
 	assert_int_equal(count_fds(), before);

@@ -52,12 +52,13 @@ make_layout(struct nbshm_chan_layout *l, uint32_t ring_size, uint32_t n_qp)
 	l->n_qp = n_qp;
 	l->max_segs = A_SEGS;
 	l->mtu = A_MTU;
-	l->rx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp), T_PAGE);
-	l->rx_len = 8 * T_PAGE;
-	l->tx_off = l->rx_off + l->rx_len;
+	/* version 3: header, rings, tx area (the control file), then the rx area */
+	l->tx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp), T_PAGE);
 	l->tx_buf_size = 2048;
 	l->n_tx_bufs = 8;
-	l->region_size = align_up(l->tx_off + (uint64_t)l->tx_buf_size * l->n_tx_bufs, T_PAGE);
+	l->rx_off = align_up(l->tx_off + (uint64_t)l->tx_buf_size * l->n_tx_bufs, T_PAGE);
+	l->rx_len = 8 * T_PAGE;
+	l->region_size = l->rx_off + l->rx_len;
 }
 
 /* Region memory for @p l (zeroed, page aligned). */
@@ -782,7 +783,7 @@ SPOIL(tx_outside, l->n_tx_bufs += 1)
 SPOIL(tx_off_outside, l->tx_off = l->region_size)
 SPOIL(rx_over_rings, l->rx_off = T_PAGE)
 SPOIL(tx_over_rings, l->tx_off = T_PAGE)
-SPOIL(rx_over_tx, l->rx_len += T_PAGE)
+SPOIL(rx_over_tx, l->rx_off -= T_PAGE)
 SPOIL(tx_over_rx, l->tx_off = l->rx_off)
 /* areas inside a region of 2^33 bytes but beyond what a 32-bit offset reaches */
 SPOIL(rx_end_beyond_32, l->region_size = UINT64_C(1) << 33;
@@ -805,7 +806,7 @@ test_layout_check(void **state)
 	static const struct layout_case cases[] = {
 		{ "region_size 0", spoil_size_zero, "region_size" },
 		{ "region_size not a page multiple", spoil_size_unaligned, "region_size" },
-		{ "region_size too small for the tx area", spoil_size_small, "tx area" },
+		{ "region_size too small for the rx area", spoil_size_small, "rx area" },
 		{ "generation 0", spoil_gen_zero, "generation" },
 		{ "ring_size 0", spoil_ring_zero, "ring_size" },
 		{ "ring_size 24", spoil_ring_npow2, "ring_size" },
@@ -859,8 +860,15 @@ test_layout_check(void **state)
 	l.mtu = 64;
 	l.tx_buf_size = 64;
 	l.n_tx_bufs = 1;
-	l.region_size = align_up(l.tx_off + 64, T_PAGE);
+	l.rx_off = align_up(l.tx_off + 64, T_PAGE);
+	l.rx_len = 1;
+	l.region_size = l.rx_off + T_PAGE;
 	assert_null(nbshm_chan_layout_check(&l));
+	/* version 3: the rings and the tx area lie before the rx area (control file) */
+	make_layout(&l, T_RING, T_NQP);
+	l.tx_off = l.rx_off + l.rx_len;
+	l.region_size = align_up(l.tx_off + (uint64_t)l.tx_buf_size * l.n_tx_bufs, T_PAGE);
+	assert_non_null(strstr(nbshm_chan_layout_check(&l), "rx_off"));
 	assert_non_null(nbshm_chan_layout_check(NULL));
 	/* the spoiled variants of the good layout are sound apart from one field */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -892,10 +900,12 @@ test_layout_32bit_edge(void **state)
 	l.region_size = UINT64_C(1) << 33;
 	l.tx_off = (UINT64_C(1) << 32) - 2 * T_PAGE;
 	l.tx_buf_size = 2 * T_PAGE - 1;
-	l.n_tx_bufs = 1;			/* ends at 2^32 - 1 */
-	assert_null(nbshm_chan_layout_check(&l));
+	l.n_tx_bufs = 1;			/* ends at 2^32 - 1: no room for rx after it */
+	l.rx_off = UINT64_C(1) << 32;
+	assert_non_null(strstr(nbshm_chan_layout_check(&l), "32-bit"));
 	l.tx_buf_size = 2 * T_PAGE;		/* ends at 2^32 */
 	assert_non_null(nbshm_chan_layout_check(&l));
+	l.tx_off = (UINT64_C(1) << 32) - 4 * T_PAGE;
 	l.tx_buf_size = 64;
 	l.rx_off = (UINT64_C(1) << 32) - T_PAGE;
 	l.rx_len = T_PAGE - 1;			/* ends at 2^32 - 1 */

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <linux/falloc.h>
 #include <linux/magic.h>
 #include <numa.h>
 #include <numaif.h>
@@ -328,46 +329,104 @@ check_placement(const struct nbshm_region *r, int node)
 	}
 }
 
-/* A sealed region: no name on hugetlbfs, its size fixed for every holder of the fd. */
+/*
+ * A split region (a consumer's): no name on hugetlbfs, two sealed files side
+ * by side; the rx file cannot be written, mapped writable or punched by
+ * anyone holding its fd; renew gives new files over the same addresses that
+ * mappings of the old ones do not see.
+ */
 static void
-test_create_sealed(void **state)
+test_create_split(void **state)
 {
-	const char *name = tname("sealed");
+	const char *name = tname("split");
 	const struct nbshm_region_hdr *h;
 	struct nbshm_region r, other;
 	char path[PATH_MAX], e[512] = "";
-	struct stat st;
-	int fd2;
+	struct stat st, st2;
+	uint8_t *old_ctl, *old_rx;
+	int fd2, old_fd;
 
 	(void)state;
-	require_hugepages(2);
-	if (nbshm_region_create_sealed(&r, name, TWO_MB, 2, -1, e, sizeof(e)) != 0)
-		fail_msg("nbshm_region_create_sealed(%s): %s", name, e);
-	assert_true(r.fd >= 0);
-	assert_true(r.size == 2 * TWO_MB);
+	require_hugepages(6);
+	assert_int_equal(nbshm_region_create_split(&r, name, TWO_MB, 3, -1, TWO_MB / 2, e,
+		sizeof(e)), -1);	/* not a page boundary */
+	if (nbshm_region_create_split(&r, name, TWO_MB, 3, -1, TWO_MB, e, sizeof(e)) != 0)
+		fail_msg("nbshm_region_create_split(%s): %s", name, e);
+	assert_true(r.fd >= 0 && r.rx_fd >= 0);
+	assert_true(r.size == 3 * TWO_MB && r.split == TWO_MB);
+	assert_true(((uintptr_t)r.base & (TWO_MB - 1)) == 0);
 	assert_true(r.owner);
 	assert_int_equal(strncmp(r.path, "memfd:" NBSHM_REGION_FILE_PREFIX,
 		strlen("memfd:" NBSHM_REGION_FILE_PREFIX)), 0);
 	h = nbshm_region_header(&r);
 	assert_true(h->magic == NBSHM_REGION_MAGIC);
+	assert_true(h->size == r.size);
 	assert_string_equal(h->name, name);
 	/* no file to attach to by name */
 	tpath(name, path, sizeof(path));
 	assert_int_equal(stat(path, &st), -1);
 	assert_int_equal(nbshm_region_attach(&other, name, false, e, sizeof(e)), -1);
+	/* sizes: [0, split) and [split, size) */
+	assert_int_equal(fstat(r.fd, &st), 0);
+	assert_true((uint64_t)st.st_size == r.split);
+	assert_int_equal(fstat(r.rx_fd, &st), 0);
+	assert_true((uint64_t)st.st_size == r.size - r.split);
+	assert_int_equal(fcntl(r.fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	assert_int_equal(fcntl(r.rx_fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW |
+		F_SEAL_FUTURE_WRITE | F_SEAL_SEAL);
 	/* neither this fd nor another one on the same file may change its size */
 	assert_int_equal(ftruncate(r.fd, 0), -1);
 	assert_int_equal(errno, EPERM);
-	fd2 = dup(r.fd);
+	fd2 = dup(r.rx_fd);
 	assert_true(fd2 >= 0);
 	assert_int_equal(ftruncate(fd2, (off_t)r.size * 2), -1);
 	assert_int_equal(errno, EPERM);
+	/* the rx file: no hole, no writable mapping, read-only stays read-only */
+	assert_int_equal(fallocate(fd2, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		(off_t)TWO_MB), -1);
+	assert_int_equal(errno, EPERM);
+	assert_true(mmap(NULL, TWO_MB, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, 0) ==
+		MAP_FAILED);
+	assert_int_equal(errno, EPERM);
+	old_rx = mmap(NULL, TWO_MB, PROT_READ, MAP_SHARED, fd2, 0);
+	assert_true(old_rx != MAP_FAILED);
+	assert_int_equal(mprotect(old_rx, TWO_MB, PROT_READ | PROT_WRITE), -1);
+	assert_int_equal(madvise(old_rx, TWO_MB, MADV_REMOVE), -1);
+	/* ours is still writable */
+	r.base[r.split] = 0x11;
+	r.base[r.size - 1] = 0x5a;
+	assert_int_equal(old_rx[0], 0x11);
+	/* renew: a consumer's old mappings see none of what is written after */
+	old_ctl = mmap(NULL, TWO_MB, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
+	assert_true(old_ctl != MAP_FAILED);
+	old_fd = dup(r.fd);
+	assert_int_equal(nbshm_region_renew(&r, true, e, sizeof(e)), 0);
+	assert_int_equal(fstat(old_fd, &st), 0);
+	assert_int_equal(fstat(r.fd, &st2), 0);
+	assert_true(st.st_ino != st2.st_ino);
+	assert_int_equal(fcntl(r.rx_fd, F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW |
+		F_SEAL_FUTURE_WRITE | F_SEAL_SEAL);
+	assert_true(nbshm_region_header(&r)->magic == NBSHM_REGION_MAGIC);
+	assert_int_equal(r.base[r.split], 0);	/* fresh pages */
+	r.base[r.split] = 0x22;
+	r.base[100] = 0x33;
+	old_ctl[100] = 0x44;			/* the old attachment writes its rings */
+	assert_int_equal(old_rx[0], 0x11);
+	assert_int_equal(r.base[100], 0x33);
+	/* control only: the rx file stays */
+	fd2 = dup(r.rx_fd);
+	assert_int_equal(nbshm_region_renew(&r, false, e, sizeof(e)), 0);
+	assert_int_equal(fstat(fd2, &st), 0);
+	assert_int_equal(fstat(r.rx_fd, &st2), 0);
+	assert_true(st.st_ino == st2.st_ino);
+	assert_int_equal(r.base[r.split], 0x22);
 	close(fd2);
-	assert_int_equal(fstat(r.fd, &st), 0);
-	assert_true((uint64_t)st.st_size == r.size);
-	r.base[r.size - 1] = 0x5a;	/* still all mapped */
+	close(old_fd);
+	munmap(old_ctl, TWO_MB);
+	munmap(old_rx, TWO_MB);
 	nbshm_region_close(&r);
 	assert_int_equal(r.fd, -1);
+	assert_int_equal(r.rx_fd, -1);
 }
 
 static void
@@ -1008,7 +1067,7 @@ main(void)
 		cmocka_unit_test_teardown(test_hugetlbfs_dir_and_free, cleanup_files),
 		cmocka_unit_test_teardown(test_create_header_carve_close, cleanup_files),
 		cmocka_unit_test_teardown(test_create_numa, cleanup_files),
-		cmocka_unit_test_teardown(test_create_sealed, cleanup_files),
+		cmocka_unit_test_teardown(test_create_split, cleanup_files),
 		cmocka_unit_test_teardown(test_attach_readonly, cleanup_files),
 		cmocka_unit_test_teardown(test_attach_writable, cleanup_files),
 		cmocka_unit_test_teardown(test_create_in_use, cleanup_files),

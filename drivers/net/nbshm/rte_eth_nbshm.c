@@ -82,8 +82,7 @@ nbshm_pmd_attach(struct rte_eth_dev *dev)
 	struct nbshm_client_info info;
 	struct rte_ether_addr mac;
 	struct nbshm_client_opts o = {
-		.flags = NBSHM_CLIENT_F_RX_WRITABLE |
-			(a->check_uid ? NBSHM_CLIENT_F_PRODUCER_UID : 0),
+		.flags = a->check_uid ? NBSHM_CLIENT_F_PRODUCER_UID : 0,
 		.producer_uid = a->producer_uid,
 	};
 	struct nbshm_client *c;

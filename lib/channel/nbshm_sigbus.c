@@ -1,44 +1,32 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * libnbshm-client: surviving a region file that shrinks under a client.
+ * Surviving a shared file that loses pages under its mapping (see
+ * nbshm_sigbus.h). Used by libnbshm-client (a region truncated under a
+ * client) and by nbfwd (a consumer punching holes in its control file).
  *
- * A client maps nbfwd's region file MAP_SHARED. If that file is truncated
- * (by nbfwd, by root, by anyone holding a writable fd), the next access to a
- * page past the new end raises SIGBUS, whose default action kills the
- * process. nbshm_client_connect() installs one process-wide SIGBUS handler
- * (chaining the handler that was there before). For a fault inside the
- * mapping of a live client the handler maps anonymous zero pages over that
- * whole mapping (MAP_FIXED, same address and length, the rx area read-only
- * again when it was), marks the client broken and returns: the faulting
- * instruction runs again and reads zeros. From then on every client call
- * that returns a status returns -EIO (nbshm_client_sigbus_fail()). Faults
- * anywhere else, and SIGBUS sent with kill(), go to the previous handler
- * (or its default action).
- *
- * The handler touches only this file's static table (never a client, which
+ * The handler touches only this file's static table (never an object that
  * another thread may be freeing) and calls only mmap() and mprotect().
  */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "nbshm_client_priv.h"
+#include "nbshm_sigbus.h"
 
 /* Slot states */
 #define SB_FREE 0u
 #define SB_CLAIMED 1u	/* being filled in: the handler skips it */
 #define SB_LIVE 2u
 
-/* One client mapping the handler may repair. */
-struct client_sigbus_slot {
+/* One guarded mapping the handler may repair. */
+struct sigbus_slot {
 	uint32_t state;		/* SB_*, atomic */
-	int broken;		/* set by the handler, read by the client */
+	int broken;		/* set by the handler, read by the owner */
 	uintptr_t base;		/* the mapping */
 	size_t len;
 	uintptr_t ro_lo;	/* read-only part [ro_lo, ro_hi) as offsets, or empty */
@@ -46,21 +34,21 @@ struct client_sigbus_slot {
 	uintptr_t fault_off;	/* offset of the faulting address, once broken */
 };
 
-static struct client_sigbus_slot sb_slots[NBSHM_CLIENT_SIGBUS_SLOTS];
+static struct sigbus_slot sb_slots[NBSHM_SIGBUS_SLOTS];
 static pthread_mutex_t sb_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sigaction sb_prev;	/* what was installed before us */
 
-static void client_sigbus(int sig, siginfo_t *si, void *uctx);
+static void sigbus_handler(int sig, siginfo_t *si, void *uctx);
 
 /* Hand the signal to whoever had it before us. */
 static void
-client_sigbus_chain(int sig, siginfo_t *si, void *uctx)
+sigbus_chain(int sig, siginfo_t *si, void *uctx)
 {
 	struct sigaction prev = sb_prev;
 	struct sigaction dfl;
 
 	if (prev.sa_flags & SA_SIGINFO) {
-		if (prev.sa_sigaction != NULL && prev.sa_sigaction != client_sigbus) {
+		if (prev.sa_sigaction != NULL && prev.sa_sigaction != sigbus_handler) {
 			prev.sa_sigaction(sig, si, uctx);
 			return;
 		}
@@ -86,16 +74,16 @@ client_sigbus_chain(int sig, siginfo_t *si, void *uctx)
 }
 
 static void
-client_sigbus(int sig, siginfo_t *si, void *uctx)
+sigbus_handler(int sig, siginfo_t *si, void *uctx)
 {
 	uintptr_t a = (uintptr_t)si->si_addr;
-	struct client_sigbus_slot *s;
+	struct sigbus_slot *s;
 	int saved = errno;
 	void *p;
 	unsigned int i;
 
 	/* only faults carry a meaningful address */
-	for (i = 0; si->si_code > 0 && i < NBSHM_CLIENT_SIGBUS_SLOTS; i++) {
+	for (i = 0; si->si_code > 0 && i < NBSHM_SIGBUS_SLOTS; i++) {
 		s = &sb_slots[i];
 		if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SB_LIVE)
 			continue;
@@ -113,22 +101,22 @@ client_sigbus(int sig, siginfo_t *si, void *uctx)
 		return;
 	}
 	errno = saved;
-	client_sigbus_chain(sig, si, uctx);
+	sigbus_chain(sig, si, uctx);
 }
 
 /* Install the handler unless it is the one installed now. Under sb_lock. */
 static int
-client_sigbus_install(void)
+sigbus_install(void)
 {
 	struct sigaction cur, sa;
 	int err;
 
 	if (sigaction(SIGBUS, NULL, &cur) < 0)
 		return -errno;
-	if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == client_sigbus)
+	if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == sigbus_handler)
 		return 0;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = client_sigbus;
+	sa.sa_sigaction = sigbus_handler;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	/* someone replaced us (or never had us): chain to them from now on */
@@ -141,15 +129,15 @@ client_sigbus_install(void)
 }
 
 int
-nbshm_client_sigbus_register(struct nbshm_client *c)
+nbshm_sigbus_guard(void *base, size_t len, size_t ro_lo, size_t ro_hi)
 {
-	struct client_sigbus_slot *s = NULL;
+	struct sigbus_slot *s = NULL;
 	unsigned int i;
 	int rc;
 
 	pthread_mutex_lock(&sb_lock);
-	rc = client_sigbus_install();
-	for (i = 0; rc == 0 && i < NBSHM_CLIENT_SIGBUS_SLOTS; i++) {
+	rc = sigbus_install();
+	for (i = 0; rc == 0 && i < NBSHM_SIGBUS_SLOTS; i++) {
 		if (__atomic_load_n(&sb_slots[i].state, __ATOMIC_RELAXED) == SB_FREE) {
 			s = &sb_slots[i];
 			break;
@@ -157,46 +145,39 @@ nbshm_client_sigbus_register(struct nbshm_client *c)
 	}
 	if (rc == 0 && s != NULL) {
 		__atomic_store_n(&s->state, SB_CLAIMED, __ATOMIC_RELAXED);
-		s->base = (uintptr_t)c->base;
-		s->len = c->map_len;
-		s->ro_lo = c->ro_lo;
-		s->ro_hi = c->ro_hi;
+		s->base = (uintptr_t)base;
+		s->len = len;
+		s->ro_lo = ro_lo;
+		s->ro_hi = ro_hi;
 		s->fault_off = 0;
 		__atomic_store_n(&s->broken, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&s->state, SB_LIVE, __ATOMIC_RELEASE);
-		c->broken = &s->broken;
-		c->sigbus_slot = (int)i;
+		rc = (int)i;
+	} else if (rc == 0) {
+		rc = -EMFILE;
 	}
 	pthread_mutex_unlock(&sb_lock);
-	if (rc < 0)
-		return nbshm_client_fail(-rc, "installing the SIGBUS handler: %s", strerror(-rc));
-	if (s == NULL)
-		return nbshm_client_fail(EMFILE, "more than %u clients in this process",
-				NBSHM_CLIENT_SIGBUS_SLOTS);
-	return 0;
+	return rc;
 }
 
 void
-nbshm_client_sigbus_unregister(struct nbshm_client *c)
+nbshm_sigbus_unguard(int slot)
 {
-	if (c->sigbus_slot < 0)
+	if (slot < 0 || slot >= (int)NBSHM_SIGBUS_SLOTS)
 		return;
 	pthread_mutex_lock(&sb_lock);
-	__atomic_store_n(&sb_slots[c->sigbus_slot].state, SB_FREE, __ATOMIC_RELEASE);
+	__atomic_store_n(&sb_slots[slot].state, SB_FREE, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&sb_lock);
-	c->sigbus_slot = -1;
-	c->broken = NULL;
 }
 
-int
-nbshm_client_sigbus_fail(const struct nbshm_client *c)
+const int *
+nbshm_sigbus_broken(int slot)
 {
-	uint64_t off = 0;
+	return &sb_slots[slot].broken;
+}
 
-	if (c->sigbus_slot >= 0)
-		off = sb_slots[c->sigbus_slot].fault_off;
-	return nbshm_client_fail(EIO, "region %s shrank under this client (SIGBUS at offset "
-			"0x%" PRIx64 " of %" PRIu64 " bytes: its file was truncated); the mapping "
-			"now reads zeros: close the client", c->region_name, off,
-			(uint64_t)c->map_len);
+uint64_t
+nbshm_sigbus_fault_off(int slot)
+{
+	return sb_slots[slot].fault_off;
 }
