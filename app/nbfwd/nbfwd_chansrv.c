@@ -551,6 +551,7 @@ nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c,
 			"repaired with zero pages)",
 		[NBFWD_WHY_STALLED] = "it held its buffers past stall_ms",
 	};
+	unsigned int q;
 
 	if (c->sock >= 0)
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->sock, NULL);
@@ -561,6 +562,9 @@ nbfwd_chansrv_detach(struct nbfwd_chansrv *s, struct nbfwd_consumer *c,
 	else if (why == NBFWD_WHY_EXITED)
 		nbfwd_chansrv_count(&s->st.detached_exited);
 	c->detach_deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() * NBFWD_CHANSRV_ACK_MS / 1000;
+	/* the acks of the renewal (detached workers past the old pages) are spent */
+	for (q = 0; q < c->n_qp; q++)
+		__atomic_store_n(&c->qp[q].ack, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->state, NBFWD_CONS_DETACHING, __ATOMIC_RELEASE);
 	if (why == NBFWD_WHY_CLOSED || why == NBFWD_WHY_EXITED)
 		CHAN_LOG(INFO, "consumer %s detaching (pid %d): %s", c->name, c->pid, text[why]);
