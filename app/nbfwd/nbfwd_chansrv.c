@@ -391,6 +391,26 @@ nbfwd_chansrv_event(struct nbfwd_chansrv *s, uint64_t data)
 	}
 }
 
+/* A consumer that holds its buffers past its stall_ms is detached (a lease). */
+static void
+nbfwd_chansrv_watch(struct nbfwd_chansrv *s)
+{
+	struct nbfwd_ctx *ctx = s->ctx;
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_consumers && !s->stop; i++) {
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+
+		if (!nbfwd_consumer_stalled(c, ctx->cfg.burst, now))
+			continue;
+		c->stalled++;
+		CHAN_LOG(NOTICE, "consumer %s stalled: returned nothing for %u ms while "
+			"holding its buffers; detaching it", c->name, c->cfg->stall_ms);
+		nbfwd_chansrv_detach(s, c);
+	}
+}
+
 static void *
 nbfwd_chansrv_main(void *arg)
 {
@@ -403,6 +423,7 @@ nbfwd_chansrv_main(void *arg)
 		for (i = 0; i < n && !s->stop; i++)
 			nbfwd_chansrv_event(s, ev[i].data.u64);
 		nbfwd_chansrv_expire(s);
+		nbfwd_chansrv_watch(s);
 	}
 	return NULL;
 }

@@ -82,6 +82,12 @@ enum nbfwd_unmatched {
 	NBFWD_UNMATCHED_DROP,		/**< drop (counted) */
 };
 
+/** What a consumer's owned port (steering = port) does with frames not for it. */
+enum nbfwd_foreign {
+	NBFWD_FOREIGN_DROP = 0,		/**< dropped, counted as not_owner */
+	NBFWD_FOREIGN_FORWARD,		/**< copied out and steered like any other port's */
+};
+
 /**
  * [consumer NAME]: one VMQ queue. Frames arriving on @c port whose destination
  * MAC (and VLAN, when set) match go to the consumer attached under NAME, in
@@ -99,6 +105,9 @@ struct nbfwd_consumer_cfg {
 	uint16_t tx_buffer_size;	/**< bytes per tx buffer */
 	int numa_node;			/**< -1 = its port's node */
 	int steering;			/**< enum nbfwd_steering */
+	int spoof_check;		/**< 1: its tx must come from its MAC (and VLAN) */
+	int foreign;			/**< enum nbfwd_foreign (steering = port) */
+	uint32_t stall_ms;		/**< detach after holding buffers this long, 0 = never */
 };
 
 /** One rx queue an lcore polls: port NAME, queue index. */
@@ -166,6 +175,7 @@ struct nbfwd_config {
 #define NBFWD_DEFAULT_CONSUMER_RING 1024
 #define NBFWD_DEFAULT_CONSUMER_TX_BUFFERS 1024
 #define NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE 2048
+#define NBFWD_DEFAULT_CONSUMER_STALL_MS 2000
 
 /**
  * Fill @p cfg with the built-in defaults (no regions, no ports: everything
