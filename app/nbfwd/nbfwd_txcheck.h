@@ -40,7 +40,17 @@ struct nbfwd_tx_limits {
 	uint8_t mac[6];		/**< the source MAC its frames must carry */
 };
 
-/** Before the copy: the length alone (the chain already passed the channel rules). */
+static inline bool
+nbfwd_tx_too_many_segs(const struct nbfwd_tx_limits *l, uint32_t len)
+{
+	return (len - 1) / l->seg_room + 1 > l->segs_max;
+}
+
+/**
+ * Before the copy: the length alone (the chain already passed the channel
+ * rules). What only the frame's tags can settle (a length between the
+ * untagged and the double-tagged limit) is left to nbfwd_tx_check_frame().
+ */
 static inline enum nbfwd_tx_verdict
 nbfwd_tx_check_len(const struct nbfwd_tx_limits *l, uint32_t len)
 {
@@ -48,7 +58,7 @@ nbfwd_tx_check_len(const struct nbfwd_tx_limits *l, uint32_t len)
 		return NBFWD_TX_RUNT;
 	if (len > l->frame_max + NBFWD_TX_MAX_TAGS * NBFWD_TX_TAG)
 		return NBFWD_TX_TOO_LONG;
-	if ((len - 1) / l->seg_room + 1 > l->segs_max)
+	if (len <= l->frame_max && nbfwd_tx_too_many_segs(l, len))
 		return NBFWD_TX_TOO_MANY_SEGS;
 	return NBFWD_TX_OK;
 }
@@ -68,7 +78,8 @@ nbfwd_tx_is_tpid(uint16_t t)
 /**
  * After the copy: @p eth is the copy's first @p avail contiguous bytes (at
  * least min(@p len, 18)), @p len the whole frame's. The length limit grows
- * by 4 per VLAN tag present (at most 2). With spoof_check: the source MAC
+ * by 4 per VLAN tag present (at most 2); a tagged frame past the untagged
+ * limit has its mbufs counted here. With spoof_check: the source MAC
  * must be the consumer's; with a vlan, the frame must carry exactly one
  * 802.1Q tag (TPID 0x8100) of that VLAN id; without one, any tags or none.
  */
@@ -85,6 +96,8 @@ nbfwd_tx_check_frame(const struct nbfwd_tx_limits *l, const uint8_t *eth, uint32
 		return NBFWD_TX_RUNT;	/* a tag without its type field */
 	if (len > l->frame_max + NBFWD_TX_TAG * tags)
 		return NBFWD_TX_TOO_LONG;
+	if (len > l->frame_max && nbfwd_tx_too_many_segs(l, len))
+		return NBFWD_TX_TOO_MANY_SEGS;
 	if (!l->spoof_check)
 		return NBFWD_TX_OK;
 	if (memcmp(eth + 6, l->mac, sizeof(l->mac)) != 0)

@@ -184,29 +184,32 @@ txs_send(struct nbshm_client *c, const struct nbshm_client_info *info,
 	return 0;
 }
 
-/* Wait until every tx buffer is back (taking them frees them again). */
+/* Wait until every tx buffer is back: hold them all at once, then free them. */
 static bool
 txs_all_back(struct nbshm_client *c, const struct nbshm_client_info *info, double end)
 {
-	void *bufs[TXS_BURST];
-	uint32_t free_bufs = 0;
+	void **bufs = calloc(info->n_tx_bufs, sizeof(*bufs));
+	uint32_t held = 0;
+	bool ok = false;
 	int got;
 
+	if (bufs == NULL)
+		return false;
 	while (txs_now() < end && !txs_stop) {
-		got = nbshm_client_tx_alloc(c, bufs, TXS_BURST);
+		got = nbshm_client_tx_alloc(c, bufs + held, info->n_tx_bufs - held);
 		if (got < 0)
-			return false;
-		if (got > 0) {
-			free_bufs += (uint32_t)got;
-			nbshm_client_tx_free(c, bufs, (unsigned int)got);
-			if (free_bufs >= info->n_tx_bufs)
-				return true;
-			continue;
+			break;
+		held += (uint32_t)got;
+		if (held == info->n_tx_bufs) {
+			ok = true;
+			break;
 		}
-		free_bufs = 0;	/* some in flight: count again */
 		usleep(1000);
 	}
-	return false;
+	if (held != 0)
+		nbshm_client_tx_free(c, bufs, held);
+	free(bufs);
+	return ok;
 }
 
 int

@@ -73,6 +73,32 @@ test_len(void **state)
 	l.segs_max = 1;
 	assert_int_equal(nbfwd_tx_check_len(&l, 2048), NBFWD_TX_OK);
 	assert_int_equal(nbfwd_tx_check_len(&l, 2049), NBFWD_TX_TOO_MANY_SEGS);
+	/* past the untagged limit: too long wins, the tags decide after the copy */
+	l.frame_max = 1514;
+	l.seg_room = 1000;
+	assert_int_equal(nbfwd_tx_check_len(&l, 1515), NBFWD_TX_OK);
+}
+
+static void
+test_segs_after_copy(void **state)
+{
+	struct nbfwd_tx_limits l = limits(-1, true);
+	uint8_t f[64];
+
+	(void)state;
+	l.seg_room = 700;
+	l.segs_max = 2;
+	frame(f, own_mac, 0, 0, 0);
+	assert_int_equal(nbfwd_tx_check_len(&l, 1400), NBFWD_TX_OK);
+	assert_int_equal(nbfwd_tx_check_len(&l, 1401), NBFWD_TX_TOO_MANY_SEGS);
+	l.seg_room = 1000;
+	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1515), NBFWD_TX_TOO_LONG);
+	frame(f, own_mac, 1, 0x8100, 1);
+	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1518), NBFWD_TX_OK);
+	l.seg_room = 500;
+	l.segs_max = 3;
+	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1500), NBFWD_TX_OK);
+	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1518), NBFWD_TX_TOO_MANY_SEGS);
 }
 
 static void
@@ -143,6 +169,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_len),
 		cmocka_unit_test(test_tags_and_length),
+		cmocka_unit_test(test_segs_after_copy),
 		cmocka_unit_test(test_spoof),
 	};
 
