@@ -120,10 +120,14 @@ txs_put_tag(uint8_t *p, uint16_t tpid, uint16_t vid)
 	p[3] = (uint8_t)vid;
 }
 
-/* Fill @p buf with the frame @p s describes (as much of it as @p s->len holds). */
+/*
+ * Fill @p buf with the frame @p s describes (as much of it as @p s->len
+ * holds); with @p hdr_only, its header alone (a flood: the payload is
+ * whatever the buffer held, the client's time goes to posting).
+ */
 static void
 txs_fill(uint8_t *buf, const struct txs_spec *s, const struct nbshm_client_info *info,
-		uint32_t seq)
+		uint32_t seq, bool hdr_only)
 {
 	static const uint8_t dst[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x66 };
@@ -146,14 +150,14 @@ txs_fill(uint8_t *buf, const struct txs_spec *s, const struct nbshm_client_info 
 	hdr[h++] = 0x88;
 	hdr[h++] = 0xb5;
 	memcpy(buf, hdr, s->len < h ? s->len : h);
-	for (i = h; i < s->len; i++)
+	for (i = h; i < s->len && !hdr_only; i++)
 		buf[i] = (uint8_t)(seq + i);
 }
 
 /* Send @p n frames of @p s; @return 0, or -1 on a client error. */
 static int
 txs_send(struct nbshm_client *c, const struct nbshm_client_info *info,
-		const struct txs_spec *s, unsigned int n, uint64_t *sent)
+		const struct txs_spec *s, unsigned int n, bool hdr_only, uint64_t *sent)
 {
 	void *bufs[TXS_BURST];
 	uint32_t lens[TXS_BURST];
@@ -170,7 +174,7 @@ txs_send(struct nbshm_client *c, const struct nbshm_client_info *info,
 			continue;
 		}
 		for (i = 0; i < got; i++) {
-			txs_fill(bufs[i], s, info, (uint32_t)(*sent + (uint64_t)i));
+			txs_fill(bufs[i], s, info, (uint32_t)(*sent + (uint64_t)i), hdr_only);
 			lens[i] = s->len;
 		}
 		posted = nbshm_client_tx_send(c, bufs, lens, (unsigned int)got);
@@ -277,10 +281,10 @@ main(int argc, char **argv)
 		struct txs_spec s = { .len = (uint32_t)flood, .own_src = true, .tag = -2 };
 
 		while (txs_now() < end && !txs_stop && ok)
-			ok = txs_send(c, &info, &s, TXS_BURST, &sent) == 0;
+			ok = txs_send(c, &info, &s, TXS_BURST, true, &sent) == 0;
 	} else {
 		for (i = 0; i < n_specs && ok; i++)
-			ok = txs_send(c, &info, &specs[i], specs[i].count, &sent) == 0;
+			ok = txs_send(c, &info, &specs[i], specs[i].count, false, &sent) == 0;
 		ok = ok && txs_all_back(c, &info, end);
 	}
 	nbshm_client_stats(c, &st);
