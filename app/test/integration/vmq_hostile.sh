@@ -60,6 +60,8 @@ say "ok c1 after the attack: $n_c1 frames"
 
 stop_nbfwd
 expect_ok "vmq hostile run"
+# its well-formed tx frames carry a forged source MAC (and no VLAN 42 tag):
+# refused by the spoof check, their buffers given back
 expect_json consumers.1.name == c2 consumers.1.lent_now == 0 \
 	consumers.1.rejects.not_lent '>' 0 consumers.1.rejects.bad_handle '>' 0 \
 	consumers.1.rejects.stale_generation '>' 0 consumers.1.rejects.out_of_bounds '>' 0 \
