@@ -482,6 +482,10 @@ nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t no
 		c->stall_since = 0;
 		return false;
 	}
+	/* a look every 100 ms: "grew since the last look" needs time to grow */
+	if (c->stall_since != 0 && now - c->stall_seen < rte_get_tsc_hz() / 10)
+		return false;
+	c->stall_seen = now;
 	nbfwd_consumer_stats(c, &st, &lent);
 	refused = st.drop[NBFWD_CONS_DROP_RING_FULL] + st.drop[NBFWD_CONS_DROP_NO_BUFFER];
 	/*
