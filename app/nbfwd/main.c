@@ -166,6 +166,7 @@ nbfwd_setup(struct nbfwd_ctx *ctx)
 			nbfwd_setup_pools(ctx) != 0 ||
 			nbfwd_consumers_setup(ctx) != 0 ||
 			nbfwd_start_ports(ctx) != 0 ||
+			nbfwd_consumers_tx_init(ctx) != 0 ||
 			nbfwd_consumers_steer(ctx) != 0 ||
 			nbfwd_consumers_start(ctx) != 0)
 		return -1;

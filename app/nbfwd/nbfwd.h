@@ -34,6 +34,7 @@ enum nbfwd_drop {
 	NBFWD_DROP_TX_FULL,				/**< tx queue did not take it */
 	NBFWD_DROP_FILTERED,	/**< vmq: dropped by the unmatched/broadcast/multicast policy */
 	NBFWD_DROP_CONSUMER,	/**< vmq: its consumer could not take it (see its counters) */
+	NBFWD_DROP_NOT_OWNER,	/**< vmq: on a consumer's own port, not for that consumer */
 	NBFWD_DROP_MAX,
 };
 

@@ -817,6 +817,26 @@ nbfwd_chansrv_check_faults(struct nbfwd_chansrv *s)
 	}
 }
 
+/* A consumer that holds its buffers past its stall_ms is detached (a lease). */
+static void
+nbfwd_chansrv_watch(struct nbfwd_chansrv *s)
+{
+	struct nbfwd_ctx *ctx = s->ctx;
+	uint64_t now = rte_get_tsc_cycles();
+	unsigned int i;
+
+	for (i = 0; i < ctx->n_consumers && !s->stop; i++) {
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+
+		if (!nbfwd_consumer_stalled(c, ctx->cfg.burst, now))
+			continue;
+		c->stalled++;
+		CHAN_LOG(NOTICE, "consumer %s stalled: returned nothing for %u ms while "
+			"holding its buffers", c->name, c->cfg->stall_ms);
+		nbfwd_chansrv_detach(s, c, NBFWD_WHY_STALLED);
+	}
+}
+
 static void *
 nbfwd_chansrv_main(void *arg)
 {
@@ -833,6 +853,7 @@ nbfwd_chansrv_main(void *arg)
 		nbfwd_chansrv_expire(s);
 		nbfwd_chansrv_log_tick(s);
 		nbfwd_chansrv_check_faults(s);
+		nbfwd_chansrv_watch(s);
 		detaching = nbfwd_chansrv_detach_poll(s);
 	}
 	return NULL;

@@ -185,6 +185,14 @@ static const char * const nbfwd_config_steering_names[] = {
 	NULL,
 };
 
+static const char * const nbfwd_config_off_on_names[] = { "off", "on", NULL };
+
+static const char * const nbfwd_config_foreign_names[] = {
+	[NBFWD_FOREIGN_DROP] = "drop",
+	[NBFWD_FOREIGN_FORWARD] = "forward",
+	NULL,
+};
+
 static const struct nbfwd_config_key nbfwd_config_keys_vmq[] = {
 	{ .name = "unmatched", .type = NBFWD_CONFIG_CHOICE,
 	  .choices = nbfwd_config_unmatched_names,
@@ -223,6 +231,14 @@ static const struct nbfwd_config_key nbfwd_config_keys_consumer[] = {
 	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, uids) },
 	{ .name = "gid", .type = NBFWD_CONFIG_GROUPS,
 	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, gids) },
+	{ .name = "spoof_check", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_off_on_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, spoof_check) },
+	{ .name = "foreign", .type = NBFWD_CONFIG_CHOICE,
+	  .choices = nbfwd_config_foreign_names,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, foreign) },
+	{ .name = "stall_ms", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 3600000,
+	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, stall_ms) },
 };
 
 static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {
@@ -1045,6 +1061,9 @@ nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const c
 	k->tx_buffers = NBFWD_DEFAULT_CONSUMER_TX_BUFFERS;
 	k->tx_buffer_size = NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE;
 	k->numa_node = -1;
+	k->spoof_check = 1;
+	k->foreign = NBFWD_FOREIGN_DROP;
+	k->stall_ms = NBFWD_DEFAULT_CONSUMER_STALL_MS;
 	c->consumer_sec[cfg->n_consumers++] = sec;
 	*base = k;
 	return 0;

@@ -89,6 +89,12 @@ enum nbfwd_unmatched {
 	NBFWD_UNMATCHED_DROP,		/**< drop (counted) */
 };
 
+/** What a consumer's owned port (steering = port) does with frames not for it. */
+enum nbfwd_foreign {
+	NBFWD_FOREIGN_DROP = 0,		/**< dropped, counted as not_owner */
+	NBFWD_FOREIGN_FORWARD,		/**< copied out and steered like any other port's */
+};
+
 /**
  * [consumer NAME]: one VMQ queue. Frames arriving on @c port whose destination
  * MAC (and VLAN, when set) match go to the consumer attached under NAME, in
@@ -113,6 +119,9 @@ struct nbfwd_consumer_cfg {
 	 */
 	struct nbfwd_id_list uids;
 	struct nbfwd_id_list gids;
+	int spoof_check;		/**< 1: its tx must come from its MAC (and VLAN) */
+	int foreign;			/**< enum nbfwd_foreign (steering = port) */
+	uint32_t stall_ms;		/**< detach after holding buffers this long, 0 = never */
 };
 
 /** One rx queue an lcore polls: port NAME, queue index. */
@@ -183,6 +192,7 @@ struct nbfwd_config {
 #define NBFWD_DEFAULT_CONSUMER_TX_BUFFERS 1024
 #define NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE 2048
 #define NBFWD_DEFAULT_SOCKET_MODE 0660
+#define NBFWD_DEFAULT_CONSUMER_STALL_MS 2000
 
 /**
  * Fill @p cfg with the built-in defaults (no regions, no ports: everything

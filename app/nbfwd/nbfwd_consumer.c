@@ -38,6 +38,13 @@
  */
 #define NBFWD_CONS_RET_LAZY NBFWD_CONS_BATCH
 #define NBFWD_CONS_RET_EVERY 4
+/*
+ * Bytes of consumer tx a worker copies per poll, shared equally by the
+ * consumers it is home for (each takes at least one chain per poll): 64 KiB
+ * is ~10 us of copying, well inside what a 1024-descriptor rx ring buffers
+ * at line rate, whatever the consumers post.
+ */
+#define NBFWD_CONS_TX_BUDGET 65536u
 
 /*
  * A copy is made in a buffer taken from @p c's pool as a bare object
@@ -53,6 +60,11 @@ static const char * const nbfwd_cons_drop_names[NBFWD_CONS_DROP_MAX] = {
 	[NBFWD_CONS_DROP_NO_BUFFER] = "no_buffer",
 	[NBFWD_CONS_DROP_TOO_LONG] = "too_long",
 	[NBFWD_CONS_DROP_TX_FULL] = "tx_full",
+	[NBFWD_CONS_DROP_TX_RUNT] = "tx_runt",
+	[NBFWD_CONS_DROP_TX_TOO_LONG] = "tx_too_long",
+	[NBFWD_CONS_DROP_TX_TOO_MANY_SEGS] = "tx_too_many_segments",
+	[NBFWD_CONS_DROP_TX_SPOOFED] = "tx_spoofed",
+	[NBFWD_CONS_DROP_TX_PREPARE] = "tx_prepare",
 };
 
 static const char * const nbfwd_cons_state_names[] = {
@@ -190,6 +202,33 @@ nbfwd_cons_plan_port(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nbf
 	return 0;
 }
 
+/*
+ * A port a consumer owns (steering = port) carries its traffic only: no
+ * other consumer may filter on it (its frames would sit in the owner's
+ * memory before they reached the other one).
+ */
+static int
+nbfwd_cons_check_owned(const struct nbfwd_ctx *ctx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ctx->n_consumers; i++) {
+		const struct nbfwd_consumer *o = &ctx->consumers[i];
+
+		if (!o->owns_port)
+			continue;
+		for (j = 0; j < ctx->n_consumers; j++)
+			if (j != i && ctx->consumers[j].port == o->port) {
+				APP_LOG(ERR, "[consumer %s] steering = port: port %s is consumer "
+					"%s's alone, but [consumer %s] also uses it: give it "
+					"another port", o->name, ctx->ports[o->port].name, o->name,
+					ctx->consumers[j].name);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int
 nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 {
@@ -275,7 +314,7 @@ nbfwd_consumers_plan(struct nbfwd_ctx *ctx)
 		rg->no_dma = !nbfwd_consumer_device_writes(c);
 		c->region = (int)ctx->n_regions++;
 	}
-	return 0;
+	return nbfwd_cons_check_owned(ctx);
 }
 
 struct nbfwd_cons_slot_check {
@@ -466,6 +505,83 @@ nbfwd_consumers_setup(struct nbfwd_ctx *ctx)
 		if (nbfwd_consumer_setup(ctx, &ctx->consumers[i]) != 0)
 			return -1;
 	return 0;
+}
+
+int
+nbfwd_consumers_tx_init(struct nbfwd_ctx *ctx)
+{
+	unsigned int i, j, n_home;
+
+	for (i = 0; i < ctx->n_consumers; i++) {
+		struct nbfwd_consumer *c = &ctx->consumers[i];
+		const struct nbfwd_port *p = &ctx->ports[c->port];
+		struct nbfwd_tx_limits *t = &c->txl;
+		struct rte_eth_dev_info info;
+		uint16_t mtu;
+
+		if (rte_eth_dev_info_get(p->port_id, &info) != 0 ||
+				rte_eth_dev_get_mtu(p->port_id, &mtu) != 0) {
+			APP_LOG(ERR, "[consumer %s]: cannot read the MTU of port %s", c->name,
+				p->name);
+			return -1;
+		}
+		t->frame_max = (uint32_t)mtu + NBFWD_TX_ETH_HDR;
+		t->seg_room = rte_pktmbuf_data_room_size(p->pool) - RTE_PKTMBUF_HEADROOM;
+		/* chains only where nbfwd_port_configure() asked for MULTI_SEGS */
+		t->segs_max = 1;
+		if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
+			t->segs_max = ctx->cfg.max_segments;
+			if (info.tx_desc_lim.nb_seg_max != 0)
+				t->segs_max = RTE_MIN(t->segs_max, info.tx_desc_lim.nb_seg_max);
+			if (info.tx_desc_lim.nb_mtu_seg_max != 0)
+				t->segs_max = RTE_MIN(t->segs_max,
+					info.tx_desc_lim.nb_mtu_seg_max);
+		}
+		t->spoof_check = c->cfg->spoof_check != 0;
+		t->vlan = c->vlan;
+		memcpy(t->mac, c->cfg->mac, sizeof(t->mac));
+		for (j = 0, n_home = 0; j < ctx->n_consumers; j++)
+			n_home += ctx->consumers[j].home == c->home;
+		c->tx_budget = NBFWD_CONS_TX_BUDGET / n_home;
+		CHAN_LOG(INFO, "consumer %s: tx up to %u bytes a frame (+4 per VLAN tag) in at "
+			"most %u mbuf(s) of %u bytes, spoof check %s, %u bytes per poll",
+			c->name, t->frame_max, t->segs_max, t->seg_room,
+			t->spoof_check ? "on" : "off", c->tx_budget);
+	}
+	return 0;
+}
+
+bool
+nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t now)
+{
+	struct nbfwd_cons_qstats st;
+	uint64_t lent, refused;
+	bool pressed;
+
+	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED ||
+			c->cfg->stall_ms == 0) {
+		c->stall_since = 0;
+		return false;
+	}
+	/* a look every 100 ms: "grew since the last look" needs time to grow */
+	if (c->stall_since != 0 && now - c->stall_seen < rte_get_tsc_hz() / 10)
+		return false;
+	c->stall_seen = now;
+	nbfwd_consumer_stats(c, &st, &lent);
+	refused = st.drop[NBFWD_CONS_DROP_RING_FULL] + st.drop[NBFWD_CONS_DROP_NO_BUFFER];
+	/*
+	 * Under pressure: packets for it found its ring full or its pool empty
+	 * since the last look; or its pool feeds rx queues (steering = port,
+	 * flow) and has less than a burst left: those queues stop receiving
+	 * then, and nothing of ours counts it.
+	 */
+	pressed = refused != c->stall_refused || ((c->owns_port || c->hw_queue >= 0) &&
+		rte_mempool_avail_count(c->pool) < burst);
+	if (c->stall_since == 0 || lent == 0 || st.returned != c->stall_returned || !pressed)
+		c->stall_since = now;
+	c->stall_returned = st.returned;
+	c->stall_refused = refused;
+	return now - c->stall_since >= rte_get_tsc_hz() / 1000 * c->cfg->stall_ms;
 }
 
 void
@@ -899,6 +1015,78 @@ nbfwd_cons_check_tx_bufs(const struct nbfwd_consumer *c, const struct nbshm_desc
 	return r;
 }
 
+/* A refused tx frame: counted, its copy freed (its tx buffers still go back). */
+static const uint8_t nbfwd_cons_tx_drop[] = {
+	[NBFWD_TX_RUNT] = NBFWD_CONS_DROP_TX_RUNT,
+	[NBFWD_TX_TOO_LONG] = NBFWD_CONS_DROP_TX_TOO_LONG,
+	[NBFWD_TX_TOO_MANY_SEGS] = NBFWD_CONS_DROP_TX_TOO_MANY_SEGS,
+	[NBFWD_TX_SPOOFED] = NBFWD_CONS_DROP_TX_SPOOFED,
+};
+
+/*
+ * Copy a chain whose buffers were taken and judge the frame: the length
+ * first (nothing copied for a frame refused on its length), then its first
+ * bytes in our copy (the consumer may rewrite its buffers at any time).
+ * @return the copy to send; NULL when refused (counted, *no_mbuf false) or
+ * when the port's pool is empty (*no_mbuf true).
+ */
+static struct rte_mbuf *
+nbfwd_cons_tx_frame(const struct nbfwd_consumer *c, const uint8_t *base,
+		const struct nbshm_desc *d, uint32_t segs, struct rte_mempool *mp,
+		struct nbfwd_cons_qstats *st, bool *no_mbuf)
+{
+	enum nbfwd_tx_verdict v = nbfwd_tx_check_len(&c->txl, d[0].pkt_len);
+	struct rte_mbuf *m;
+
+	*no_mbuf = false;
+	if (unlikely(v != NBFWD_TX_OK)) {
+		st->drop[nbfwd_cons_tx_drop[v]]++;
+		return NULL;
+	}
+	m = nbfwd_cons_copy_in(base, d, segs, mp);
+	if (unlikely(m == NULL)) {
+		*no_mbuf = true;
+		return NULL;
+	}
+	v = nbfwd_tx_check_frame(&c->txl, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len,
+		m->pkt_len);
+	if (unlikely(v != NBFWD_TX_OK)) {
+		st->drop[nbfwd_cons_tx_drop[v]]++;
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * rte_eth_tx_prepare() where the PMD has one: a packet it refuses is dropped
+ * and counted, the rest is checked on. @return packets left in @p out.
+ */
+static uint16_t
+nbfwd_cons_tx_prepare(uint16_t port, uint16_t txq, struct rte_mbuf **out, uint16_t n,
+		struct nbfwd_cons_qstats *st)
+{
+	uint16_t ok = 0, k;
+
+	while (ok < n) {
+		k = rte_eth_tx_prepare(port, txq, out + ok, n - ok);
+		ok += k;
+		if (likely(ok == n))
+			break;
+		st->drop[NBFWD_CONS_DROP_TX_PREPARE]++;
+		rte_pktmbuf_free(out[ok]);
+		memmove(&out[ok], &out[ok + 1], sizeof(*out) * (n - ok - 1));
+		n--;
+	}
+	return n;
+}
+
+/*
+ * Serve @p c's tx ring: at most NBFWD_CONS_BATCH entries and, past the first
+ * chain, c->tx_budget bytes per poll, so that a consumer flooding with
+ * maximum-size frames costs its worker's other duties (rx of its ports,
+ * other consumers) a bounded time per poll.
+ */
 static void
 nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsigned int txq)
 {
@@ -909,7 +1097,7 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	struct nbshm_desc d[NBFWD_CONS_BATCH];
 	struct rte_mbuf *out[NBFWD_CONS_BATCH];
 	uint32_t done[NBFWD_CONS_BATCH];
-	uint32_t avail, room, i = 0, n_done = 0, j;
+	uint32_t avail, room, i = 0, n_done = 0, j, bytes = 0;
 	uint16_t n_out = 0, sent;
 
 	avail = nbshm_ring_avail(&c->tx);
@@ -924,11 +1112,14 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 			l->tx_off, (uint64_t)l->n_tx_bufs * l->tx_buf_size, l->max_segs, l->mtu,
 			&segs);
 		struct rte_mbuf *m;
+		bool no_mbuf;
 
 		if (r == NBSHM_CHAN_TRUNCATED && avail == NBFWD_CONS_BATCH && i > 0)
 			break;		/* the rest of the chain comes with the next batch */
 		if (r == NBSHM_CHAN_OK && segs > room - n_done)
 			break;		/* no room to give its buffers back yet */
+		if (r == NBSHM_CHAN_OK && bytes != 0 && bytes + d[i].pkt_len > c->tx_budget)
+			break;		/* its share of this poll is spent */
 		if (r == NBSHM_CHAN_OK)
 			r = nbfwd_cons_check_tx_bufs(c, &d[i], segs, &done[n_done]);
 		if (unlikely(r != NBSHM_CHAN_OK)) {
@@ -937,17 +1128,21 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 			i += segs;
 			continue;
 		}
-		m = nbfwd_cons_copy_in(base, &d[i], segs, p->pool);
-		if (m == NULL) {
+		m = nbfwd_cons_tx_frame(c, base, &d[i], segs, p->pool, st, &no_mbuf);
+		if (unlikely(no_mbuf)) {
 			for (j = 0; j < segs; j++)
 				c->tx_busy[done[n_done + j]] = 0;
 			st->drop[NBFWD_CONS_DROP_NO_BUFFER]++;
 			break;		/* retried on the next poll */
 		}
+		/* well-formed buffers go back whether or not the frame may go out */
 		n_done += segs;
+		bytes += d[i].pkt_len;
+		i += segs;
+		if (m == NULL)
+			continue;
 		st->tx_bytes += m->pkt_len;
 		out[n_out++] = m;
-		i += segs;
 	}
 	nbshm_ring_consume(&c->tx, i);
 	/* copied: every buffer goes back to the consumer at once */
@@ -970,6 +1165,7 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	}
 	if (n_out == 0)
 		return;
+	n_out = nbfwd_cons_tx_prepare(p->port_id, (uint16_t)txq, out, n_out, st);
 	sent = rte_eth_tx_burst(p->port_id, (uint16_t)txq, out, n_out);
 	st->tx += sent;
 	if (unlikely(sent < n_out)) {

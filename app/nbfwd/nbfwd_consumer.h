@@ -31,6 +31,7 @@
 #include "nbshm_channel.h"
 #include "nbshm_lent.h"
 #include "nbfwd.h"
+#include "nbfwd_txcheck.h"
 
 /** State of a consumer's attachment (written by the control thread). */
 enum nbfwd_cons_state {
@@ -46,6 +47,11 @@ enum nbfwd_cons_drop {
 	NBFWD_CONS_DROP_NO_BUFFER,	/**< its pool was empty (all lent) */
 	NBFWD_CONS_DROP_TOO_LONG,	/**< does not fit max_segments buffers */
 	NBFWD_CONS_DROP_TX_FULL,	/**< its tx packet not taken by the port */
+	NBFWD_CONS_DROP_TX_RUNT,	/**< tx frame shorter than an Ethernet header */
+	NBFWD_CONS_DROP_TX_TOO_LONG,	/**< tx frame longer than its port's MTU allows */
+	NBFWD_CONS_DROP_TX_TOO_MANY_SEGS,	/**< tx frame needs more mbufs than its port sends */
+	NBFWD_CONS_DROP_TX_SPOOFED,	/**< tx frame not from its MAC (and VLAN) */
+	NBFWD_CONS_DROP_TX_PREPARE,	/**< tx frame refused by rte_eth_tx_prepare() */
 	NBFWD_CONS_DROP_MAX,
 };
 
@@ -109,6 +115,14 @@ struct nbfwd_consumer {
 	struct nbshm_ring tx;		/**< we read (untrusted) */
 	struct nbshm_ring txdone;	/**< we write */
 	uint8_t *tx_busy;		/**< per tx buffer: taken in this batch */
+	struct nbfwd_tx_limits txl;	/**< what its frames may be on its port */
+	uint32_t tx_budget;		/**< tx bytes copied per poll (its share of its worker's) */
+	/* stall watch (control thread only) */
+	uint64_t stall_returned;	/**< returned when last seen */
+	uint64_t stall_refused;		/**< ring_full + no_buffer when last seen */
+	uint64_t stall_since;		/**< TSC since which it returned nothing under pressure */
+	uint64_t stall_seen;		/**< TSC of the last look */
+	uint64_t stalled;		/**< times detached for holding its buffers */
 };
 
 /** Why the attach socket refused a connection or an ATTACH (counted per reason). */
@@ -238,6 +252,22 @@ nbfwd_consumer_device_writes(const struct nbfwd_consumer *c)
 {
 	return c->owns_port || c->hw_queue >= 0;
 }
+
+/**
+ * After the ports are configured: what each consumer may send on its port
+ * (MTU, mbufs per frame, spoof check) and its share of its worker's tx budget.
+ * @return 0, or -1 with the reason logged.
+ */
+int nbfwd_consumers_tx_init(struct nbfwd_ctx *ctx);
+
+/**
+ * Control thread: has @p c, attached, held lent buffers without returning
+ * any while packets for it found no room (or, for a pool that fills rx
+ * queues, fewer than @p burst buffers were left), for its stall_ms? Call it
+ * as often as you like: it looks every 100 ms, reading the workers'
+ * counters only.
+ */
+bool nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t now_tsc);
 
 /** Free pools and tables (before the regions go). */
 void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);

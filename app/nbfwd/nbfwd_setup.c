@@ -581,8 +581,16 @@ nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 	if (ret != 0)
 		return ret;
 	for (q = 0; q < p->nb_rxq; q++) {
-		ret = rte_eth_rx_queue_setup(p->port_id, q, p->rx_desc, p->socket, NULL,
-			nbfwd_consumer_queue_pool(ctx, p, q));
+		struct rte_mempool *mp = nbfwd_consumer_queue_pool(ctx, p, q);
+		struct rte_eth_rxconf rxconf = info.default_rxconf;
+
+		/*
+		 * A queue filled from a consumer's pool runs dry when the consumer
+		 * holds its buffers: drop there rather than back up the port.
+		 */
+		rxconf.rx_drop_en = mp != p->pool;
+		ret = rte_eth_rx_queue_setup(p->port_id, q, p->rx_desc, p->socket,
+			mp != p->pool ? &rxconf : NULL, mp);
 		if (ret != 0) {
 			APP_LOG(ERR, "port %u (%s): rx queue %u: %s", p->port_id, p->name, q,
 				strerror(-ret));

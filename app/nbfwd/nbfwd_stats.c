@@ -29,6 +29,7 @@ static const char * const nbfwd_own_drop_names[] = {
 	[NBFWD_DROP_TX_FULL - NET_BUFFER_REASON_MAX] = "tx_full",
 	[NBFWD_DROP_FILTERED - NET_BUFFER_REASON_MAX] = "filtered",
 	[NBFWD_DROP_CONSUMER - NET_BUFFER_REASON_MAX] = "consumer",
+	[NBFWD_DROP_NOT_OWNER - NET_BUFFER_REASON_MAX] = "not_owner",
 };
 
 const char *
@@ -277,6 +278,12 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 			c->name, st.delivered, st.returned, st.reclaimed, st.tx, rej, c->faults,
 			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
 			c->attaches == 1 ? "" : "es");
+		for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
+			if (st.drop[r] != 0)
+				fprintf(f, "      drop %-18s %14" PRIu64 "\n",
+					nbfwd_cons_drop_name(r), st.drop[r]);
+		if (c->stalled != 0)
+			fprintf(f, "      stalled (detached) %11" PRIu64 "\n", c->stalled);
 	}
 	nbfwd_stats_print_attach(ctx, f);
 	nbfwd_cycles_print(ctx, f);
@@ -355,10 +362,12 @@ nbfwd_json_consumer(FILE *f, const struct nbfwd_consumer *c)
 		"\"rx_queue\": %d, \"attaches\": %u, \"faulted\": %u, "
 		"\"delivered\": %" PRIu64 ", \"delivered_bytes\": %" PRIu64
 		", \"returned\": %" PRIu64 ", \"lent_now\": %" PRIu64 ", \"reclaimed\": %" PRIu64
-		", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"drops\": {",
+		", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"stalled\": %" PRIu64
+		", \"drops\": {",
 		c->name, nbfwd_cons_state_name(c->state), nbfwd_consumer_steering(c),
 		c->hw_queue, c->attaches, c->faults, st.delivered,
-		st.delivered_bytes, st.returned, lent, st.reclaimed, st.tx, st.tx_bytes);
+		st.delivered_bytes, st.returned, lent, st.reclaimed, st.tx, st.tx_bytes,
+		c->stalled);
 	for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_cons_drop_name(r),
 			st.drop[r]);

@@ -256,6 +256,7 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 	rte_tel_data_add_dict_u64(rd, "lent_now", lent);
 	rte_tel_data_add_dict_u64(rd, "reclaimed", st.reclaimed);
 	rte_tel_data_add_dict_u64(rd, "tx_packets", st.tx);
+	rte_tel_data_add_dict_u64(rd, "stalled", c->stalled);
 	nbfwd_tel_counters(rd, "drops", nbfwd_cons_drop_name, st.drop, 0,
 		NBFWD_CONS_DROP_MAX);
 	nbfwd_tel_counters(rd, "rejects", nbshm_chan_reason_name, st.reject, 1,

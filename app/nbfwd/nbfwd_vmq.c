@@ -284,10 +284,29 @@ nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 }
 
 /*
- * A consumer's own queue (rte_flow steers its MAC here): frames already sit
- * in its region and are lent as they are. A frame that does not match its
- * filter (a device that spreads traffic anyway) must not stay in memory the
- * consumer maps: it is copied into the port's pool and steered like the rest.
+ * On a port a consumer owns (steering = port) with foreign = drop: is this
+ * frame its? Its unicast frames are; group frames are when [vmq]
+ * broadcast / multicast gives them to consumers and its VLAN filter takes
+ * them (lent as they are: only it is on the port). Nothing else leaves its
+ * memory: the owner could have rewritten it.
+ */
+static inline bool
+nbfwd_vmq_owners(const struct nbfwd_consumer *c, uint16_t t,
+		const struct rte_mbuf *m, const uint8_t *eth)
+{
+	if (likely(t == c->index))
+		return true;
+	return t == NBFWD_VMQ_GROUP && nbfwd_vmq_vlan_ok(c, nbfwd_vmq_vlan(m, eth));
+}
+
+/*
+ * A consumer's own queue (rte_flow steers its MAC here, or it owns the
+ * port): frames already sit in its region and are lent as they are. A frame
+ * that does not match its filter (a device that spreads traffic anyway, or
+ * another station's frame on its port with foreign = forward) must not stay
+ * in memory the consumer maps: it is copied into the port's pool and steered
+ * like the rest. On an owned port with foreign = drop it is dropped instead
+ * (not_owner).
  */
 static void
 nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
@@ -306,8 +325,17 @@ nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	nbfwd_vmq_vlan_restore(pkts, n);
 	n = nbfwd_vmq_check(ctx, st, pkts, data, n);
 	for (i = 0; i < n; i++) {
-		if (likely(nbfwd_vmq_classify(ctx, p, pkts[i], data[i]) == c->index)) {
+		uint16_t t = nbfwd_vmq_classify(ctx, p, pkts[i], data[i]);
+
+		if (likely(t == c->index)) {
 			pkts[n_own++] = pkts[i];
+			continue;
+		}
+		if (c->owns_port && c->cfg->foreign == NBFWD_FOREIGN_DROP) {
+			if (nbfwd_vmq_owners(c, t, pkts[i], data[i]))
+				pkts[n_own++] = pkts[i];
+			else
+				nbfwd_drop(pkts[i], st, NBFWD_DROP_NOT_OWNER);
 			continue;
 		}
 		other[n_other] = rte_pktmbuf_copy(pkts[i], p->pool, 0, UINT32_MAX);

@@ -58,6 +58,10 @@ n_c2=$(json_get "$VMQ_FRAMES/counts.json" c2)
 [ "$n_c1" -gt 64 ] || fail "only $n_c1 frames for c1: the pool of 64 would not run empty"
 sed -i '/^\[consumer c1\]/,/^\[consumer c2\]/ s/^buffers = .*/buffers = 64/' "$VMQ_INI"
 grep -q "^buffers = 64" "$VMQ_INI" || fail "could not set c1's buffers"
+# stopped, c1 holds its 64 buffers for seconds under traffic: no lease here
+# (vmq-stall tests that nbfwd detaches such a consumer after stall_ms)
+sed -i '/^\[consumer c1\]/a stall_ms = 0' "$VMQ_INI"
+grep -q "^stall_ms = 0" "$VMQ_INI" || fail "could not set c1's stall_ms"
 vmq_start
 
 # c1: the 64 frames lent while stopped, then the whole second round

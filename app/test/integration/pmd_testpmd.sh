@@ -113,6 +113,8 @@ mac = 02:00:00:00:00:c1
 buffers = 2048
 buffer_size = 512
 ring_size = 1024
+; testpmd forwards other stations' frames (any source MAC, any VLAN) into it
+spoof_check = off
 EOF
 	nbfwd_tx=$NBT_TMP/nbfwd-tx-$1.pcap
 	NBT_LIMIT=60 start_nbfwd "vmq-$1" -l 1 --vdev "net_pcap0,rx_pcap=$fifo,tx_pcap=$nbfwd_tx" \

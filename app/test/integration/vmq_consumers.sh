@@ -15,7 +15,9 @@
 #   3. at exit: every mbuf back in its pool, counters reconcile.
 # Argument: c1's steering, software (default) or port. With port, every frame
 # the port receives lands in c1's region: c1's are lent with no copy, the
-# others (c2's, broadcast, unknown) are copied out of c1's memory first.
+# others (c2's, broadcast, unknown) are dropped as not_owner, never forwarded
+# (unmatched = forward in this variant) nor copied to anyone; c2 has a port
+# of its own (vmq_lib.sh) fed with the same frames.
 set -euo pipefail
 VMQ_C1_STEERING=${1:-software}
 NBT_NAME=vmq-consumers${1:+-$1}
@@ -65,7 +67,8 @@ for k, v in c.items():
 			print("FAIL: consumer %s %s = %s, expected %s" % (v["name"], key, v.get(key), val))
 			bad += 1
 	if any(v["rejects"].values()) or set(v["drops"]) != {"detached", "ring_full",
-			"no_buffer", "too_long", "tx_full"}:
+			"no_buffer", "too_long", "tx_full", "tx_runt", "tx_too_long",
+			"tx_too_many_segments", "tx_spoofed", "tx_prepare"} or v["stalled"] != 0:
 		print("FAIL: consumer %s drops %s rejects %s" % (v["name"], v["drops"], v["rejects"]))
 		bad += 1
 if sorted(v["name"] for v in c.values()) != ["c1", "c2"] or c["1"]["vlan"] != 42:
@@ -106,6 +109,14 @@ if [ "$VMQ_C1_STEERING" = port ]; then
 	expect_log "consumer c1: every rx queue of port [0-9]* \(net_af_packet0\) fills from its region" \
 		"c1 owns the port's rx queues"
 	expect_log "pool [^ ]* \(consumer c1\): all 4096 mbufs returned" "c1's pool (the rx ring's too)"
+	# c1's port: the others' frames dropped as not_owner, none forwarded
+	nown=$(json_get "$NBT_JSON" ports.0.not_owner)
+	[ "$nown" -ge $((3 * (n_total - n_c1))) ] ||
+		fail "port 0: not_owner $nown, expected >= $((3 * (n_total - n_c1)))"
+	# (tx_packets counts by the port sent out of: port 1 is port 0's peer)
+	expect_json ports.1.tx_packets == 0 ports.0.delivered == $((2 * n_c1)) \
+		ports.0.filtered == 0 ports.0.tx_packets '>' 0
+	say "ok c1's port: $nown frames not for c1 dropped as not_owner, none forwarded"
 fi
 expect_json consumers.0.name == c1 consumers.1.name == c2 \
 	consumers.0.attaches == 2 consumers.1.attaches == 3 \

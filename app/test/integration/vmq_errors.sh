@@ -45,6 +45,15 @@ c2="[consumer c2]\nport = net_null0\nmac = 02:00:00:00:00:02\nbuffers = 8192\nst
 vmq_case "two consumers own one port" 1 \
 	"\[consumer c2\] steering = port: port net_null0 is consumer c1's already" \
 	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1/256/8192}steering = port\n$c2"
+# an owned port carries its owner's traffic only: any other consumer on it is refused,
+# declared after the owner or before it
+c3="[consumer c3]\nport = net_null0\nmac = 02:00:00:00:00:03\n"
+vmq_case "a software consumer on an owned port" 1 \
+	"\[consumer c1\] steering = port: port net_null0 is consumer c1's alone, but \[consumer c3\] also uses it" \
+	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1/256/8192}steering = port\n$c3"
+vmq_case "an owned port declared after another consumer of it" 1 \
+	"\[consumer c1\] steering = port: port net_null0 is consumer c1's alone, but \[consumer c3\] also uses it" \
+	"[nbfwd]\nmode = vmq\nsocket = $sock\n$c3${c1/256/8192}steering = port\n"
 vmq_case "[consumer] sections without vmq" 0 'mode io: the 1 \[consumer\] section\(s\) are not used' \
 	"[nbfwd]\nmode = io\n$c1"
 

@@ -8,11 +8,21 @@ NBCAP=$NBT_BUILD/app/nbcap/nbcap
 
 # vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK).
 # VMQ_C1_STEERING (default software) is c1's steering; with "port" c1's pool
-# also fills the port's rx ring, so it gets more buffers.
+# also fills the port's rx ring, so it gets more buffers, and c1 owns
+# net_af_packet0 alone: c2 moves to net_af_packet1 on a second veth
+#   nbt-va-PID [b] --veth-- [fb] nbt-vf-PID
+# which gets the same frames (inject sends them into both), and unmatched
+# frames are forwarded (what c1's port must not forward is then visible).
 vmq_setup() {
-	local c1_buffers=1024
+	local c1_buffers=1024 c2_port=net_af_packet0 unmatched=drop
 	VMQ_C1_STEERING=${VMQ_C1_STEERING:-software}
-	[ "$VMQ_C1_STEERING" = port ] && c1_buffers=4096
+	VMQ_VDEVS=(--vdev net_af_packet0,iface=fa)
+	if [ "$VMQ_C1_STEERING" = port ]; then
+		c1_buffers=4096
+		c2_port=net_af_packet1
+		unmatched=forward
+		VMQ_VDEVS+=(--vdev net_af_packet1,iface=fb)
+	fi
 	need_root "network namespaces"
 	need_cmd ip ethtool
 	need_hugepages 96
@@ -22,6 +32,7 @@ vmq_setup() {
 	VMQ_NS_A=nbt-va-$$
 	nbt_netns "$VMQ_NS_FWD" "$VMQ_NS_A"
 	nbt_veth "$VMQ_NS_A" a "$VMQ_NS_FWD" fa
+	[ "$VMQ_C1_STEERING" != port ] || nbt_veth "$VMQ_NS_A" b "$VMQ_NS_FWD" fb
 	VMQ_FRAMES=$NBT_TMP/frames
 	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$VMQ_FRAMES" --count "$1" \
 		--consumer c1=02:00:00:00:00:c1 --consumer c2=02:00:00:00:00:c2@42 >/dev/null ||
@@ -33,7 +44,7 @@ vmq_setup() {
 mode = vmq
 socket = $VMQ_SOCK
 [vmq]
-unmatched = drop
+unmatched = $unmatched
 broadcast = drop
 multicast = drop
 [consumer c1]
@@ -43,7 +54,7 @@ buffers = $c1_buffers
 ring_size = 256
 steering = $VMQ_C1_STEERING
 [consumer c2]
-port = net_af_packet0
+port = $c2_port
 mac = 02:00:00:00:00:c2
 vlan = 42
 buffers = 1024
@@ -54,7 +65,7 @@ INI
 # vmq_start: nbfwd in the forwarding namespace, attach socket up
 vmq_start() {
 	NBT_IN_NETNS=$VMQ_NS_FWD NBT_LIMIT=120 start_nbfwd vmq \
-		--vdev net_af_packet0,iface=fa -- -f "$VMQ_INI"
+		"${VMQ_VDEVS[@]}" -- -f "$VMQ_INI"
 	wait_log "consumers attach at" 30
 	[ -S "$VMQ_SOCK" ] || fail "no attach socket at $VMQ_SOCK"
 }
@@ -85,10 +96,14 @@ wait_detached() {
 	wait_logged "consumer $1 detached" "$2" "consumer $1 did not detach (detach #$2)"
 }
 
-# inject [ARGS]: send the mixed capture from namespace a
+# inject [ARGS]: send the mixed capture from namespace a (into a, and b when
+# c1 owns its port)
 inject() {
-	ip netns exec "$VMQ_NS_A" timeout 60 "$NBT_PY" "$NBT_TOOLS/pcap_inject.py" a \
-		"$VMQ_FRAMES/in.pcap" "$@" >/dev/null || fail "pcap_inject.py $*"
+	local dev
+	for dev in a $([ "$VMQ_C1_STEERING" != port ] || echo b); do
+		ip netns exec "$VMQ_NS_A" timeout 60 "$NBT_PY" "$NBT_TOOLS/pcap_inject.py" \
+			"$dev" "$VMQ_FRAMES/in.pcap" "$@" >/dev/null || fail "pcap_inject.py $dev $*"
+	done
 }
 
 # cap_done PID TAG EXPECT: nbcap PID exited 0 and TAG.pcap equals EXPECT byte for byte

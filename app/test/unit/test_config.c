@@ -607,6 +607,53 @@ test_access_keys(void **state)
 	}
 }
 
+/* [consumer] spoof_check, foreign, stall_ms: defaults, values, refusals. */
+static void
+test_consumer_trust_keys(void **state)
+{
+	static const char *const spoof_words[] = { "expected one of off, on", "\"yes\"", NULL };
+	static const char *const foreign_words[] = { "expected one of drop, forward",
+		"\"copy\"", NULL };
+	static const char *const stall_words[] = { "0..3600000", NULL };
+	static const char *const neg_words[] = { "0..3600000", NULL };
+	struct nbfwd_config *cfg;
+	char path[PATH_MAX];
+
+	(void)state;
+	write_tmp(path, "trust.ini", "[consumer a]\nport = p0\nmac = 02:00:00:00:00:01\n"
+		"[consumer b]\nport = p0\nmac = 02:00:00:00:00:02\nspoof_check = off\n"
+		"foreign = forward\nstall_ms = 0\n"
+		"[consumer c]\nport = p0\nmac = 02:00:00:00:00:03\nspoof_check = on\n"
+		"foreign = drop\nstall_ms = 3600000\n");
+	cfg = load_ok(path);
+	assert_int_equal(cfg->n_consumers, 3);
+	/* defaults: spoof check on, foreign frames dropped, 2 s lease */
+	assert_int_equal(cfg->consumers[0].spoof_check, 1);
+	assert_int_equal(cfg->consumers[0].foreign, NBFWD_FOREIGN_DROP);
+	assert_int_equal(cfg->consumers[0].stall_ms, NBFWD_DEFAULT_CONSUMER_STALL_MS);
+	assert_int_equal(NBFWD_DEFAULT_CONSUMER_STALL_MS, 2000);
+	assert_int_equal(cfg->consumers[1].spoof_check, 0);
+	assert_int_equal(cfg->consumers[1].foreign, NBFWD_FOREIGN_FORWARD);
+	assert_int_equal(cfg->consumers[1].stall_ms, 0);
+	assert_int_equal(cfg->consumers[2].spoof_check, 1);
+	assert_int_equal(cfg->consumers[2].foreign, NBFWD_FOREIGN_DROP);
+	assert_int_equal(cfg->consumers[2].stall_ms, 3600000);
+	free(cfg);
+
+	write_tmp(path, "spoof.ini", "[consumer a]\nport = p0\nmac = 02:00:00:00:00:01\n"
+		"spoof_check = yes\n");
+	expect_error(path, 4, "[consumer a] spoof_check", spoof_words);
+	write_tmp(path, "foreign.ini", "[consumer a]\nport = p0\nmac = 02:00:00:00:00:01\n"
+		"foreign = copy\n");
+	expect_error(path, 4, "[consumer a] foreign", foreign_words);
+	write_tmp(path, "stall.ini", "[consumer a]\nport = p0\nmac = 02:00:00:00:00:01\n"
+		"stall_ms = 3600001\n");
+	expect_error(path, 4, "[consumer a] stall_ms", stall_words);
+	write_tmp(path, "stallneg.ini", "[consumer a]\nport = p0\nmac = 02:00:00:00:00:01\n"
+		"stall_ms = -1\n");
+	expect_error(path, 4, "[consumer a] stall_ms", neg_words);
+}
+
 static void
 test_good_runtime(void **state)
 {
@@ -1112,6 +1159,7 @@ main(void)
 		cmocka_unit_test(test_good_runtime),
 		cmocka_unit_test(test_good_vmq),
 		cmocka_unit_test(test_access_keys),
+		cmocka_unit_test(test_consumer_trust_keys),
 		cmocka_unit_test(test_keeps_unset_fields),
 		cmocka_unit_test(test_lists_replaced),
 		cmocka_unit_test(test_bad_arguments),
