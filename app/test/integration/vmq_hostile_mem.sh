@@ -69,7 +69,7 @@ cap_done "$pid2" c2 "$VMQ_FRAMES/expect-c2.pcap"
 say "ok c2 attached again after the attack: $n_c2 frames byte for byte"
 faulted=0
 grep -q "detached by nbfwd: yes" "$NBT_TMP/punch.log" && faulted=1
-if grep -q "consumer c2 (pid [0-9]*): its control file lost pages" "$NBT_LOG"; then
+if grep -q "consumer c2 detaching (pid [0-9]*): its control file lost pages" "$NBT_LOG"; then
 	[ "$faulted" = 1 ] || fail "nbfwd logged c2's fault but did not close its socket"
 	grep -q "^refused attach, no hugepages *: consumer c2: no memory for a new attachment" \
 		"$NBT_TMP/punch.log" ||

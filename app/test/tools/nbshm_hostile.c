@@ -449,7 +449,8 @@ hostile_run(struct hostile *h, double seconds)
 
 			nbshm_store_release(&h->ret[0].hdr->head, keep_ret + 1000000);
 			nbshm_store_release(&h->tx.hdr->head, keep_tx + 3000000);
-			usleep(2000);
+			/* long enough for nbfwd's worker to poll both on a loaded machine */
+			usleep(100000);
 			nbshm_store_release(&h->ret[0].hdr->head, keep_ret);
 			nbshm_store_release(&h->tx.hdr->head, keep_tx);
 			h->sent[H_RET_JUMP]++;
