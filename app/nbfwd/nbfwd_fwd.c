@@ -19,6 +19,7 @@
 #include "nbfwd.h"
 #include "nbfwd_cycles.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_quiesce.h"
 #include "nbshm_region_dpdk.h"
 
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
@@ -163,11 +164,15 @@ nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	const nbfwd_poll_fn fn = poll[ctx->cfg.mode];
 	uint64_t polls = 0;
 
+	nbfwd_quiesce_online(w->index);
 	while (!nbfwd_force_quit) {
 		fn(ctx, w);
+		/* between polls: no capture callback or port state held */
+		nbfwd_quiesce_report(w->index);
 		if (tick != NULL && (++polls & 0x3ff) == 0)
 			tick(tick_arg);
 	}
+	nbfwd_quiesce_offline(w->index);
 	return 0;
 }
 

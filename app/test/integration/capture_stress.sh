@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Captures started and stopped at any moment never crash nbfwd. nbfwd forwards
+# at full rate between two net_ring ports (--tx-first: the frames circulate,
+# one worker busy all the time) while $NBT_CAPTURES (default 50) captures run
+# one after the other, mixed:
+#   - dpdk-dumpcap, pcapng (rte_pcapng_copy) and -P pcap (plain copy), one
+#     port or both, with and without a BPF filter and a snap length;
+#   - stopped by their packet count, by SIGINT or by SIGTERM after a random
+#     delay (also before the capture is enabled, or while it is disabled);
+#   - the last fifth dpdk-pdump (rx only, tx only or both, one queue or all,
+#     stopped by SIGINT) mixed with dumpcap, on a second nbfwd with
+#     --pool-layout extbuf (dpdk-pdump reads every mempool header, and the
+#     default layout keeps them in regions a secondary does not map);
+#   - and two dumpcaps on one port at once: the second is refused (busy).
+# After each: nbfwd still runs. At the end nbfwd exits 0 with every mbuf back
+# in its pool, as many queues disabled as enabled, nothing else refused.
+# NBT_SEED picks the random choices (default: the shell's pid, printed).
+# On DPDK 22.11's own pdump server a worker still inside the capture callback
+# copies into the mempool the capture tool frees right after its disable is
+# acknowledged: nbfwd died with SIGSEGV in rte_pktmbuf_copy.
+set -euo pipefail
+NBT_NAME=capture-stress
+. "$(dirname "$0")/lib.sh"
+
+need_hugepages 160
+need_nbfwd
+need_cmd dpdk-dumpcap dpdk-pdump unshare
+
+n=${NBT_CAPTURES:-50}
+RANDOM=${NBT_SEED:-$$}
+say "seed ${NBT_SEED:-$$}, $n captures"
+
+# alive I WHAT: nbfwd still runs after capture I
+nbfwd_pid=
+alive() {
+	kill -0 "$nbfwd_pid" 2>/dev/null && return 0
+	wait_nbfwd
+	fail "nbfwd died during capture $1 ($2): exit status $NBT_RC$([ "$NBT_RC" -gt 128 ] &&
+		echo " (signal $((NBT_RC - 128)))")"
+}
+
+# capture I STOP CMD...: run one capture tool (a secondary of nbfwd) in a
+# private mount namespace whose /sys/bus/pci/devices is empty (dpdk-dumpcap
+# takes no EAL options, so no --no-pci); STOP is "count" (it stops by itself),
+# "INT" or "TERM" (sent after a random 0-2 s: before, during or after its
+# capture is enabled). Sets CAP_RC.
+capture() {
+	local i=$1 stop=$2 limit=20 sig=TERM
+	shift 2
+	if [ "$stop" != count ]; then
+		sig=$stop
+		limit=$(printf '%d.%02d' $((RANDOM % 2)) $((RANDOM % 100)))
+		[ "$limit" != 0.00 ] || limit=0.01
+	fi
+	CAP_RC=0
+	timeout -k 10 -s "$sig" "$limit" unshare -m sh -c \
+		'mount -t tmpfs -o ro,size=4k none /sys/bus/pci/devices && exec "$@"' \
+		sh "$@" >"$NBT_TMP/cap$i.log" 2>&1 </dev/null || CAP_RC=$?
+}
+
+# run_captures FIRST COUNT KINDS: captures FIRST.. of the kinds KINDS (a list
+# of 0-4: 0 pcapng, 1 pcap (-P), 2 pcapng filtered (-f, -s), 3 pcapng on both
+# ports, 4 dpdk-pdump); nbfwd must be alive after each
+run_captures() {
+	local first=$1 count=$2 i kind stop out what spec
+	local kinds=($3) stops=(count INT TERM) dirs queues args ports
+	for ((i = first; i < first + count; i++)); do
+		kind=${kinds[$((i % ${#kinds[@]}))]}
+		stop=${stops[$((RANDOM % 3))]}
+		out=/dev/null
+		ports=(-i "net_ring$((RANDOM % 2))")
+		case $kind in
+		0|1|2|3)
+			[ "$stop" != count ] || out=$NBT_TMP/cap$i.out
+			[ $kind != 3 ] || ports=(-i net_ring0 -i net_ring1)
+			args=(dpdk-dumpcap --file-prefix="$NBT_PREFIX" -q -w "$out" "${ports[@]}")
+			[ $kind != 1 ] || args+=(-P)
+			[ $kind != 2 ] || args+=(-f "ether[0] & 1 = 0" -s 40)
+			[ "$stop" != count ] || args+=(-c $((50 + RANDOM % 500)))
+			what="${args[*]:2}, stop $stop"
+			capture "$i" "$stop" "${args[@]}"
+			if [ "$stop" = count ] && [ "$CAP_RC" != 0 ]; then
+				fail "capture $i ($what): exit status $CAP_RC: $(cat "$NBT_TMP/cap$i.log")"
+			fi
+			rm -f "$NBT_TMP/cap$i.out"
+			;;
+		4)
+			dirs=("rx-dev=/dev/null" "tx-dev=/dev/null" "rx-dev=/dev/null,tx-dev=/dev/null")
+			queues=('*' 0)
+			spec="device_id=net_ring$((RANDOM % 2)),queue=${queues[$((RANDOM % 2))]}"
+			spec+=",${dirs[$((RANDOM % 3))]}"
+			what="dpdk-pdump $spec, stop INT"
+			capture "$i" INT dpdk-pdump --no-pci --file-prefix="$NBT_PREFIX" -l 0 \
+				--log-level=lib.eal:error -- --pdump "$spec"
+			;;
+		esac
+		alive "$i" "$what"
+	done
+}
+
+# busy_check: while one dumpcap captures net_ring0, a second one on the same
+# port is refused (the queues are captured already) and the first one goes on
+busy_check() {
+	local a
+	timeout -k 10 -s INT 30 unshare -m sh -c \
+		'mount -t tmpfs -o ro,size=4k none /sys/bus/pci/devices && exec "$@"' \
+		sh dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring0 \
+		>"$NBT_TMP/busy-a.log" 2>&1 </dev/null &
+	a=$!
+	NBT_PIDS+=("$a")
+	for _ in $(seq 100); do
+		grep -q "Capturing on" "$NBT_TMP/busy-a.log" && break
+		sleep 0.1
+	done
+	sleep 0.5
+	capture busy count dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring0 -c 10
+	[ "$CAP_RC" != 0 ] || fail "a second dumpcap on a captured port was not refused"
+	grep -q "Packet dump enable failed" "$NBT_TMP/capbusy.log" ||
+		fail "second dumpcap: $(cat "$NBT_TMP/capbusy.log")"
+	kill -0 "$a" 2>/dev/null || fail "the first dumpcap stopped: $(cat "$NBT_TMP/busy-a.log")"
+	kill -INT "$a"
+	bg_wait "$a"
+	[ "$BG_RC" = 0 ] || fail "first dumpcap: exit status $BG_RC: $(cat "$NBT_TMP/busy-a.log")"
+	alive busy "two captures of one port"
+}
+
+# stress LAYOUT FIRST COUNT KINDS: nbfwd with that pool layout, the captures,
+# then nbfwd runs on and ends clean
+stress() {
+	NBT_LIMIT=$((60 + 8 * $3)) start_nbfwd "$1" -l 0,1 --vdev net_ring0 --vdev net_ring1 -- \
+		--tx-first --pool-layout "$1"
+	wait_log "forwarding:" 30
+	nbfwd_pid=$NBT_PID
+	run_captures "$2" "$3" "$4"
+	[ "$1" != heap ] || busy_check
+	# the last capture tool has gone; nbfwd forwards on
+	sleep 1
+	alive "$(($2 + $3))" "after the last capture"
+	stop_nbfwd
+	expect_ok "nbfwd ($1 layout) after $3 captures"
+	expect_json mbufs_in_use_at_exit == 0 rx_packets '>' 0 capture.queues_enabled '>' 0
+	# every capture enabled was disabled again (with its workers quiesced),
+	# no request refused
+	expect_json capture.queues_disabled == "$(json_get "$NBT_JSON" capture.queues_enabled)" \
+		capture.refused.quiesce_timeout == 0 capture.refused.bad_request == 0 \
+		capture.refused.busy == "$([ "$1" = heap ] && echo 1 || echo 0)" \
+		capture.refused.not_enabled == 0
+	say "$1 layout: $(json_get "$NBT_JSON" capture.queues_enabled) queue captures enabled and disabled"
+}
+
+# dpdk-pdump looks mempools up by name, and so reads every mempool header:
+# with the heap layout those live in the region, which a secondary does not
+# map, so it crashes itself (not nbfwd); it runs against the extbuf layout
+n_pdump=$((n / 5))
+stress heap 0 $((n - n_pdump)) "0 1 2 3"
+stress extbuf $((n - n_pdump)) "$n_pdump" "4 0 4 3 4 1 4 2"
+say "ok: $n captures started and stopped under load (dpdk-dumpcap pcapng, pcap," \
+	"filtered, two ports; $n_pdump of them dpdk-pdump); nbfwd ran on, exit 0, every mbuf back"
+say PASS
