@@ -26,6 +26,7 @@
 #include "nbfwd_capture.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_guard.h"
 #include "nbfwd_log.h"
 #include "nbfwd_preflight.h"
 #include "nbfwd_quiesce.h"
@@ -174,6 +175,7 @@ nbfwd_setup(struct nbfwd_ctx *ctx)
 {
 	if (nbfwd_setup_prefix(ctx) != 0 ||
 			nbfwd_setup_ports(ctx) != 0 ||
+			nbfwd_guard_ports(ctx) != 0 ||
 			nbfwd_setup_workers(ctx) != 0 ||
 			nbfwd_setup_regions(ctx) != 0 ||
 			nbfwd_setup_pools(ctx) != 0 ||
