@@ -190,7 +190,8 @@ nbfwd_cap_refuse(enum nbfwd_cap_refusal r, int err, const struct nbfwd_cap_req *
 {
 	nbfwd_cap.cnt.refused[r]++;
 	APP_LOG(WARNING, "capture: %s request for \"%s\" refused (%s): %s",
-		rq->op == NBFWD_CAP_OP_ENABLE ? "enable" : "disable", rq->device,
+		rq->op == NBFWD_CAP_OP_ENABLE ? "enable" :
+		rq->op == NBFWD_CAP_OP_DISABLE ? "disable" : "a", rq->device,
 		nbfwd_cap_refusal_names[r], why);
 	return err;
 }
