@@ -13,9 +13,11 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <rte_bpf.h>
 #include <rte_common.h>
@@ -86,6 +88,7 @@ struct nbfwd_cap_q {
 	struct rte_pdump_stats *stats;
 	uint32_t snaplen;
 	uint16_t ver;
+	pid_t owner;			/* the requester, 0: unknown */
 	bool unlinked;			/* callback removed, workers not yet quiesced */
 	const struct rte_eth_rxtx_callback *cb;	/* NULL: not captured */
 };
@@ -197,12 +200,43 @@ nbfwd_cap_refuse(enum nbfwd_cap_refusal r, int err, const struct nbfwd_cap_req *
 }
 
 /*
- * Unlink the callbacks of every captured queue of the span, wait until no
- * worker can be inside one, then free them. @return the queues ended, or
- * -ETIMEDOUT (they stay allocated: a stuck worker may still hold one).
+ * The requester's pid from its multi-process socket path, which DPDK 22.11
+ * names "<prefix's mp_socket>_<pid>_<tsc in hex>" for a secondary. 0 when the
+ * path is not of that shape.
+ */
+static pid_t
+nbfwd_cap_peer_pid(const void *peer)
+{
+	const char *path = peer, *tsc, *p;
+	long pid = 0;
+
+	tsc = strrchr(path, '_');
+	if (tsc == NULL || tsc == path)
+		return 0;
+	for (p = tsc - 1; p > path && *p >= '0' && *p <= '9'; p--)
+		;
+	if (*p != '_' || p + 1 == tsc)
+		return 0;
+	for (p++; p < tsc && pid <= INT32_MAX / 10; p++)
+		pid = pid * 10 + (*p - '0');
+	return p == tsc && pid > 0 && pid <= INT32_MAX ? (pid_t)pid : 0;
+}
+
+/* A capture whose tool died (SIGKILL) without disabling it. */
+static bool
+nbfwd_cap_stale(const struct nbfwd_cap_q *c)
+{
+	return c->owner > 0 && kill(c->owner, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Unlink the callbacks of every captured queue of the span (with
+ * @p stale_only: of those whose tool died), wait until no worker can be
+ * inside one, then free them. @return the queues ended, or -ETIMEDOUT (they
+ * stay allocated: a stuck worker may still hold one).
  */
 static int
-nbfwd_cap_end(uint16_t port, const struct nbfwd_cap_span *sp)
+nbfwd_cap_end(uint16_t port, const struct nbfwd_cap_span *sp, bool stale_only)
 {
 	unsigned int d, n = 0;
 	uint16_t q;
@@ -214,7 +248,7 @@ nbfwd_cap_end(uint16_t port, const struct nbfwd_cap_span *sp)
 		for (q = sp->first[d]; q < sp->end[d]; q++) {
 			struct nbfwd_cap_q *c = &nbfwd_cap.q[port][d][q];
 
-			if (c->cb == NULL)
+			if (c->cb == NULL || (stale_only && !nbfwd_cap_stale(c)))
 				continue;
 			ret = d == NBFWD_CAP_RX ? rte_eth_remove_rx_callback(port, q, c->cb) :
 				rte_eth_remove_tx_callback(port, q, c->cb);
@@ -282,8 +316,8 @@ nbfwd_cap_span(const struct nbfwd_cap_req *rq, uint16_t port, struct nbfwd_cap_s
 
 /* Set up one queue's capture and link its callback. */
 static int
-nbfwd_cap_start_queue(const struct nbfwd_cap_req *rq, uint16_t port, unsigned int d,
-		uint16_t q)
+nbfwd_cap_start_queue(const struct nbfwd_cap_req *rq, pid_t owner, uint16_t port,
+		unsigned int d, uint16_t q)
 {
 	struct nbfwd_cap_q *c = &nbfwd_cap.q[port][d][q];
 
@@ -297,6 +331,7 @@ nbfwd_cap_start_queue(const struct nbfwd_cap_req *rq, uint16_t port, unsigned in
 	c->mp = rq->mp;
 	c->ver = rq->ver;
 	c->snaplen = rq->snaplen;
+	c->owner = owner;
 	c->stats = d == NBFWD_CAP_RX ? &nbfwd_cap.stats->rx[port][q] :
 		&nbfwd_cap.stats->tx[port][q];
 	memset(c->stats, 0, sizeof(*c->stats));
@@ -313,7 +348,8 @@ nbfwd_cap_start_queue(const struct nbfwd_cap_req *rq, uint16_t port, unsigned in
 }
 
 static int
-nbfwd_cap_enable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nbfwd_cap_span *sp)
+nbfwd_cap_enable(const struct nbfwd_cap_req *rq, pid_t owner, uint16_t port,
+		const struct nbfwd_cap_span *sp)
 {
 	unsigned int d;
 	uint16_t q;
@@ -324,6 +360,14 @@ nbfwd_cap_enable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nbf
 	if (rq->prm != NULL && rq->prm->prog_arg.type != RTE_BPF_ARG_PTR_MBUF)
 		return nbfwd_cap_refuse(NBFWD_CAP_FILTER, -EINVAL, rq, "BPF program does not "
 			"take an mbuf");
+	/* a tool killed without disabling leaves its capture: end it */
+	ret = nbfwd_cap_end(port, sp, true);
+	if (ret > 0) {
+		nbfwd_cap.cnt.stale += ret;
+		nbfwd_cap.cnt.disabled += ret;
+		APP_LOG(NOTICE, "capture: %s: ended %d queue capture(s) whose tool has gone",
+			rq->device, ret);
+	}
 	for (d = 0; d < NBFWD_CAP_DIRS; d++)
 		for (q = sp->first[d]; q < sp->end[d]; q++)
 			if (nbfwd_cap.q[port][d][q].cb != NULL)
@@ -331,10 +375,10 @@ nbfwd_cap_enable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nbf
 					"a queue is already captured");
 	for (d = 0; d < NBFWD_CAP_DIRS; d++) {
 		for (q = sp->first[d]; q < sp->end[d]; q++) {
-			ret = nbfwd_cap_start_queue(rq, port, d, q);
+			ret = nbfwd_cap_start_queue(rq, owner, port, d, q);
 			if (ret != 0) {
 				/* all or nothing: end what this request started */
-				nbfwd_cap_end(port, sp);
+				nbfwd_cap_end(port, sp, false);
 				return ret;
 			}
 		}
@@ -351,7 +395,7 @@ nbfwd_cap_enable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nbf
 static int
 nbfwd_cap_disable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nbfwd_cap_span *sp)
 {
-	int ret = nbfwd_cap_end(port, sp);
+	int ret = nbfwd_cap_end(port, sp, false);
 
 	if (ret == -ETIMEDOUT)
 		return nbfwd_cap_refuse(NBFWD_CAP_QUIESCE_TIMEOUT, ret, rq, "a worker did not "
@@ -364,7 +408,7 @@ nbfwd_cap_disable(const struct nbfwd_cap_req *rq, uint16_t port, const struct nb
 }
 
 static int
-nbfwd_cap_handle(const struct nbfwd_cap_req *rq)
+nbfwd_cap_handle(const struct nbfwd_cap_req *rq, pid_t owner)
 {
 	struct nbfwd_cap_span sp;
 	uint16_t port;
@@ -382,7 +426,7 @@ nbfwd_cap_handle(const struct nbfwd_cap_req *rq)
 	if (ret != 0)
 		return nbfwd_cap_refuse(NBFWD_CAP_NO_PORT, ret, rq, "no such queue");
 	if (rq->op == NBFWD_CAP_OP_ENABLE)
-		return nbfwd_cap_enable(rq, port, &sp);
+		return nbfwd_cap_enable(rq, owner, port, &sp);
 	return nbfwd_cap_disable(rq, port, &sp);
 }
 
@@ -405,7 +449,7 @@ nbfwd_cap_server(const struct rte_mp_msg *msg, const void *peer)
 		rq.device[sizeof(rq.device) - 1] = '\0';
 		resp->ver = rq.ver;
 		resp->res_op = rq.op;
-		resp->err_value = nbfwd_cap.on ? nbfwd_cap_handle(&rq) :
+		resp->err_value = nbfwd_cap.on ? nbfwd_cap_handle(&rq, nbfwd_cap_peer_pid(peer)) :
 			nbfwd_cap_refuse(NBFWD_CAP_BAD_REQUEST, -ESHUTDOWN, &rq, "nbfwd is stopping");
 	}
 	pthread_mutex_unlock(&nbfwd_cap.lock);
@@ -471,7 +515,7 @@ nbfwd_capture_uninit(void)
 		all.end[d] = RTE_MAX_QUEUES_PER_PORT;
 	}
 	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
-		nbfwd_cap_end(port, &all);
+		nbfwd_cap_end(port, &all, false);
 	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
 		for (d = 0; d < NBFWD_CAP_DIRS; d++) {
 			free(nbfwd_cap.q[port][d]);

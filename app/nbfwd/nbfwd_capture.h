@@ -36,6 +36,7 @@ struct nbfwd_cap_counters {
 	uint64_t requests;	/**< enable and disable requests answered */
 	uint64_t enabled;	/**< queues (per direction) whose capture started */
 	uint64_t disabled;	/**< queues (per direction) whose capture ended */
+	uint64_t stale;		/**< of those: ended because their tool had died */
 	uint64_t refused[NBFWD_CAP_REFUSAL_MAX];
 };
 

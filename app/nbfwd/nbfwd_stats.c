@@ -354,8 +354,8 @@ nbfwd_json_capture(FILE *f)
 
 	nbfwd_capture_counters(&c);
 	fprintf(f, ",\n  \"capture\": {\"requests\": %" PRIu64 ", \"queues_enabled\": %" PRIu64
-		", \"queues_disabled\": %" PRIu64 ", \"refused\": {", c.requests, c.enabled,
-		c.disabled);
+		", \"queues_disabled\": %" PRIu64 ", \"queues_stale\": %" PRIu64
+		", \"refused\": {", c.requests, c.enabled, c.disabled, c.stale);
 	for (r = 0; r < NBFWD_CAP_REFUSAL_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r > 0 ? ", " : "", nbfwd_capture_refusal_name(r),
 			c.refused[r]);
