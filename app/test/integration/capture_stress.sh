@@ -105,28 +105,35 @@ run_captures() {
 	done
 }
 
-# busy_check: while one dumpcap captures net_ring0, a second one on the same
-# port is refused (the queues are captured already) and the first one goes on
-busy_check() {
-	local a
+# dumpcap_bg PORT TAG: a dumpcap capturing PORT until stopped, in the
+# background (log $NBT_TMP/TAG.log); returns once it captures. Sets DC_PID
+# (its timeout wrapper, which passes SIGINT on).
+dumpcap_bg() {
 	timeout -k 10 -s INT 30 unshare -m sh -c \
 		'mount -t tmpfs -o ro,size=4k none /sys/bus/pci/devices && exec "$@"' \
-		sh dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring0 \
-		>"$NBT_TMP/busy-a.log" 2>&1 </dev/null &
-	a=$!
-	NBT_PIDS+=("$a")
+		sh dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i "$1" \
+		>"$NBT_TMP/$2.log" 2>&1 </dev/null &
+	DC_PID=$!
+	NBT_PIDS+=("$DC_PID")
 	for _ in $(seq 100); do
-		grep -q "Capturing on" "$NBT_TMP/busy-a.log" && break
+		grep -q "Capturing on" "$NBT_TMP/$2.log" && break
 		sleep 0.1
 	done
 	sleep 0.5
+	kill -0 "$DC_PID" 2>/dev/null || fail "dumpcap on $1 stopped: $(cat "$NBT_TMP/$2.log")"
+}
+
+# busy_check: while one dumpcap captures net_ring0, a second one on the same
+# port is refused (the queues are captured already) and the first one goes on
+busy_check() {
+	dumpcap_bg net_ring0 busy-a
 	capture busy count dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring0 -c 10
 	[ "$CAP_RC" != 0 ] || fail "a second dumpcap on a captured port was not refused"
 	grep -q "Packet dump enable failed" "$NBT_TMP/capbusy.log" ||
 		fail "second dumpcap: $(cat "$NBT_TMP/capbusy.log")"
-	kill -0 "$a" 2>/dev/null || fail "the first dumpcap stopped: $(cat "$NBT_TMP/busy-a.log")"
-	kill -INT "$a"
-	bg_wait "$a"
+	kill -0 "$DC_PID" 2>/dev/null || fail "the first dumpcap stopped: $(cat "$NBT_TMP/busy-a.log")"
+	kill -INT "$DC_PID"
+	bg_wait "$DC_PID"
 	[ "$BG_RC" = 0 ] || fail "first dumpcap: exit status $BG_RC: $(cat "$NBT_TMP/busy-a.log")"
 	alive busy "two captures of one port"
 }
@@ -135,22 +142,12 @@ busy_check() {
 # net_ring1; the next dumpcap on that port ends it (its tool has gone) and
 # captures
 stale_check() {
-	local a
-	timeout -k 10 -s KILL 30 unshare -m sh -c \
-		'mount -t tmpfs -o ro,size=4k none /sys/bus/pci/devices && exec "$@"' \
-		sh dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring1 \
-		>"$NBT_TMP/stale-a.log" 2>&1 </dev/null &
-	a=$!
-	NBT_PIDS+=("$a")
-	for _ in $(seq 100); do
-		grep -q "Capturing on" "$NBT_TMP/stale-a.log" && break
-		sleep 0.1
-	done
-	sleep 0.5
-	for c in $(ps -o pid= --ppid "$a" 2>/dev/null); do
+	local c
+	dumpcap_bg net_ring1 stale-a
+	for c in $(ps -o pid= --ppid "$DC_PID" 2>/dev/null); do
 		kill -KILL "$c"
 	done
-	bg_wait "$a"
+	bg_wait "$DC_PID"
 	alive stale "a dumpcap killed with SIGKILL"
 	capture stale count dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring1 -c 100
 	[ "$CAP_RC" = 0 ] || fail "dumpcap after a SIGKILLed one: exit status $CAP_RC:" \
