@@ -1,49 +1,69 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# A memif peer may come and go at any moment: nbfwd (memif server, one port
-# forwarding back out of itself, io) survives $NBT_MEMIF_CYCLES (default 50)
-# connect/disconnect cycles of a dpdk-testpmd memif client that sends a
-# tx_first burst (the burst then loops between the two at full rate) and is
-# killed, at a random moment of the traffic, with SIGKILL (socket closed
-# under it) or SIGTERM (testpmd stops its port: a disconnect message). Every
-# 5th testpmd is killed without waiting for the link (during its start-up or
-# the handshake).
+# A port's peer may come and go at any moment (doc/port-peers.md).
+#   port_peer.sh memif: nbfwd is a net_memif server, the peers dpdk-testpmd
+#     memif clients;
+#   port_peer.sh vhost: nbfwd is a net_vhost backend (vhost-user server), the
+#     peers dpdk-testpmd virtio_user frontends.
+# nbfwd (one port forwarding back out of itself, io) survives
+# $NBT_PEER_CYCLES (default 50) connect/disconnect cycles of a peer that sends
+# a tx_first burst (the burst then loops between the two at full rate) and is
+# killed, at a random moment of the traffic, with SIGKILL (socket closed under
+# it) or SIGTERM (testpmd stops its port). Every 5th peer is killed without
+# waiting for the connection (during its start-up or the handshake).
 # DPDK 22.11's memif PMD tears a connection down from the EAL interrupt thread
 # (memif_disconnect(): clears CONNECTED, then unmaps the regions) while a
 # worker may be inside rx/tx burst on those rings: on d0f316a nbfwd died with
 # SIGSEGV. nbfwd now polls a memif port only under the lock memif_disconnect()
-# takes between the two (doc/port-peers.md).
+# takes between the two. The vhost PMD waits for its bursts itself.
 # After each cycle nbfwd still runs; at the end it exits 0 with every mbuf
 # back, and it logged a connection for every cycle that waited for one.
 # CPUs: nbfwd alone on CPU 1 (-l 1); testpmd's lcores on CPU 0. About 2 s a
 # cycle on a loaded 2-CPU machine: 50 cycles fit the 240 s meson timeout.
 set -euo pipefail
-NBT_NAME=memif-peer
+mode=${1:-memif}
+NBT_NAME=$mode-peer
 . "$(dirname "$0")/lib.sh"
 
 need_cmd dpdk-testpmd
 need_hugepages 64
 need_nbfwd
 
-n=${NBT_MEMIF_CYCLES:-50}
+n=${NBT_PEER_CYCLES:-50}
 RANDOM=${NBT_SEED:-$$}
 say "seed ${NBT_SEED:-$$}, $n cycles"
-sock=/tmp/nbt-memif-peer-$$.sock
+sock=/tmp/nbt-$mode-peer-$$.sock
 reg_file "$sock"
 rm -f "$sock"
+# nbfwd's port, the peer's, the line nbfwd logs per connection
+case $mode in
+memif)
+	ours=(--log-level=pmd.net.memif:info
+		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no")
+	theirs="net_memif0,role=client,socket=$sock,socket-abstract=no"
+	up="Connected\."
+	;;
+vhost)
+	ours=(--vdev "net_vhost0,iface=$sock,queues=1")
+	theirs="net_virtio_user0,path=$sock,queues=1"
+	up="virtio is now ready for processing"
+	;;
+*)
+	fail "mode $mode: expected memif or vhost"
+	;;
+esac
 
-NBT_LCORES=1 NBT_LIMIT=$((60 + 5 * n)) start_nbfwd memif --log-level=pmd.net.memif:info \
-	--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" -- --mode io
+NBT_LCORES=1 NBT_LIMIT=$((60 + 5 * n)) start_nbfwd "$mode" "${ours[@]}" -- --mode io
 nbfwd_pid=$NBT_PID
 wait_log "forwarding: mode io" 20
 for ((t = 0; t < 50; t++)); do
 	[ -S "$sock" ] && break
 	sleep 0.1
 done
-[ -S "$sock" ] || fail "nbfwd (memif server) did not create $sock"
+[ -S "$sock" ] || fail "nbfwd ($mode server) did not create $sock"
 
 connected() {
-	grep -c "Connected\." "$NBT_LOG" || true
+	grep -c -- "$up" "$NBT_LOG" || true
 }
 
 alive() {
@@ -61,7 +81,7 @@ for ((i = 0; i < n; i++)); do
 	new_prefix
 	bg_start 60 "$NBT_TMP/testpmd$i.log" dpdk-testpmd --lcores 0@0,1@0 --no-pci --no-huge \
 		-m 256 --file-prefix "$NBT_PREFIX" \
-		--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- \
+		--vdev "$theirs" -- \
 		--forward-mode=io --tx-first --total-num-mbufs=4096 --nb-cores=1 --stats-period=0
 	tp=$BG_PID
 	what="testpmd killed with SIG$sig"
@@ -77,7 +97,7 @@ for ((i = 0; i < n; i++)); do
 			sleep 0.05
 		done
 		[ "$(connected)" -gt "$before" ] ||
-			fail "cycle $i: no memif connection within 10 s"
+			fail "cycle $i: no $mode connection within 10 s"
 		waited=$((waited + 1))
 		sleep "0.$((RANDOM % 7))"
 		what+=" during traffic"
@@ -93,10 +113,10 @@ sleep 0.5
 alive "$n" "after the last peer left"
 conns=$(connected)
 stop_nbfwd
-expect_ok "nbfwd after $n memif peers"
-expect_json ports.0.driver == net_memif mbufs_in_use_at_exit == 0 rx_packets '>' 0 \
+expect_ok "nbfwd after $n $mode peers"
+expect_json ports.0.driver == "net_$mode" mbufs_in_use_at_exit == 0 rx_packets '>' 0 \
 	tx_packets '>' 0
-[ "$conns" -ge "$waited" ] || fail "nbfwd logged $conns memif connections, $waited cycles waited for one"
-say "ok: $n memif peers came and went ($conns connections, killed by SIGKILL/SIGTERM" \
+[ "$conns" -ge "$waited" ] || fail "nbfwd logged $conns $mode connections, $waited cycles waited for one"
+say "ok: $n $mode peers came and went ($conns connections, killed by SIGKILL/SIGTERM" \
 	"under traffic or while connecting); nbfwd ran on, exit 0, every mbuf back"
 say PASS
