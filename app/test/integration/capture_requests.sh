@@ -20,7 +20,9 @@ hostile=$NBT_BUILD/app/test/tools/pdump_hostile
 NBT_LIMIT=60 start_nbfwd req --vdev net_ring0 --vdev net_ring1 -- --tx-first
 wait_log "forwarding:" 30
 rc=0
-timeout -k 5 40 "$hostile" --proc-type=secondary --no-pci --file-prefix "$NBT_PREFIX" \
+# built with the tree's sanitizers: the secondary's EAL (bus_vdev) leaks at
+# exit, which is DPDK's, not what this test checks
+ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} timeout -k 5 40 "$hostile" --proc-type=secondary --no-pci --file-prefix "$NBT_PREFIX" \
 	-l 0 --log-level=lib.eal:error -- net_ring0 >"$NBT_TMP/hostile.log" 2>&1 || rc=$?
 cat "$NBT_TMP/hostile.log"
 [ $rc = 0 ] || fail "pdump_hostile: exit status $rc (a reply not as documented, above)"
