@@ -17,7 +17,9 @@ need_nbfwd
 hostile=$NBT_BUILD/app/test/tools/pdump_hostile
 [ -x "$hostile" ] || fail "pdump_hostile is not built: $hostile"
 
-NBT_LIMIT=60 start_nbfwd req --vdev net_ring0 --vdev net_ring1 -- --tx-first
+# DPDK's memory at a fixed address the secondary can map too (capture_stress.sh)
+NBT_LIMIT=60 start_nbfwd req --base-virtaddr 0x200000000000 --vdev net_ring0 --vdev net_ring1 \
+	-- --tx-first
 wait_log "forwarding:" 30
 rc=0
 # built with the tree's sanitizers: the secondary's EAL (bus_vdev) leaks at
