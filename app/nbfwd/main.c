@@ -20,14 +20,16 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_pdump.h>
 
 #include "nbfwd.h"
 #include "nbfwd_args.h"
+#include "nbfwd_capture.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_guard.h"
 #include "nbfwd_log.h"
 #include "nbfwd_preflight.h"
+#include "nbfwd_quiesce.h"
 #include "nbfwd_setup.h"
 #include "nbfwd_stats.h"
 #include "nbfwd_telemetry.h"
@@ -156,11 +158,24 @@ nbfwd_run(struct nbfwd_ctx *ctx)
 	ctx->stop_tsc = rte_get_tsc_cycles();
 }
 
+/* --tx-first bursts from the main lcore, seen by the capture server's waits */
+static int
+nbfwd_run_tx_first(struct nbfwd_ctx *ctx)
+{
+	int ret;
+
+	nbfwd_quiesce_online(NBFWD_QS_CONTROL);
+	ret = nbfwd_tx_first(ctx);
+	nbfwd_quiesce_offline(NBFWD_QS_CONTROL);
+	return ret;
+}
+
 static int
 nbfwd_setup(struct nbfwd_ctx *ctx)
 {
 	if (nbfwd_setup_prefix(ctx) != 0 ||
 			nbfwd_setup_ports(ctx) != 0 ||
+			nbfwd_guard_ports(ctx) != 0 ||
 			nbfwd_setup_workers(ctx) != 0 ||
 			nbfwd_setup_regions(ctx) != 0 ||
 			nbfwd_setup_pools(ctx) != 0 ||
@@ -194,30 +209,11 @@ nbfwd_app_argv(int argc, char **argv, char ***app_argv)
 	return n;
 }
 
-/*
- * Let dpdk-dumpcap / dpdk-pdump attach as secondaries and capture every port.
- * Options that keep a secondary out make capture impossible: say so once.
- */
-static void
-nbfwd_capture_init(const struct nbfwd_eal_args *ea)
-{
-	int ret;
-
-	if (ea->in_memory || ea->huge_unlink || ea->no_shconf) {
-		APP_LOG(NOTICE, "capture off: %s keeps dpdk-dumpcap/dpdk-pdump from "
-			"attaching; run without it to capture", ea->in_memory ? "--in-memory" :
-			ea->huge_unlink ? "--huge-unlink" : "--no-shconf");
-		return;
-	}
-	ret = rte_pdump_init();
-	if (ret != 0)
-		APP_LOG(WARNING, "rte_pdump_init: %s: no capture", rte_strerror(rte_errno));
-}
-
 static int
 nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 {
 	nbfwd_telemetry_stop();
+	nbfwd_capture_uninit();
 	nbfwd_consumers_stop(ctx);
 	nbfwd_stop_ports(ctx);
 	if (nbfwd_check_mbufs(ctx) != 0 && status == 0)
@@ -227,7 +223,7 @@ nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 			nbfwd_stats_write_json(ctx, ctx->cfg.stats_json) != 0 && status == 0)
 		status = NBFWD_EXIT_CONFIG;
 	nbfwd_teardown(ctx);
-	rte_pdump_uninit();
+	nbfwd_quiesce_free();
 	rte_eal_cleanup();
 	return status;
 }
@@ -273,9 +269,11 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, nbfwd_signal);
 	signal(SIGTERM, nbfwd_signal);
+	if (nbfwd_quiesce_init() != 0)
+		return nbfwd_finish(ctx, NBFWD_EXIT_CONFIG);
 	nbfwd_capture_init(&ea);
 
-	if (nbfwd_setup(ctx) != 0 || (ctx->cfg.tx_first && nbfwd_tx_first(ctx) != 0))
+	if (nbfwd_setup(ctx) != 0 || (ctx->cfg.tx_first && nbfwd_run_tx_first(ctx) != 0))
 		return nbfwd_finish(ctx, NBFWD_EXIT_CONFIG);
 	if (nbfwd_telemetry_register(ctx) != 0)
 		APP_LOG(WARNING, "telemetry commands not registered: /nbfwd/* unavailable");

@@ -23,6 +23,7 @@
 
 #include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_guard.h"
 #include "nbfwd_log.h"
 #include "nbfwd_setup.h"
 #include "nbshm_mbuf_bridge.h"
@@ -1166,7 +1167,7 @@ nbfwd_cons_serve_tx(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, unsig
 	if (n_out == 0)
 		return;
 	n_out = nbfwd_cons_tx_prepare(p->port_id, (uint16_t)txq, out, n_out, st);
-	sent = rte_eth_tx_burst(p->port_id, (uint16_t)txq, out, n_out);
+	sent = nbfwd_tx_burst(p->port_id, (uint16_t)txq, out, n_out);
 	st->tx += sent;
 	if (unlikely(sent < n_out)) {
 		st->drop[NBFWD_CONS_DROP_TX_FULL] += n_out - sent;

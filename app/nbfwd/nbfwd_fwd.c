@@ -19,6 +19,8 @@
 #include "nbfwd.h"
 #include "nbfwd_cycles.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_guard.h"
+#include "nbfwd_quiesce.h"
 #include "nbshm_region_dpdk.h"
 
 /* Bytes the MAC-rewriting actions read and write: dst and src addresses. */
@@ -106,7 +108,7 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	uint64_t t[NBFWD_STAGE_MAX + 1];
 
 	t[0] = nbfwd_cycles_mark(sample);
-	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	n = nbfwd_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
 	if (n == 0)
 		return;
 	st->rx += n;
@@ -123,7 +125,7 @@ nbfwd_fwd_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	nbfwd_action(mode, data, n, q);
 	t[3] = nbfwd_cycles_mark(sample);
 
-	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
+	sent = nbfwd_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 	st->tx += sent;
 	if (unlikely(sent < n)) {
 		st->drop[NBFWD_DROP_TX_FULL] += n - sent;
@@ -163,11 +165,15 @@ nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	const nbfwd_poll_fn fn = poll[ctx->cfg.mode];
 	uint64_t polls = 0;
 
+	nbfwd_quiesce_online(w->index);
 	while (!nbfwd_force_quit) {
 		fn(ctx, w);
+		/* between polls: no capture callback or port state held */
+		nbfwd_quiesce_report(w->index);
 		if (tick != NULL && (++polls & 0x3ff) == 0)
 			tick(tick_arg);
 	}
+	nbfwd_quiesce_offline(w->index);
 	return 0;
 }
 

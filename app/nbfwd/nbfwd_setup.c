@@ -23,6 +23,7 @@
 #include "nbfwd.h"
 #include "nbfwd_log.h"
 #include "nbfwd_consumer.h"
+#include "nbfwd_guard.h"
 #include "nbfwd_setup.h"
 #include "nbshm_region_dpdk.h"
 
@@ -697,7 +698,7 @@ nbfwd_drain_rx(const struct nbfwd_port *p)
 
 	for (q = 0; q < p->nb_rxq; q++) {
 		for (round = 0; round < 1024; round++) {
-			n = rte_eth_rx_burst(p->port_id, q, pkts, NBFWD_MAX_BURST);
+			n = nbfwd_rx_burst(p->port_id, q, pkts, NBFWD_MAX_BURST);
 			if (n == 0)
 				break;
 			rte_pktmbuf_free_bulk(pkts, n);

@@ -19,6 +19,7 @@
 #include <rte_ethdev.h>
 
 #include "nbfwd.h"
+#include "nbfwd_capture.h"
 #include "nbfwd_log.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_cycles.h"
@@ -427,6 +428,23 @@ nbfwd_json_attach(const struct nbfwd_ctx *ctx, FILE *f)
 	fprintf(f, "}}");
 }
 
+/* The capture server's counters (doc/capture.md). */
+static void
+nbfwd_json_capture(FILE *f)
+{
+	struct nbfwd_cap_counters c;
+	unsigned int r;
+
+	nbfwd_capture_counters(&c);
+	fprintf(f, ",\n  \"capture\": {\"requests\": %" PRIu64 ", \"queues_enabled\": %" PRIu64
+		", \"queues_disabled\": %" PRIu64 ", \"queues_stale\": %" PRIu64
+		", \"refused\": {", c.requests, c.enabled, c.disabled, c.stale);
+	for (r = 0; r < NBFWD_CAP_REFUSAL_MAX; r++)
+		fprintf(f, "%s\"%s\": %" PRIu64, r > 0 ? ", " : "", nbfwd_capture_refusal_name(r),
+			c.refused[r]);
+	fprintf(f, "}}");
+}
+
 int
 nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 {
@@ -461,6 +479,7 @@ nbfwd_stats_write_json(const struct nbfwd_ctx *ctx, const char *path)
 	fprintf(f, "}");
 	nbfwd_json_cycles(ctx, f);
 	nbfwd_json_attach(ctx, f);
+	nbfwd_json_capture(f);
 	fprintf(f, ",\n  \"ports\": [\n");
 	for (i = 0; i < ctx->n_ports; i++) {
 		nbfwd_json_port(ctx, f, i, dur);

@@ -15,6 +15,7 @@
 #include <rte_udp.h>
 
 #include "nbfwd.h"
+#include "nbfwd_guard.h"
 #include "nbfwd_log.h"
 #include "nbfwd_txfirst.h"
 
@@ -73,7 +74,7 @@ nbfwd_tx_first(struct nbfwd_ctx *ctx)
 			}
 			for (k = 0; k < n; k++)
 				nbfwd_txfirst_fill(pkts[k], q);
-			sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, pkts, n);
+			sent = nbfwd_tx_burst(q->tx_port, q->tx_queue, pkts, n);
 			if (sent < n)
 				rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 			total += sent;

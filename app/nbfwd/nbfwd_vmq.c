@@ -19,6 +19,7 @@
 #include "nbfwd.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
+#include "nbfwd_guard.h"
 #include "nbshm_mbuf_bridge.h"
 
 /* Where one packet goes. Values below NBFWD_VMQ_DEFAULT are consumer indices. */
@@ -257,7 +258,7 @@ nbfwd_vmq_steer(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	}
 	if (n_fwd == 0)
 		return;
-	sent = rte_eth_tx_burst(q->tx_port, q->tx_queue, fwd, n_fwd);
+	sent = nbfwd_tx_burst(q->tx_port, q->tx_queue, fwd, n_fwd);
 	st->tx += sent;
 	if (unlikely(sent < n_fwd)) {
 		st->drop[NBFWD_DROP_TX_FULL] += n_fwd - sent;
@@ -274,7 +275,7 @@ nbfwd_vmq_rxq(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	void *data[NBFWD_MAX_BURST];
 	uint16_t n;
 
-	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	n = nbfwd_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
 	if (n == 0)
 		return;
 	q->st->rx += n;
@@ -318,7 +319,7 @@ nbfwd_vmq_rxq_own(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 	struct nbfwd_qstats *st = q->st;
 	uint16_t n, i, n_own = 0, n_other = 0, got;
 
-	n = rte_eth_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
+	n = nbfwd_rx_burst(q->port, q->queue, pkts, ctx->cfg.burst);
 	if (n == 0)
 		return;
 	st->rx += n;

@@ -5,15 +5,14 @@
 # loops between the two processes. Both must count the traffic, the counts
 # must agree, and nbfwd must get every mbuf back.
 #
-# Shutdown order matters. DPDK 22.11's memif PMD unmaps a connection's shared
-# memory from the EAL interrupt thread (memif_intr_handler -> memif_disconnect
-# -> memif_free_regions) when the peer goes away, while the other process's
-# lcore may be inside rx/tx burst on those rings: SIGSEGV (seen here with
-# nbfwd as the server about one run in three when testpmd quit first). So
-# testpmd runs interactively: "start tx_first", "stop" (no poller on that
-# side any more), then nbfwd is stopped with SIGTERM (its workers stop before
-# it closes the port), then testpmd "quit". Neither side polls while its peer
-# disconnects.
+# Shutdown order matters for testpmd. DPDK 22.11's memif PMD unmaps a
+# connection's shared memory from the EAL interrupt thread (memif_intr_handler
+# -> memif_disconnect -> memif_free_regions) when the peer goes away, while the
+# process's lcore may be inside rx/tx burst on those rings: SIGSEGV. nbfwd
+# polls memif under the driver's teardown lock (memif-peer tests it; see
+# doc/port-peers.md); testpmd does not. So testpmd runs interactively:
+# "start tx_first", "stop" (no poller on its side any more), then nbfwd is
+# stopped with SIGTERM, then testpmd "quit".
 # CPUs: nbfwd alone on CPU 1 (-l 1: its worker runs on the main lcore);
 # testpmd's main and forwarding lcores both on CPU 0 (--lcores 0@0,1@0).
 set -euo pipefail

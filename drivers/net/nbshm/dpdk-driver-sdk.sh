@@ -10,15 +10,19 @@
 #
 # CACHE_DIR defaults to $NBSHM_DPDK_SDK_CACHE, else $XDG_CACHE_HOME/nbshm,
 # else ~/.cache/nbshm.
-# Prints the include directory on stdout; messages go to stderr. Idempotent:
+# Prints the include directory on stdout (with dpdk-source-version, the DPDK
+# version the headers come from); messages go to stderr. Idempotent:
 # a cache that already holds the headers of this version is used as it is.
 set -euo pipefail
 
 default_cache=${XDG_CACHE_HOME:-${HOME:-/var/tmp}/.cache}/nbshm
 cache=${1:-${NBSHM_DPDK_SDK_CACHE:-$default_cache}}
+# (net_memif's two private headers: nbfwd's memif guard reads the driver's
+# state, app/nbfwd/nbfwd_memif.c, doc/port-peers.md)
 headers=(lib/ethdev/ethdev_driver.h lib/ethdev/ethdev_vdev.h
 	drivers/bus/vdev/bus_vdev_driver.h lib/eal/include/bus_driver.h
-	lib/eal/include/dev_driver.h)
+	lib/eal/include/dev_driver.h drivers/net/memif/rte_eth_memif.h
+	drivers/net/memif/memif.h)
 
 upstream=$(pkg-config --modversion libdpdk)
 debver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || true)
@@ -29,6 +33,7 @@ complete() {
 	for h in "${headers[@]}"; do
 		[ -s "$inc/$(basename "$h")" ] || return 1
 	done
+	[ -s "$inc/dpdk-source-version" ]
 }
 
 if complete; then
@@ -72,6 +77,9 @@ mkdir -p "$inc.tmp"
 for h in "${headers[@]}"; do
 	cp "$top/$h" "$inc.tmp/"
 done
+# the version the headers come from (a private layout may change between
+# releases of one branch): nbfwd checks it against the running DPDK
+echo "$got" >"$inc.tmp/dpdk-source-version"
 rm -rf "$inc"
 mv "$inc.tmp" "$inc"
 complete
