@@ -482,9 +482,12 @@ nbfwd_consumer_renew(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, char *err,
 	l->handle = (c->rg_handle & UINT32_MAX) | (uint64_t)c->gen << 32;
 	nbshm_region_header(&rg->r)->generation = c->gen;
 	memset(rg->r.base + l->rings_off, 0, l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp));
+	/* the ring views start over: what they counted (index_jump) is kept */
+	c->qp[c->home].st.reject[NBSHM_CHAN_INDEX_JUMP] += c->tx.jumps + c->txdone.jumps;
 	for (q = 0; q < c->n_qp; q++) {
 		struct nbfwd_cons_qp *qp = &c->qp[q];
 
+		qp->st.reject[NBSHM_CHAN_INDEX_JUMP] += qp->rx.jumps + qp->ret.jumps;
 		nbshm_ring_init(&qp->rx, rg->r.base, l, NBSHM_CHAN_RING_RX(q), true);
 		nbshm_ring_init(&qp->ret, rg->r.base, l, NBSHM_CHAN_RING_RET(q), false);
 		qp->lent.handle = l->handle;
