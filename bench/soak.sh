@@ -55,8 +55,9 @@ and h3 get traffic, h2 none; each runs to its end, never killed):
           honest round, detach keeping both mappings, then 2 s of returns and
           tx posted in the old rings while the honest one may attach again;
           must see nothing new
-  txbad   nbshm_txsend as h2: 1-5 each of good, runt (1, 13 B), too long
-          (1515, 9000 B) and spoofed (another MAC, a VLAN tag) frames
+  txbad   nbshm_txsend as h2 (VLAN 77): 1-5 each of good (60, 1518 B,
+          tagged), runt (1, 13 B), too long (1519, 9000 B, tagged) and
+          spoofed (another MAC; untagged; VLAN 7) frames
   hoard   nbshm_txsend --hold as h3 (stall_ms = 500): takes every packet,
           returns none, until nbfwd detaches it
   idle    attach_idle.py as root (the honest consumers' uid): 16-64 idle
