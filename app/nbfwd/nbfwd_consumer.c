@@ -483,9 +483,12 @@ nbfwd_consumer_renew(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, char *err,
 	l->handle = (c->rg_handle & UINT32_MAX) | (uint64_t)c->gen << 32;
 	nbshm_region_header(&rg->r)->generation = c->gen;
 	memset(rg->r.base + l->rings_off, 0, l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp));
+	/* the ring views start over: what they counted (index_jump) is kept */
+	c->qp[c->home].st.reject[NBSHM_CHAN_INDEX_JUMP] += c->tx.jumps + c->txdone.jumps;
 	for (q = 0; q < c->n_qp; q++) {
 		struct nbfwd_cons_qp *qp = &c->qp[q];
 
+		qp->st.reject[NBSHM_CHAN_INDEX_JUMP] += qp->rx.jumps + qp->ret.jumps;
 		nbshm_ring_init(&qp->rx, rg->r.base, l, NBSHM_CHAN_RING_RX(q), true);
 		nbshm_ring_init(&qp->ret, rg->r.base, l, NBSHM_CHAN_RING_RET(q), false);
 		qp->lent.handle = l->handle;
@@ -562,6 +565,7 @@ nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t no
 	if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != NBFWD_CONS_ATTACHED ||
 			c->cfg->stall_ms == 0) {
 		c->stall_since = 0;
+		c->stall_pressed = false;
 		return false;
 	}
 	/* a look every 100 ms: "grew since the last look" needs time to grow */
@@ -578,11 +582,22 @@ nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t no
 	 */
 	pressed = refused != c->stall_refused || ((c->owns_port || c->hw_queue >= 0) &&
 		rte_mempool_avail_count(c->pool) < burst);
-	if (c->stall_since == 0 || lent == 0 || st.returned != c->stall_returned || !pressed)
+	/*
+	 * The lease runs from the first look that found it under pressure; only
+	 * a return (or nothing lent) ends it. Pressure need not last: packets
+	 * come in bursts, and a pause between two is no return.
+	 */
+	if (c->stall_since == 0 || lent == 0 || st.returned != c->stall_returned) {
 		c->stall_since = now;
+		c->stall_pressed = false;
+	} else if (!c->stall_pressed) {
+		c->stall_since = now;
+		c->stall_pressed = pressed;
+	}
 	c->stall_returned = st.returned;
 	c->stall_refused = refused;
-	return now - c->stall_since >= rte_get_tsc_hz() / 1000 * c->cfg->stall_ms;
+	return c->stall_pressed &&
+		now - c->stall_since >= rte_get_tsc_hz() / 1000 * c->cfg->stall_ms;
 }
 
 void

@@ -121,6 +121,7 @@ struct nbfwd_consumer {
 	uint64_t stall_returned;	/**< returned when last seen */
 	uint64_t stall_refused;		/**< ring_full + no_buffer when last seen */
 	uint64_t stall_since;		/**< TSC since which it returned nothing under pressure */
+	bool stall_pressed;		/**< under pressure since stall_since, no return since */
 	uint64_t stall_seen;		/**< TSC of the last look */
 	uint64_t stalled;		/**< times detached for holding its buffers */
 };
@@ -262,8 +263,8 @@ int nbfwd_consumers_tx_init(struct nbfwd_ctx *ctx);
 
 /**
  * Control thread: has @p c, attached, held lent buffers without returning
- * any while packets for it found no room (or, for a pool that fills rx
- * queues, fewer than @p burst buffers were left), for its stall_ms? Call it
+ * any for its stall_ms since packets for it first found no room (or, for a
+ * pool that fills rx queues, fewer than @p burst buffers were left)? Call it
  * as often as you like: it looks every 100 ms, reading the workers'
  * counters only.
  */

@@ -11,16 +11,21 @@
 # generations, offsets out of bounds or off the buffer start, random
 # descriptors, ring heads jumped far ahead, forged tx chains, and keeps some
 # buffers. Then it exits without giving them back.
+# Then c2's name attaches once more (its ring views start over: the counts of
+# the hostile attachment must stay).
 # Checks: every forged handshake refused; c1 gets every frame addressed to it,
-# byte for byte, in both rounds; nbfwd counts the rejects by reason, takes back
-# what c2 kept, keeps running, exits 0 with every mbuf back in its pool.
+# byte for byte, in both rounds; nbfwd counts the rejects by reason (also
+# after c2's next attach), takes back what c2 kept, keeps running, exits 0
+# with every mbuf back in its pool.
 set -euo pipefail
 NBT_NAME=vmq-hostile
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
 HOSTILE=$NBT_BUILD/app/test/tools/nbshm_hostile
+ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
 [ -x "$HOSTILE" ] || fail "nbshm_hostile is not built: $HOSTILE"
+[ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
 vmq_setup 400
 n_c1=$(json_get "$VMQ_FRAMES/counts.json" c1)
 vmq_start
@@ -62,6 +67,10 @@ wait_attached c1 2
 inject
 cap_done "$pid1" c1-after "$VMQ_FRAMES/expect-c1.pcap"
 say "ok c1 after the attack: $n_c1 frames"
+# the next attachment of c2 (fresh rings) must not wipe what the hostile one did
+out=$("$ATTACH" probe "$VMQ_SOCK" c2 || true)
+expect_eq "c2 attaching again" attached "$out"
+wait_detached c2 2
 
 stop_nbfwd
 expect_ok "vmq hostile run"

@@ -7,7 +7,7 @@
  * forwarding for everyone else.
  *
  *   nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]
- *                 [--punch HOGFILE | --stale [--go FILE]]
+ *                 [--punch HOGFILE [--hog-max PAGES] | --stale [--go FILE]]
  *
  * 1. Handshake abuse, each on a fresh connection (every one must be refused):
  *    short message, bad magic, bad version, version 2, length field wrong,
@@ -30,6 +30,8 @@
  *    refuse every hole. Ends when nbfwd closes the socket or after SECONDS;
  *    once closed, it attaches again while the hugepages are still taken
  *    (nbfwd cannot make new files: ENOMEM), then releases them.
+ *    --hog-max PAGES takes at most PAGES hugepages (0: none, only holes; the
+ *    soak's way, on a machine others share): nbfwd then refaults zero pages.
  * --stale instead of 2: takes and returns what it is lent until it saw
  *    frames, then detaches (closes the socket) but keeps both mappings; once
  *    FILE exists (--go: nbfwd has processed the detach; default at once), for
@@ -64,6 +66,7 @@
 #include "nbshm_channel.h"
 
 static uint64_t hostile_rng;
+static uint64_t hostile_hog_max = UINT64_MAX;	/* hugepages --punch may take */
 
 static uint64_t
 hostile_rand(void)
@@ -460,13 +463,17 @@ hostile_run(struct hostile *h, double seconds)
 	}
 }
 
-/* Add hugepages to @p fd one at a time until none is free. @return pages taken. */
+/*
+ * Add hugepages to @p fd one at a time until none is free (or it holds
+ * --hog-max). @return pages taken.
+ */
 static unsigned int
 hostile_hog_take(int fd, uint64_t page, uint64_t *size)
 {
 	unsigned int n = 0;
 
-	while (fallocate(fd, 0, (off_t)*size, (off_t)page) == 0) {
+	while (*size / page < hostile_hog_max &&
+			fallocate(fd, 0, (off_t)*size, (off_t)page) == 0) {
 		*size += page;
 		n++;
 	}
@@ -699,7 +706,7 @@ static void
 hostile_usage(FILE *f)
 {
 	fprintf(f, "Usage: nbshm_hostile -s SOCKET -n NAME [-t SECONDS] [--seed N]\n"
-		"                     [--punch HOGFILE | --stale [--go FILE]]\n"
+		"                     [--punch HOGFILE [--hog-max PAGES] | --stale [--go FILE]]\n"
 		"A consumer that forges descriptors and handshakes (tests only).\n");
 }
 
@@ -709,6 +716,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "seed", required_argument, NULL, 'S' },
 		{ "punch", required_argument, NULL, 'P' },
+		{ "hog-max", required_argument, NULL, 'M' },
 		{ "stale", no_argument, NULL, 'T' },
 		{ "go", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
@@ -739,6 +747,9 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			hog = optarg;
+			break;
+		case 'M':
+			hostile_hog_max = strtoull(optarg, NULL, 10);
 			break;
 		case 'T':
 			stale = true;
