@@ -28,16 +28,20 @@ command -v script >/dev/null || { echo "consumer.sh: needs script(1)" >&2; exit 
 [[ $EUID -eq 0 ]] || { echo "consumer.sh: needs root (hugepages)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/pktgen-consumer.XXXXXX)
-pn=pgc_n_$$ pg=pgc_g_$$ npid='' spid=''
+pn=pgc_n_$$ pg=pgc_g_$$ npid='' spid='' pmd_copy=''
 cleanup() {
 	[[ -n $spid ]] && kill -TERM "$spid" 2>/dev/null
 	[[ -n $npid ]] && kill -INT "$npid" 2>/dev/null
 	wait 2>/dev/null
 	rm -rf /dev/hugepages/"$pn"* /dev/hugepages/"$pg"* /var/run/dpdk/"$pn" /var/run/dpdk/"$pg"
 	rm -rf "$work"
+	[[ -z $pmd_copy ]] || rm -rf "$pmd_copy"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# EAL takes no plugin from under a world-writable directory (a clone in /tmp)
+p=$("$root/drivers/net/nbshm/pmd-path.sh" "$pmd") || exit 2
+[[ $p == "$pmd" ]] || { pmd_copy=$(dirname "$p"); pmd=$p; }
 
 python3 "$root/bench/consumer/frames.py" "$work/in.pcap" --size 64 --count 512 >/dev/null ||
 	{ echo "consumer.sh: frames.py failed" >&2; exit 2; }

@@ -79,7 +79,7 @@ nbt_cleanup() {
 		rm -rf "/var/run/dpdk/$p"
 	done
 	for f in "${NBT_FILES[@]}"; do
-		rm -f "$f"
+		if [ -d "$f" ]; then rmdir "$f"; else rm -f "$f"; fi
 	done
 	if [ "$rc" -ne 0 ] && [ "${NBT_KEEP:-0}" = 1 ]; then
 		echo "kept $NBT_TMP"
@@ -156,7 +156,8 @@ new_prefix() {
 	NBT_PREFIXES+=("$NBT_PREFIX")
 }
 
-# reg_file PATH: remove PATH at exit
+# reg_file PATH: remove PATH at exit (a directory: empty by then, register
+# its files first)
 reg_file() {
 	NBT_FILES+=("$1")
 }

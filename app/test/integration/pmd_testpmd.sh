@@ -26,6 +26,12 @@ need_hugepages 64
 need_nbfwd
 PMD=$NBT_BUILD/drivers/net/nbshm/librte_net_nbshm.so
 [ -r "$PMD" ] || fail "the PMD is not built: $PMD"
+# EAL takes no plugin from under a world-writable directory (a clone in /tmp)
+PMD=$("$NBT_SRC/drivers/net/nbshm/pmd-path.sh" "$PMD") || fail "pmd-path.sh failed"
+[ "$PMD" = "$NBT_BUILD/drivers/net/nbshm/librte_net_nbshm.so" ] || {
+	reg_file "$PMD"
+	reg_file "$(dirname "$PMD")"
+}
 
 TP_EAL=(-d "$PMD" --no-pci --no-huge -m 512 --lcores 0@0,1@0 --log-level=pmd.net.nbshm:info)
 
