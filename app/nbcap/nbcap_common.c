@@ -17,24 +17,39 @@
 #include "nbcap_common.h"
 
 volatile sig_atomic_t nbcap_stop;
+volatile sig_atomic_t nbcap_report_now;
 
 static void
 nbcap_on_signal(int sig)
 {
-	(void)sig;
-	nbcap_stop = 1;
+	if (sig == SIGUSR1)
+		nbcap_report_now = 1;
+	else
+		nbcap_stop = 1;
 }
 
-void
-nbcap_signals(void)
+static void
+nbcap_catch(int sig)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = nbcap_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(sig, &sa, NULL);
+}
+
+void
+nbcap_signals(void)
+{
+	nbcap_catch(SIGINT);
+	nbcap_catch(SIGTERM);
+}
+
+void
+nbcap_signals_report(void)
+{
+	nbcap_catch(SIGUSR1);
 }
 
 double
@@ -62,7 +77,7 @@ nbcap_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int
+int
 nbcap_parse_seconds(const char *s, double *out)
 {
 	char *end;
@@ -241,10 +256,11 @@ nbcap_loop(const char *prog, struct nbshm_client *c, struct nbcap_run *r, nbcap_
 {
 	static struct nbshm_pkt pkts[NBCAP_BURST];
 	double end = r->o.seconds > 0 ? nbcap_now() + r->o.seconds : 0;
+	double next_report = r->report_every > 0 ? nbcap_now() + r->report_every : 0;
 	unsigned int polls = 0;
-	int n = 0, rc;
+	int n = 0, rc, tick;
 
-	while (!nbcap_stop && !r->failed) {
+	while (!nbcap_stop && !r->failed && !r->done) {
 		if (r->o.count != 0 && r->packets >= r->o.count)
 			break;
 		/*
@@ -252,8 +268,16 @@ nbcap_loop(const char *prog, struct nbshm_client *c, struct nbcap_run *r, nbcap_
 		 * reading it on every poll, a busy consumer spent most of its
 		 * time there.
 		 */
-		if (end != 0 && (n <= 0 || (++polls & 255) == 0) && nbcap_now() >= end)
+		tick = n <= 0 || (++polls & 255) == 0;
+		if (end != 0 && tick && nbcap_now() >= end)
 			break;
+		if (r->report != NULL && (nbcap_report_now ||
+				(next_report != 0 && tick && nbcap_now() >= next_report))) {
+			nbcap_report_now = 0;
+			if (next_report != 0)
+				next_report = nbcap_now() + r->report_every;
+			r->report(r, arg);
+		}
 		n = nbshm_client_rx_burst(c, pkts, NBCAP_BURST);
 		if (n > 0) {
 			rc = fn(c, r, pkts, (unsigned int)n, arg);

@@ -29,6 +29,9 @@ enum {
 	NBCAP_OPT_STATS_JSON,
 	NBCAP_OPT_ECHO,
 	NBCAP_OPT_SNAPLEN,
+	NBCAP_OPT_PCAPNG,
+	NBCAP_OPT_STATS,
+	NBCAP_OPT_VERSION,
 };
 
 /** Options both programs take. */
@@ -48,8 +51,14 @@ struct nbcap_opts {
 /** Set by SIGINT/SIGTERM. */
 extern volatile sig_atomic_t nbcap_stop;
 
+/** Set by SIGUSR1 once nbcap_signals_report() installed it: print live counts now. */
+extern volatile sig_atomic_t nbcap_report_now;
+
 /** Install the SIGINT/SIGTERM handlers (no SA_RESTART: sleeps end early). */
 void nbcap_signals(void);
+
+/** Install the SIGUSR1 handler (sets nbcap_report_now). */
+void nbcap_signals_report(void);
 
 /**
  * Handle one common option. @return 1 handled, 0 not a common option,
@@ -62,6 +71,9 @@ int nbcap_opts_check(const char *prog, const struct nbcap_opts *o);
 
 /** Parse an unsigned integer in [min, max]. @return 0 or -1. */
 int nbcap_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/** Parse seconds: a finite decimal in [0, 1e9]. @return 0 or -1. */
+int nbcap_parse_seconds(const char *s, double *out);
 
 /**
  * Attach, retrying while the socket is absent or refuses for up to
@@ -76,6 +88,11 @@ int nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int fla
  */
 int nbcap_return_all(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsigned int n);
 
+struct nbcap_run;
+
+/** Print live counts (called by the loop; @p arg is nbcap_loop()'s). */
+typedef void (*nbcap_report_fn)(const struct nbcap_run *r, void *arg);
+
 /** A run of the poll loop: options, counts, how it ended. */
 struct nbcap_run {
 	struct nbcap_opts o;
@@ -83,6 +100,9 @@ struct nbcap_run {
 	uint64_t bytes;		/**< their original lengths */
 	int gone;		/**< nbfwd went away */
 	int failed;		/**< runtime error (message printed) */
+	int done;		/**< the program has finished (not an error) */
+	nbcap_report_fn report;	/**< live counts: on SIGUSR1 and every report_every s */
+	double report_every;	/**< 0 = on SIGUSR1 only */
 };
 
 /**
@@ -98,9 +118,10 @@ typedef int (*nbcap_burst_fn)(struct nbshm_client *c, struct nbcap_run *r,
 
 /**
  * Poll @p c until SIGINT/SIGTERM, r->o.count packets, r->o.seconds, nbfwd
- * gone (r->gone) or a runtime error (r->failed, message printed): sleep on
- * the eventfd (or busy-poll with r->o.poll), take bursts of NBCAP_BURST,
- * hand each to @p fn, give it back.
+ * gone (r->gone), a runtime error (r->failed, message printed) or r->done:
+ * sleep on the eventfd (or busy-poll with r->o.poll), take bursts of
+ * NBCAP_BURST, hand each to @p fn, give it back. With r->report, call it
+ * when nbcap_report_now is set and every r->report_every seconds.
  */
 void nbcap_loop(const char *prog, struct nbshm_client *c, struct nbcap_run *r,
 		nbcap_burst_fn fn, void *arg);

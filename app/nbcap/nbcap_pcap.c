@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
-/* Classic pcap writer for nbcap. */
+/* A capture file for nbcap: opening, the shared write helpers, classic pcap. */
 
 #include <errno.h>
 #include <stdlib.h>
 
 #include "nbcap_pcap.h"
+#include "nbcap_pcapng.h"
 
 #define NBCAP_PCAP_MAGIC_US 0xa1b2c3d4u
 #define NBCAP_PCAP_LINKTYPE_ETHERNET 1u
@@ -28,7 +29,37 @@ struct nbcap_pcap_rec_hdr {
 };
 
 int
-nbcap_pcap_open(struct nbcap_pcap *p, const char *path, uint32_t snaplen)
+nbcap_pcap_put(struct nbcap_pcap *p, const void *b, size_t n)
+{
+	if (n != 0 && fwrite(b, 1, n, p->f) != n)
+		return -1;
+	p->size += n;
+	return 0;
+}
+
+uint32_t
+nbcap_pcap_caplen(const struct nbcap_pcap *p, const struct nbshm_pkt *pkt)
+{
+	return pkt->len < p->snaplen ? pkt->len : p->snaplen;
+}
+
+int
+nbcap_pcap_put_data(struct nbcap_pcap *p, const struct nbshm_pkt *pkt, uint32_t caplen)
+{
+	uint32_t left = caplen, n;
+	unsigned int i;
+
+	for (i = 0; i < pkt->n_segs && left > 0; i++) {
+		n = pkt->seg[i].len < left ? pkt->seg[i].len : left;
+		if (nbcap_pcap_put(p, pkt->seg[i].data, n) < 0)
+			return -1;
+		left -= n;
+	}
+	return 0;
+}
+
+static int
+nbcap_pcap_header(struct nbcap_pcap *p)
 {
 	struct nbcap_pcap_file_hdr h = {
 		.magic = NBCAP_PCAP_MAGIC_US,
@@ -36,42 +67,50 @@ nbcap_pcap_open(struct nbcap_pcap *p, const char *path, uint32_t snaplen)
 		.version_minor = 4,
 		.thiszone = 0,
 		.sigfigs = 0,
-		.snaplen = snaplen,
+		.snaplen = p->snaplen,
 		.linktype = NBCAP_PCAP_LINKTYPE_ETHERNET,
 	};
 
+	return nbcap_pcap_put(p, &h, sizeof(h));
+}
+
+static int
+nbcap_pcap_record(struct nbcap_pcap *p, const struct nbshm_pkt *pkt, const struct timespec *ts)
+{
+	struct nbcap_pcap_rec_hdr r;
+
+	r.ts_sec = (uint32_t)ts->tv_sec;
+	r.ts_usec = (uint32_t)(ts->tv_nsec / 1000);
+	r.orig_len = pkt->len;
+	r.incl_len = nbcap_pcap_caplen(p, pkt);
+	if (nbcap_pcap_put(p, &r, sizeof(r)) < 0)
+		return -1;
+	return nbcap_pcap_put_data(p, pkt, r.incl_len);
+}
+
+int
+nbcap_pcap_open(struct nbcap_pcap *p, const char *path, uint32_t snaplen,
+		enum nbcap_format format)
+{
 	p->snaplen = snaplen;
+	p->format = format;
+	p->size = 0;
 	p->is_stdout = path[0] == '-' && path[1] == '\0';
 	p->f = p->is_stdout ? stdout : fopen(path, "wb");
 	if (p->f == NULL)
 		return -1;
 	setvbuf(p->f, NULL, _IOFBF, 1u << 20);
-	if (fwrite(&h, sizeof(h), 1, p->f) != 1)
-		return -1;
-	return 0;
+	if (format == NBCAP_FORMAT_PCAPNG)
+		return nbcap_pcapng_header(p);
+	return nbcap_pcap_header(p);
 }
 
 int
 nbcap_pcap_write(struct nbcap_pcap *p, const struct nbshm_pkt *pkt, const struct timespec *ts)
 {
-	struct nbcap_pcap_rec_hdr r;
-	uint32_t left, n;
-	unsigned int i;
-
-	r.ts_sec = (uint32_t)ts->tv_sec;
-	r.ts_usec = (uint32_t)(ts->tv_nsec / 1000);
-	r.orig_len = pkt->len;
-	r.incl_len = pkt->len < p->snaplen ? pkt->len : p->snaplen;
-	if (fwrite(&r, sizeof(r), 1, p->f) != 1)
-		return -1;
-	left = r.incl_len;
-	for (i = 0; i < pkt->n_segs && left > 0; i++) {
-		n = pkt->seg[i].len < left ? pkt->seg[i].len : left;
-		if (fwrite(pkt->seg[i].data, 1, n, p->f) != n)
-			return -1;
-		left -= n;
-	}
-	return 0;
+	if (p->format == NBCAP_FORMAT_PCAPNG)
+		return nbcap_pcapng_record(p, pkt, ts);
+	return nbcap_pcap_record(p, pkt, ts);
 }
 
 int
