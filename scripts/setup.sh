@@ -13,7 +13,7 @@ sudo=""
 packages=(
 	build-essential meson ninja-build pkg-config
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcmocka-dev
-	python3 iproute2 iputils-ping netcat-openbsd ethtool procps
+	python3 iproute2 iputils-ping netcat-openbsd ethtool procps tcpdump
 )
 missing=()
 for p in "${packages[@]}"; do
