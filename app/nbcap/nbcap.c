@@ -24,13 +24,9 @@ static void
 nbcap_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: nbcap -s SOCKET -n NAME [-q QUEUE] -w FILE [-f FILTER] [-c COUNT]\n"
-		"             [-t SECONDS] [-C SIZE] [-G SECONDS] [-W FILES] [--pcapng]\n"
-		"             [--snaplen BYTES] [--stats SECONDS] [--poll]\n"
-		"             [--wait-socket SECONDS] [--stats-json FILE] [-u USER]\n"
-		"             [FILTER EXPRESSION ...]\n"
-		"       nbcap -d[d[d]] [-f FILTER | FILTER EXPRESSION ...] [--snaplen BYTES]\n"
-		"       nbcap --help | --version\n"
+		"Usage: nbcap [OPTION]... -s SOCKET -n NAME -w FILE [FILTER EXPRESSION ...]\n"
+		"  or:  nbcap -d[d[d]] [--snaplen BYTES] [-f FILTER | FILTER EXPRESSION ...]\n"
+		"  or:  nbcap --help | --version\n"
 		"Capture like tcpdump from an nbfwd consumer queue: attach to queue QUEUE of\n"
 		"consumer NAME served by nbfwd on SOCKET and write the packets received\n"
 		"that pass FILTER to FILE, as tcpdump -w would: Ethernet, classic pcap with\n"
@@ -76,14 +72,14 @@ nbcap_usage(FILE *f)
 		"  -u, --producer-uid USER  attach only if nbfwd runs as USER (name or uid;\n"
 		"                      checked with SO_PEERCRED before anything is sent)\n"
 		"  -h, --help          this text\n"
-		"  --version           nbcap's and libpcap's versions\n"
+		"  --version           the version\n"
 		"\n"
 		"Live counts (stderr, on SIGUSR1 and with --stats):\n"
 		"  nbcap: RECEIVED received, WRITTEN written, FILTERED filtered, REJECTED\n"
 		"  rejected, BYTES bytes, FILES files\n"
-		"received = written + filtered (packets past -c are not taken); bytes: the\n"
-		"original lengths of the packets written; rejected: descriptors from nbfwd\n"
-		"that failed the client library's checks; files: files opened.\n"
+		"received = written + filtered; bytes: the original lengths of the packets\n"
+		"written; rejected: descriptors from nbfwd that failed the client library's\n"
+		"checks; files: files opened.\n"
 		"\n"
 		"Ends on -c, -t, -G with -W, SIGINT or SIGTERM with one summary line (on\n"
 		"stderr when the capture goes to stdout):\n"
@@ -96,7 +92,9 @@ nbcap_usage(FILE *f)
 		"\n"
 		"Examples:\n"
 		"  nbcap -s /var/run/dpdk/nbfwd-vmq/nbshm.sock -n vm1 -w vm1.pcapng 'tcp port 80'\n"
+		"\n"
 		"  nbcap -s SOCKET -n vm1 -w /var/tmp/vm1.pcap -C 100 -W 10 --stats 10\n"
+		"\n"
 		"  nbcap -s SOCKET -n vm1 -w 'vm1-%%Y%%m%%d-%%H%%M.pcap' -G 3600 -f 'not arp'\n",
 		NBCAP_PCAP_SNAPLEN_DEFAULT);
 }
@@ -243,7 +241,7 @@ nbcap_args(int argc, char **argv, struct nbcap_cap *cap)
 			nbcap_usage(stdout);
 			exit(0);
 		case NBCAP_OPT_VERSION:
-			printf("nbcap (nbshm) %s\n%s\n", NBSHM_VERSION, pcap_lib_version());
+			printf("nbcap (nbshm) %s\n", NBSHM_VERSION);
 			exit(0);
 		case 'w':
 			ro->path = optarg;

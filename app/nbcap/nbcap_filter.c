@@ -46,16 +46,16 @@ nbcap_filter_match(struct nbcap_filter *f, const struct nbshm_pkt *pkt)
 		return 1;
 	memset(&h, 0, sizeof(h));
 	h.len = pkt->len;
-	if (pkt->n_segs == 1) {
-		h.caplen = pkt->seg[0].len;
+	h.caplen = pkt->seg[0].len;
+	if (pkt->n_segs == 1)
 		return pcap_offline_filter(&f->prog, &h, pkt->seg[0].data) != 0;
-	}
 	/* chained: the interpreter reads one contiguous buffer */
 	if (f->linear_size < pkt->len) {
 		uint8_t *b = realloc(f->linear, pkt->len);
 
+		/* no memory: the first segment alone, as a packet cut at a snaplen */
 		if (b == NULL)
-			return 1;	/* kept rather than lost: the filter is a selection */
+			return pcap_offline_filter(&f->prog, &h, pkt->seg[0].data) != 0;
 		f->linear = b;
 		f->linear_size = pkt->len;
 	}
