@@ -22,6 +22,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,13 +261,39 @@ static const struct option nblat_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* seconds option: 0 <= v <= max */
+/* the options that take seconds, 0 <= value <= max, into a double of o */
+static const struct nblat_secs_opt {
+	int opt;
+	const char *name;
+	double max;
+	size_t off;
+} nblat_secs_opts[] = {
+	{ OPT_PROBE, "probe", 60, offsetof(struct nblat_opts, probe_s) },
+	{ OPT_WARMUP, "warmup", 3600, offsetof(struct nblat_opts, warmup_s) },
+	{ OPT_SECONDS, "seconds", 3600, offsetof(struct nblat_opts, seconds) },
+	{ OPT_DRAIN, "drain", 60, offsetof(struct nblat_opts, drain_s) },
+	{ OPT_LINK_TIMEOUT, "link-timeout", 600, offsetof(struct nblat_opts, link_timeout_s) },
+};
+
+/* option c if it takes seconds: 1 parsed, 0 not such an option, -1 bad value */
 static int
-nblat_parse_secs(const char *name, const char *s, double max, double *out)
+nblat_parse_secs(int c, const char *s, struct nblat_opts *o)
 {
-	if (nblat_parse_num(s, out) != 0 || *out > max) {
-		fprintf(stderr, "nblat: --%s: seconds 0..%g, not '%s'\n", name, max, s);
-		return -1;
+	const struct nblat_secs_opt *so;
+	double *out;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(nblat_secs_opts); i++) {
+		so = &nblat_secs_opts[i];
+		if (so->opt != c)
+			continue;
+		out = (double *)((char *)o + so->off);
+		if (nblat_parse_num(s, out) != 0 || *out > so->max) {
+			fprintf(stderr, "nblat: --%s: seconds 0..%g, not '%s'\n",
+				so->name, so->max, s);
+			return -1;
+		}
+		return 1;
 	}
 	return 0;
 }
@@ -277,11 +304,16 @@ nblat_parse_args(int argc, char **argv, struct nblat_opts *o)
 {
 	unsigned long u;
 	bool rate_set = false;
-	int c;
+	int c, r;
 
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "h", nblat_long_opts, NULL)) != -1) {
+		r = nblat_parse_secs(c, optarg, o);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case OPT_SIZE:
 			if (nblat_parse_uint(optarg, RTE_ETHER_MIN_LEN,
@@ -310,27 +342,6 @@ nblat_parse_args(int argc, char **argv, struct nblat_opts *o)
 					optarg);
 				return -1;
 			}
-			break;
-		case OPT_PROBE:
-			if (nblat_parse_secs("probe", optarg, 60, &o->probe_s) != 0)
-				return -1;
-			break;
-		case OPT_WARMUP:
-			if (nblat_parse_secs("warmup", optarg, 3600, &o->warmup_s) != 0)
-				return -1;
-			break;
-		case OPT_SECONDS:
-			if (nblat_parse_secs("seconds", optarg, 3600, &o->seconds) != 0)
-				return -1;
-			break;
-		case OPT_DRAIN:
-			if (nblat_parse_secs("drain", optarg, 60, &o->drain_s) != 0)
-				return -1;
-			break;
-		case OPT_LINK_TIMEOUT:
-			if (nblat_parse_secs("link-timeout", optarg, 600,
-					&o->link_timeout_s) != 0)
-				return -1;
 			break;
 		case OPT_BURST:
 			if (nblat_parse_uint(optarg, 1, NBLAT_MAX_BURST, &u) != 0) {

@@ -15,7 +15,6 @@ median over the runs; ratios are nbfwd / testpmd of those medians.
 import json
 import os
 import re
-import statistics
 import sys
 
 QS = ("p50", "p90", "p99", "p999")
@@ -32,8 +31,10 @@ def _bench_lib_report():
     return mod
 
 
+# shared with bench/run: records (load), medians, others' CPU time, and
 # testpmd's "Forward statistics for port 0" totals at exit (the DUT's counters)
-testpmd_totals = _bench_lib_report().generator_stats
+_lib = _bench_lib_report()
+load, med, other_cpu_s, testpmd_totals = _lib.load, _lib.med, _lib.other_cpu_s, _lib.generator_stats
 
 
 def cmd_record():
@@ -45,10 +46,7 @@ def cmd_record():
         lat = json.load(open(e["LAT_JSON"]))
     except (OSError, ValueError) as err:
         note.append("no nblat JSON (%s)" % err.__class__.__name__)
-    clk = os.sysconf("SC_CLK_TCK")
-    busy = (float(e["B1"]) - float(e["B0"])) / clk
-    ours = float(e["C1"]) - float(e["C0"])
-    other = max(busy - ours, 0.0)
+    other = other_cpu_s(e)
     span = float(e["SPAN"])
     r = {"peer": peer, "size": int(e["SIZE"]), "rate": e["RATE"], "run": int(e["RUN"]),
          "dut_exit_status": int(e["DUT_RC"]), "nblat_exit_status": int(e["LAT_RC"]),
@@ -80,16 +78,6 @@ def cmd_record():
     r["ok"] = ok
     r["note"] = "; ".join(note)
     print(json.dumps(r))
-
-
-def load(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def med(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.median(xs) if xs else None
 
 
 def cells(recs):

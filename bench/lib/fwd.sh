@@ -2,7 +2,7 @@
 # bench/lib/fwd.sh: one run of one forwarder on vdevs it owns alone (setups
 # null, ring, pcap), and the code every run shares: peer options, recording.
 # Sourced by bench/run; uses its globals (tp_bin, nbfwd, lcores, burst, rxd,
-# txd, secs, skip, work, py, report, records, pin, hp_dir, pcap_file, ...).
+# txd, secs, skip, work, py, report, records, pin_cpus, hp_dir, pcap_file, ...).
 
 # testpmd options of a testpmd peer
 tp_peer_args() {
@@ -17,6 +17,49 @@ nb_peer_args() {
 	case $1 in
 	nbfwd-extbuf) echo "--pool-layout extbuf" ;;
 	esac
+}
+
+# memif_dut_cmd PEER MODE SOCK STATS_JSON: sets dcmd=() to the DUT on CPU
+# $cpu_dut as the client of one net_memif link (bench/run's memif setup and
+# --pktgen), forwarding back out of that port; $pfx is its --file-prefix
+memif_dut_cmd() {
+	local peer=$1 mode=$2 sock=$3 sj=$4 tpmode
+	local vdev="net_memif0,role=client,socket=$sock,socket-abstract=no"
+	case $mode in l2fwd) tpmode=mac ;; *) tpmode=$mode ;; esac
+	case $peer in
+	testpmd*)
+		new_prefix_for "tp$peer"
+		# shellcheck disable=SC2206
+		dcmd=("$tp_bin" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
+			--vdev "$vdev" -- --forward-mode="$tpmode" --nb-cores=1 --burst="$burst"
+			--rxd="$rxd" --txd="$txd" --stats-period 1 --total-num-mbufs=16384
+			$(tp_peer_args "$peer"))
+		;;
+	nbfwd*)
+		new_prefix_for "nb$peer"
+		rm -f "$sj"
+		# shellcheck disable=SC2206
+		dcmd=("$nbfwd" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
+			--vdev "$vdev" -- --mode "$mode" --stats-period 1 --burst "$burst"
+			--stats-json "$sj" $(nb_peer_args "$peer"))
+		;;
+	esac
+}
+
+# judge_run STARTED_PATTERN: after one run of $r_peer, note its exit status
+# (nbfwd: 0 when stopped by --time or SIGINT, 3 mbufs in use at exit;
+# testpmd: 0 or 130, re-raised SIGINT) and clear r_ok when its log has no
+# stats line (nbfwd) or no STARTED_PATTERN (testpmd)
+judge_run() {
+	if [[ $r_peer == nbfwd* ]]; then
+		((r_rc == 0)) || r_note+="exit status $r_rc; "
+		((r_rc == 3)) && r_note+="(nbfwd: mbufs in use at exit) "
+		[[ -s $r_sj ]] || r_note+="no --stats-json; "
+		grep -q '^\[ *[0-9.]*s\] |' "$r_log" || r_ok=0
+	else
+		((r_rc == 0 || r_rc == 130)) || r_note+="exit status $r_rc; "
+		grep -q -- "$1" "$r_log" || r_ok=0
+	fi
 }
 
 # vdevs_for SETUP MBUF_BYTES
@@ -143,9 +186,7 @@ run_single() {
 
 	acct_begin
 	: >"$r_log"
-	"${pin[@]}" timeout -s INT -k 10 $((secs + 60)) "${cmd[@]}" </dev/null >>"$r_log" 2>&1 &
-	pid=$!
-	bg_pids+=("$pid")
+	launch "$pin_cpus" "$r_log" $((secs + 60)) "${cmd[@]}"; pid=$lpid
 	if [[ $r_peer == nbfwd* ]]; then
 		# nbfwd stops itself after --time; poll, so that a signal to us
 		# (interrupted) is seen while it runs
@@ -171,27 +212,16 @@ run_single() {
 			started=1
 			covered "$r_log" "$secs" start && break
 		done
-		kill -INT "$pid" 2>/dev/null
-		wait_pid "$pid" 15; r_rc=$?
-		if ((r_rc == 255)); then
-			kill_run "$pid"
-			r_note+="killed after SIGINT; "
-		fi
+		kill_run "$pid" 15; r_rc=$?
+		((r_rc == 255)) && r_note+="killed after SIGINT; "
 		((started)) || { r_note+="never started forwarding; "; r_ok=0; }
 	fi
 	acct_end
 	clean_prefix "$pfx"
 	((interrupted)) && return 2
 
-	if [[ $r_peer == nbfwd* ]]; then
-		((r_rc == 0)) || r_note+="exit status $r_rc; "
-		((r_rc == 3)) && r_note+="(nbfwd: mbufs in use at exit) "
-		[[ -s $r_sj ]] || r_note+="no --stats-json; "
-		grep -q '^\[ *[0-9.]*s\] |' "$r_log" || r_ok=0
-	else
-		# 130: stopped by our SIGINT (testpmd re-raises it)
-		((r_rc == 0 || r_rc == 130)) || r_note+="exit status $r_rc; "
-		grep -q 'Bye' "$r_log" || r_note+="no clean exit; "
-	fi
+	# testpmd: forwarding started is already known; its exit must be clean
+	judge_run 'Port statistics ===='
+	[[ $r_peer == nbfwd* ]] || grep -q 'Bye' "$r_log" || r_note+="no clean exit; "
 	record_run
 }

@@ -36,7 +36,7 @@ gen_send() {
 # failed, 2 interrupted (not recorded)
 run_memif() {
 	r_peer=$1 r_run=$2
-	local tag=$c_setup-$c_size-$c_mode-$r_peer-$r_run tpmode i up=0 gpid dpid sock
+	local tag=$c_setup-$c_size-$c_mode-$r_peer-$r_run i up=0 gpid dpid sock lpid
 	local gen_pfx dut_pfx fifo tx_len rc
 	local -a gcmd dcmd
 	r_log=$work/$tag.log r_sj=$work/$tag.json r_rc=0 r_ok=1 r_note="" r_from=traffic
@@ -62,27 +62,7 @@ run_memif() {
 	[[ $gen_mode == flowgen ]] && gcmd+=(--flowgen-clones=$((burst - 1)))
 	r_gen_cmd="${gcmd[*]}"
 
-	case $c_mode in l2fwd) tpmode=mac ;; *) tpmode=$c_mode ;; esac
-	case $r_peer in
-	testpmd*)
-		new_prefix_for "tp$r_peer"
-		# shellcheck disable=SC2206
-		dcmd=("$tp_bin" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
-			--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" --
-			--forward-mode="$tpmode" --nb-cores=1 --burst="$burst"
-			--rxd="$rxd" --txd="$txd" --stats-period 1 --total-num-mbufs=16384
-			$(tp_peer_args "$r_peer"))
-		;;
-	nbfwd*)
-		new_prefix_for "nb$r_peer"
-		rm -f "$r_sj"
-		# shellcheck disable=SC2206
-		dcmd=("$nbfwd" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
-			--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" --
-			--mode "$c_mode" --stats-period 1 --burst "$burst" --stats-json "$r_sj"
-			$(nb_peer_args "$r_peer"))
-		;;
-	esac
+	memif_dut_cmd "$r_peer" "$c_mode" "$sock" "$r_sj"
 	dut_pfx=$pfx
 	r_cmd="${dcmd[*]}"
 	check_free_pages "generator and $r_peer" || return 1
@@ -94,23 +74,18 @@ run_memif() {
 	: >"$r_gen_log"
 
 	acct_begin
-	"${pin[@]}" timeout -k 10 $((secs + 90)) "${gcmd[@]}" <"$fifo" >>"$r_gen_log" 2>&1 &
+	# the generator reads its commands from the fifo, not /dev/null
+	${pin_cpus:+taskset -c "$pin_cpus"} timeout -k 10 $((secs + 90)) "${gcmd[@]}" \
+		<"$fifo" >>"$r_gen_log" 2>&1 &
 	gpid=$!
 	bg_pids+=("$gpid")
 	exec 7>"$fifo"
 	fifo_fd_open=1
-	for ((i = 0; i < 100; i++)); do
-		[[ -S $sock ]] && break
-		kill -0 "$gpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if [[ ! -S $sock ]]; then
+	if ! wait_sock "$sock" "$gpid" 10; then
 		r_note+="generator did not create its memif socket; "
 		r_ok=0
 	else
-		"${pin[@]}" timeout -s INT -k 10 $((secs + 80)) "${dcmd[@]}" </dev/null >>"$r_log" 2>&1 &
-		dpid=$!
-		bg_pids+=("$dpid")
+		launch "$pin_cpus" "$r_log" $((secs + 80)) "${dcmd[@]}"; dpid=$lpid
 		# the link is up once the client connected
 		for ((i = 0; i < 60; i++)); do
 			((interrupted)) && break
@@ -133,12 +108,8 @@ run_memif() {
 			r_note+="memif link did not come up in 15 s; "
 			r_ok=0
 		fi
-		kill -INT "$dpid" 2>/dev/null
-		wait_pid "$dpid" 15; r_rc=$?
-		if ((r_rc == 255)); then
-			kill_run "$dpid"
-			r_note+="DUT killed after SIGINT; "
-		fi
+		kill_run "$dpid" 15; r_rc=$?
+		((r_rc == 255)) && r_note+="DUT killed after SIGINT; "
 	fi
 	gen_send "quit"
 	exec 7>&-
@@ -156,15 +127,6 @@ run_memif() {
 	((interrupted)) && return 2
 
 	((r_gen_rc == 0)) || r_note+="generator exit status $r_gen_rc (judged by the DUT's counters); "
-	if [[ $r_peer == nbfwd* ]]; then
-		# 0: stopped by SIGINT, cleanly
-		((r_rc == 0)) || r_note+="exit status $r_rc; "
-		((r_rc == 3)) && r_note+="(nbfwd: mbufs in use at exit) "
-		[[ -s $r_sj ]] || r_note+="no --stats-json; "
-		grep -q '^\[ *[0-9.]*s\] |' "$r_log" || r_ok=0
-	else
-		((r_rc == 0 || r_rc == 130)) || r_note+="exit status $r_rc; "
-		grep -q 'Port statistics ====' "$r_log" || r_ok=0
-	fi
+	judge_run 'Port statistics ===='
 	record_run
 }

@@ -36,7 +36,7 @@ idle_threads() {
 
 # pktgen_one PEER MODE RUN SIZES: one pktgen process against one DUT
 pktgen_one() {
-	local peer=$1 mode=$2 run=$3 psizes=$4 tpmode i n want pg_pid spid dpid rc pfx_pg pfx_d
+	local peer=$1 mode=$2 run=$3 psizes=$4 i n want pg_pid spid dpid pfx_pg pfx_d
 	local tag=pktgen-$mode-$peer-$run sock=$work/pktgen.sock csv=$work/pktgen-$mode-$peer-$run.csv
 	local log=$work/$tag.log dlog=$work/$tag.dut.log sj=$work/$tag.json
 	local -a pcmd dcmd
@@ -45,25 +45,7 @@ pktgen_one() {
 	pcmd=("$pktgen" --lcores "0@$cpu_gen,1@$cpu_gen" --no-pci --file-prefix "$pfx_pg"
 		--vdev "net_memif0,role=server,socket=$sock,socket-abstract=no" --
 		-P -m 1.0 -f "$root/bench/pktgen/size-sweep.lua")
-	case $mode in l2fwd) tpmode=mac ;; *) tpmode=$mode ;; esac
-	case $peer in
-	testpmd*)
-		new_prefix_for "pgd$peer"
-		# shellcheck disable=SC2206
-		dcmd=("$tp_bin" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
-			--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" --
-			--forward-mode="$tpmode" --nb-cores=1 --burst="$burst" --rxd="$rxd"
-			--txd="$txd" --stats-period 1 --total-num-mbufs=16384 $(tp_peer_args "$peer"))
-		;;
-	nbfwd*)
-		new_prefix_for "pgd$peer"
-		# shellcheck disable=SC2206
-		dcmd=("$nbfwd" --lcores "0@$cpu_dut,1@$cpu_dut" --no-pci --file-prefix "$pfx"
-			--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" --
-			--mode "$mode" --stats-period 1 --burst "$burst" --stats-json "$sj"
-			$(nb_peer_args "$peer"))
-		;;
-	esac
+	memif_dut_cmd "$peer" "$mode" "$sock" "$sj"
 	pfx_d=$pfx
 	clean_prefix "$pfx_pg"
 	clean_prefix "$pfx_d"
@@ -79,7 +61,7 @@ pktgen_one() {
 	# through the environment
 	NBB_DUT=$peer NBB_PORTS=0 NBB_SIZES=$psizes NBB_SECONDS=$((secs - skip)) NBB_WARMUP=$skip \
 	NBB_OUT=$csv NBB_QUIT=0 NBB_WAIT_LINK=30 \
-		"${pin[@]}" timeout -s TERM -k 5 $((secs * 6 + 120)) \
+		${pin_cpus:+taskset -c "$pin_cpus"} timeout -s TERM -k 5 $((secs * 6 + 120)) \
 		script -qfec "$(printf '%q ' "${pcmd[@]}")" /dev/null </dev/null >"$log" 2>&1 &
 	spid=$!
 	bg_pids+=("$spid")
@@ -94,9 +76,8 @@ pktgen_one() {
 		kill_run "$spid"
 		return 1
 	fi
-	"${pin[@]}" timeout -s INT -k 10 $((secs * 6 + 110)) "${dcmd[@]}" </dev/null >"$dlog" 2>&1 &
-	dpid=$!
-	bg_pids+=("$dpid")
+	: >"$dlog"
+	launch "$pin_cpus" "$dlog" $((secs * 6 + 110)) "${dcmd[@]}"; dpid=$lpid
 
 	want=$(tr ',' '\n' <<<"$psizes" | grep -c .)
 	for ((i = 0; i < 2 * (secs * 6 + 100); i++)); do
@@ -109,9 +90,7 @@ pktgen_one() {
 		kill -0 "$dpid" 2>/dev/null || break
 		sleep 0.5
 	done
-	kill -INT "$dpid" 2>/dev/null
-	wait_pid "$dpid" 15; rc=$?
-	((rc == 255)) && kill_run "$dpid"
+	kill_run "$dpid" 15
 	# pktgen ignores SIGINT at its prompt: TERM to it, then KILL, by PID
 	[[ -n $pg_pid ]] && kill -TERM "$pg_pid" 2>/dev/null
 	wait_pid "$spid" 5 || true
@@ -140,7 +119,7 @@ pktgen_one() {
 }
 
 run_pktgen() {
-	local psizes="" s mode run peer failed_pg=0 i
+	local psizes="" s mode run peer failed_pg=0
 	local -a order
 	[[ -x $pktgen ]] || { echo "bench: pktgen: '$pktgen' is not an executable: skipped"; return 1; }
 	command -v script >/dev/null || { echo "bench: pktgen: needs script(1) (util-linux): skipped"; return 1; }
@@ -160,11 +139,7 @@ run_pktgen() {
 	in_list io "$modes" && mode=io
 	for mode in "$mode"; do
 		for ((run = 1; run <= runs && !interrupted; run++)); do
-			order=("${peer_list[@]}")
-			if ((run % 2 == 0)); then
-				order=()
-				for ((i = ${#peer_list[@]} - 1; i >= 0; i--)); do order+=("${peer_list[i]}"); done
-			fi
+			abba_order "$run"
 			for peer in "${order[@]}"; do
 				((interrupted)) && break
 				wait_for_idle

@@ -1,11 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Helper of bench/run (not meant to be run by hand).
+"""The report and plots of bench/run; its helpers serve bench/latency/report.py too.
 
   report.py record                      one run's JSON line (inputs in the environment)
   report.py block RECORDS SETUP SIZE MODE   one cell's summary, printed
   report.py summary RECORDS JSON        final tables, the run set's JSON and Markdown
   report.py pcapstat FILE               "packets mean_caplen min max over_2048" of a pcap
+  report.py plot RESULTS.json [PREFIX]  PNG plots of a run set (python3-matplotlib):
+      <stem>-mpps-<setup>.png  Mpps against frame size, one panel per mode, each
+                               peer's median with min..max bars (setups that ran
+                               more than one size)
+      <stem>-ratio.png         nbfwd/testpmd ratio of medians per setup, mode and
+                               size, with the 0.97 target line; memif cells with
+                               generator-bound runs hatched
+    next to RESULTS.json, or PREFIX-*.png. Without matplotlib it says so on one
+    line and exits 0: the JSON and the Markdown tables are the results; the
+    plots are a view of them.
 
 Method (the same for nbfwd and testpmd): each app's periodic stats split a run
 into reporting intervals, each with a length and packet counts taken from the
@@ -119,18 +129,33 @@ def window(iv, skip, secs, from_traffic):
     return sel or cand[-1:]
 
 
-def generator_stats(path):
-    """testpmd generator's 'stop' report: totals of its port."""
-    try:
-        text = open(path, errors="replace").read()
-    except OSError:
-        return None
-    m = re.search(r"Forward statistics for port 0.*?RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+)"
-                  r".*?TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", text, re.S)
+TOTALS = r".*?RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+).*?TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)"
+
+
+def testpmd_totals(text):
+    """testpmd's forward statistics at 'stop' or exit: the Accumulated block
+    (two ports), else port 0's (one port prints no Accumulated block)."""
+    m = (re.search("Accumulated forward statistics" + TOTALS, text, re.S) or
+         re.search("Forward statistics for port 0" + TOTALS, text, re.S))
     if not m:
         return None
-    rxp, rxd, txp, txd = map(int, m.groups())
-    return {"rx_packets": rxp, "rx_dropped": rxd, "tx_packets": txp, "tx_dropped": txd}
+    return dict(zip(("rx_packets", "rx_dropped", "tx_packets", "tx_dropped"),
+                    map(int, m.groups())))
+
+
+def generator_stats(path):
+    """testpmd's totals in the log at PATH (a generator's, or a one-port DUT's)."""
+    try:
+        return testpmd_totals(open(path, errors="replace").read())
+    except OSError:
+        return None
+
+
+def other_cpu_s(e):
+    """CPU seconds other processes used during a run: the machine's busy
+    jiffies (B0..B1) less our children's CPU seconds (C0..C1)."""
+    busy = (float(e["B1"]) - float(e["B0"])) / os.sysconf("SC_CLK_TCK")
+    return max(busy - (float(e["C1"]) - float(e["C0"])), 0.0)
 
 
 def cmd_record():
@@ -147,9 +172,7 @@ def cmd_record():
     if not sel:
         note.append("no stats intervals with traffic")
     clk = os.sysconf("SC_CLK_TCK")
-    busy = (float(e["B1"]) - float(e["B0"])) / clk
-    ours = float(e["C1"]) - float(e["C0"])
-    other = max(busy - ours, 0.0)
+    other = other_cpu_s(e)
     r = {"setup": e["SETUP"], "size": e["SIZE"], "mode": e["MODE"], "peer": peer,
          "run": int(e["RUN"]), "ok": e["OK"] == "1" and bool(mpps),
          "exit_status": int(e["RC"]),
@@ -179,14 +202,9 @@ def cmd_record():
         if leak:
             r["nbfwd_leak_lines"] = leak
     else:
-        m = re.search(r"Accumulated forward statistics.*?RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+)"
-                      r".*?TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", log, re.S)
-        if not m:  # one port: no "Accumulated" block
-            m = re.search(r"Forward statistics for port 0.*?RX-packets:\s*(\d+)\s+RX-dropped:\s*(\d+)"
-                          r".*?TX-packets:\s*(\d+)\s+TX-dropped:\s*(\d+)", log, re.S)
-        if m:
-            r["testpmd_totals"] = dict(zip(("rx_packets", "rx_dropped", "tx_packets",
-                                            "tx_dropped"), map(int, m.groups())))
+        t = testpmd_totals(log)
+        if t:
+            r["testpmd_totals"] = t
     if e.get("GEN_LOG"):
         g = generator_stats(e["GEN_LOG"])
         r["generator"] = {"command": e.get("GEN_CMD", ""), "exit_status": int(e.get("GEN_RC", "0")),
@@ -203,7 +221,17 @@ def cmd_record():
 
 
 def load(path):
-    return [json.loads(x) for x in open(path)] if os.path.exists(path) else []
+    """The records of a JSON-lines file; [] if there is none."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(x) for x in f if x.strip()]
+
+
+def med(xs):
+    """Median of the values that are not None; None if there are none."""
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
 
 
 # numerator / denominator pairs reported when both peers ran
@@ -247,11 +275,14 @@ def summarise(rs, cell, peers, hz):
         if gb:
             x["generator_bound_runs"] = sum(1 for r in gb if r["generator_bound"])
         res["peers"][p] = x
-    pp = res["peers"]
-    for a, b in RATIOS:
-        if a in pp and b in pp and pp[b]["median_mpps"] > 0:
-            res["ratios"][a + "/" + b] = round(pp[a]["median_mpps"] / pp[b]["median_mpps"], 3)
+    res["ratios"] = ratios_of(res["peers"])
     return res
+
+
+def ratios_of(pp):
+    """The RATIOS of median Mpps among the peers in pp (peer -> figures)."""
+    return {a + "/" + b: round(pp[a]["median_mpps"] / pp[b]["median_mpps"], 3)
+            for a, b in RATIOS if a in pp and b in pp and pp[b]["median_mpps"] > 0}
 
 
 def cells_of(rs):
@@ -311,10 +342,7 @@ def pktgen_summary(path, binary):
                 c["peers"][peer] = {"runs_rx_mpps": v, "min_mpps": min(v), "median_mpps": m,
                                     "max_mpps": max(v),
                                     "median_gbps": round(m * (size + WIRE_OVERHEAD) * 8 / 1e3, 3)}
-        pp = c["peers"]
-        for a, b in RATIOS:
-            if a in pp and b in pp and pp[b]["median_mpps"] > 0:
-                c["ratios"][a + "/" + b] = round(pp[a]["median_mpps"] / pp[b]["median_mpps"], 3)
+        c["ratios"] = ratios_of(c["peers"])
         cells.append(c)
     return {"binary": binary, "profile": "bench/pktgen/size-sweep.lua over one net_memif link "
             "(pktgen memif server on CPU A, DUT on CPU B); rx = what the DUT sent back, "
@@ -485,6 +513,140 @@ def cmd_pcapstat(path):
                                 sum(1 for x in lens if x > 2048)))
 
 
+# --- plots ----------------------------------------------------------------------------
+COLORS = {"testpmd": "#1f77b4", "nbfwd": "#d62728", "testpmd-xbuf": "#17becf",
+          "nbfwd-extbuf": "#ff7f0e", "testpmd-xmemhuge": "#9467bd"}
+TARGET = 0.97
+YMAX = 1.6	# ratio bars above it are cut there, their value written on them
+
+
+def size_key(s):
+    return (0, int(s)) if str(s).isdigit() else (1, str(s))
+
+
+def subtitle(d):
+    return "%s | DPDK %s | tree %s | %s" % (d["cpu_model"], d["dpdk_version"], d["tree"],
+                                           d["date"][:16].replace("T", " "))
+
+
+def plot_setup(plt, matplotlib, d, setup, out):
+    rows = [r for r in d["results"] if r["setup"] == setup]
+    modes = list(dict.fromkeys(r["mode"] for r in rows))
+    sizes = sorted({r["size"] for r in rows}, key=size_key)
+    peers = [p for p in d["config"]["peers"] if any(p in r["peers"] for r in rows)]
+    fig, axes = plt.subplots(1, len(modes), figsize=(4.6 * len(modes), 4.2), squeeze=False)
+    for ax, mode in zip(axes[0], modes):
+        for i, p in enumerate(peers):
+            xs, med, lo, hi = [], [], [], []
+            for j, s in enumerate(sizes):
+                r = [x for x in rows if x["mode"] == mode and x["size"] == s]
+                if not r or p not in r[0]["peers"]:
+                    continue
+                v = r[0]["peers"][p]
+                xs.append(j)
+                med.append(v["median_mpps"])
+                lo.append(v["median_mpps"] - v["min_mpps"])
+                hi.append(v["max_mpps"] - v["median_mpps"])
+            if xs:
+                ax.errorbar(xs, med, yerr=[lo, hi], marker="os^vD"[i % 5], ms=5, capsize=3 + 2 * i,
+                            lw=1.4, color=COLORS.get(p), label=p, alpha=0.85)
+        ax.set_xticks(range(len(sizes)))
+        ax.set_xticklabels([str(s) for s in sizes])
+        ax.set_xlabel("frame size, bytes (with FCS)")
+        ax.set_ylabel("Mpps (median; bars: min..max)")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: "%g" % v))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+            lambda v, _: "%g" % v if ("%.0e" % v)[0] in "25" else ""))
+        ax.set_title("%s / %s" % (setup, mode))
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("nbfwd vs testpmd, %s setup: %d run(s) x %d s each\n%s" % (
+        setup, d["config"]["runs"], d["config"]["seconds"], subtitle(d)), fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+
+
+def plot_ratios(plt, d, out):
+    rows = [r for r in d["results"] if "nbfwd/testpmd" in r["ratios"]]
+    if not rows:
+        return False
+    groups = list(dict.fromkeys((r["setup"], r["size"]) for r in rows))
+    modes = list(dict.fromkeys(r["mode"] for r in rows))
+    mcol = dict(zip(modes, ["#4c72b0", "#dd8452", "#55a868", "#8172b3"]))
+    w = 0.8 / len(modes)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * len(groups) * max(1, len(modes) / 2) + 1.5),
+                                    4.4))
+    vals = [r["ratios"]["nbfwd/testpmd"] for r in rows]
+    lo = max(0.0, min(0.8, min(vals) - 0.1))
+    hi = min(YMAX, max(1.1, max(vals) + 0.12))
+    hatched = False
+    for k, m in enumerate(modes):
+        xs, ys, hs = [], [], []
+        for g, (setup, size) in enumerate(groups):
+            r = [x for x in rows if (x["setup"], x["size"], x["mode"]) == (setup, size, m)]
+            if r:
+                xs.append(g + (k - (len(modes) - 1) / 2) * w)
+                ys.append(r[0]["ratios"]["nbfwd/testpmd"])
+                hs.append(any(p.get("generator_bound_runs") for p in r[0]["peers"].values()))
+        bars = ax.bar(xs, [min(y, hi) for y in ys], width=w, color=mcol[m], label=m)
+        for b, h in zip(bars, hs):
+            if h:
+                b.set_hatch("///")
+                hatched = True
+        for x, y in zip(xs, ys):
+            ax.text(x, min(y, hi) + 0.005 if y < hi else hi - 0.01, "%.2f" % y,
+                    ha="center", va="bottom" if y < hi else "top", fontsize=6, rotation=90)
+    if hatched:
+        ax.bar([0], [0], color="white", edgecolor="black", hatch="///",
+               label="generator-bound runs (memif)")
+    ax.axhline(1.0, color="black", lw=0.8)
+    ax.axhline(TARGET, color="red", lw=1.0, ls="--", label="target %.2f" % TARGET)
+    ax.set_ylim(lo, hi)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(["%s\n%s" % g for g in groups], fontsize=8)
+    ax.set_ylabel("nbfwd / testpmd (ratio of median Mpps)")
+    ax.legend(fontsize=8, ncol=len(modes) + 1, loc="upper left")
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.set_title("nbfwd / testpmd by setup and frame size (y axis does not start at 0; "
+                 "bars above %.1f cut)\n%s" % (YMAX, subtitle(d)), fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def cmd_plot(path, prefix=None):
+    path = os.path.realpath(path)  # latest.json -> the run set's own name
+    if prefix is None:
+        prefix = path[:-5] if path.endswith(".json") else path
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import matplotlib.ticker
+    except ImportError:
+        print("plot: python3-matplotlib is not installed (apt-get install python3-matplotlib): "
+              "no PNG plots; the JSON and Markdown tables hold the results")
+        return
+    d = json.load(open(path))
+    made = []
+    for setup in dict.fromkeys(r["setup"] for r in d["results"]):
+        if len({r["size"] for r in d["results"] if r["setup"] == setup}) > 1:
+            out = "%s-mpps-%s.png" % (prefix, setup)
+            plot_setup(plt, matplotlib, d, setup, out)
+            made.append(out)
+    out = prefix + "-ratio.png"
+    if plot_ratios(plt, d, out):
+        made.append(out)
+
+    def show(m):
+        r = os.path.relpath(m)
+        return m if r.startswith("..") else r
+    print("plot: " + (", ".join(show(m) for m in made) if made else "nothing to plot"))
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "record":
         cmd_record()
@@ -494,6 +656,8 @@ def main(argv):
         cmd_summary(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "pcapstat":
         cmd_pcapstat(argv[2])
+    elif len(argv) in (3, 4) and argv[1] == "plot":
+        cmd_plot(*argv[2:])
     else:
         sys.stderr.write(__doc__)
         return 2

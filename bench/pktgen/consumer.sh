@@ -45,18 +45,8 @@ p=$("$root/drivers/net/nbshm/pmd-path.sh" "$pmd") || exit 2
 
 python3 "$root/bench/consumer/frames.py" "$work/in.pcap" --size 64 --count 512 >/dev/null ||
 	{ echo "consumer.sh: frames.py failed" >&2; exit 2; }
-cat >"$work/n.ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $work/s.sock
-[vmq]
-unmatched = drop
-broadcast = drop
-multicast = drop
-[consumer c1]
-port = net_pcap0
-mac = 02:00:00:00:00:c1
-INI
+. "$root/bench/lib/vmq.sh"
+vmq_ini "$work/s.sock" >"$work/n.ini"
 taskset -c 1 timeout -s INT -k 5 60 "$nbfwd" -l 1 --no-pci --file-prefix "$pn" \
 	--vdev "net_pcap0,rx_pcap=$work/in.pcap,infinite_rx=1,tx_pcap=$work/tx.pcap" -- \
 	-f "$work/n.ini" --stats-period 0 --stats-json "$work/n.json" >"$work/n.log" 2>&1 &

@@ -4,7 +4,7 @@
 # every packet lent and returns none is detached after its stall_ms also
 # when the packets for it come in bursts, with pauses between them longer
 # than nbfwd's look at it (about every 100 ms) in which nothing is refused.
-# (Found by bench/soak.sh: 1 of 32 hoards, fed by its injector's bursts, was
+# (Found by app/test/soak/run.sh: 1 of 32 hoards, fed by its injector's bursts, was
 # never detached.)
 # Set-up as vmq_consumers.sh (vmq_lib.sh), c2 with stall_ms = 500:
 # nbshm_txsend --hold as c2 while the mixed capture is sent in bursts 0.5 s

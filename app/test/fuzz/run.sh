@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# bench/fuzz.sh: build the libFuzzer targets (app/test/fuzz) with clang and run
+# app/test/fuzz/run.sh: build the libFuzzer targets (app/test/fuzz) with clang and run
 # each one for a given time, then print a table of execs, execs/s, coverage and
 # findings. See --help.
 
 set -uo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 build=${NBSHM_FUZZ_BUILD:-$root/build-fuzz}
-# shellcheck source=lib/build.sh
-. "$root/bench/lib/build.sh"
+# shellcheck source=../build-dir.sh
+. "$root/app/test/build-dir.sh"
 seconds=60
 stop=0
 fuzz_src=$root/app/test/fuzz
 
 usage() {
 	cat <<EOF
-Usage: $(basename "$0") [-t SECONDS_PER_TARGET] [-s] [-b BUILD_DIR] [target...]
+Usage: app/test/fuzz/run.sh [-t SECONDS_PER_TARGET] [-s] [-b BUILD_DIR] [target...]
 
 Builds the fuzz targets with clang (CC=clang meson setup BUILD_DIR -Dfuzz=true,
 only when BUILD_DIR is not configured for it yet; only the fuzz executables are
@@ -56,31 +56,31 @@ EOF
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	-t) [ $# -ge 2 ] || { echo "fuzz.sh: -t needs a value" >&2; exit 2; }
+	-t) [ $# -ge 2 ] || { echo "fuzz/run.sh: -t needs a value" >&2; exit 2; }
 		seconds=$2; shift 2 ;;
 	-s) stop=1; shift ;;
-	-b) [ $# -ge 2 ] || { echo "fuzz.sh: -b needs a value" >&2; exit 2; }
+	-b) [ $# -ge 2 ] || { echo "fuzz/run.sh: -b needs a value" >&2; exit 2; }
 		build=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
-	-*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	-*) echo "fuzz/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 case $seconds in
-''|*[!0-9]*|0) echo "fuzz.sh: -t expects a whole number of seconds >= 1, got '$seconds'" >&2
+''|*[!0-9]*|0) echo "fuzz/run.sh: -t expects a whole number of seconds >= 1, got '$seconds'" >&2
 	exit 2 ;;
 esac
 
 # Build.
 if ! command -v clang >/dev/null; then
-	echo "fuzz.sh: clang not found: apt-get install clang libclang-rt-dev" >&2
+	echo "fuzz/run.sh: clang not found: apt-get install clang libclang-rt-dev" >&2
 	exit 2
 fi
-setup_build fuzz.sh "$build" clang -Dfuzz=true
+setup_build fuzz/run.sh "$build" clang -Dfuzz=true
 if ! meson introspect --buildoptions "$build" 2>/dev/null |
 		python3 -c 'import json,sys; sys.exit(0 if any(o["name"] == "fuzz" and o["value"] for o in json.load(sys.stdin)) else 1)'; then
-	echo "fuzz.sh: enabling -Dfuzz=true in $build"
+	echo "fuzz/run.sh: enabling -Dfuzz=true in $build"
 	meson configure "$build" -Dfuzz=true >/dev/null || exit 2
 fi
 # the targets this tree builds (chan_* need lib/channel)
@@ -95,7 +95,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 for t in "${targets[@]}"; do
 	if ! grep -qx -- "$t" <<<"$known"; then
-		echo "fuzz.sh: no target '$t' in $build (known: $(echo $known))" >&2
+		echo "fuzz/run.sh: no target '$t' in $build (known: $(echo $known))" >&2
 		exit 2
 	fi
 done
@@ -105,7 +105,7 @@ for t in "${targets[@]}"; do
 done
 ninja -C "$build" "${exes[@]}" >"$build/fuzz-build.log" 2>&1 || {
 	tail -40 "$build/fuzz-build.log" >&2
-	echo "fuzz.sh: build failed (log: $build/fuzz-build.log)" >&2
+	echo "fuzz/run.sh: build failed (log: $build/fuzz-build.log)" >&2
 	exit 2
 }
 
@@ -128,7 +128,7 @@ for t in "${targets[@]}"; do
 	before=$(find "$findings" -type f | wc -l)
 	stamp=$work/logs/$t.start
 	: >"$stamp"
-	echo "fuzz.sh: $t for ${seconds}s (log: $log)"
+	echo "fuzz/run.sh: $t for ${seconds}s (log: $log)"
 	start=$(date +%s.%N)
 	# the timeout only bounds a hang of libFuzzer itself
 	timeout --kill-after=10 $((seconds + 120)) "$build/app/test/fuzz/fuzz_$t" \

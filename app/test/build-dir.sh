@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# bench/lib/build.sh: a build directory of its own for a bench script
-# (sourced, not run). Needs from the caller: $root (repository).
+# app/test/build-dir.sh: a build directory of its own for a test runner
+# (fuzz/run.sh, valgrind/run.sh; sourced, not run). Needs from the caller:
+# $root (repository).
 
 # setup_build PROG DIR CC OPTION: configure DIR with compiler CC and meson
 # option OPTION (e.g. -Dfuzz=true) unless it is configured already; on

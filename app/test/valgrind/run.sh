@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# bench/valgrind.sh: the unit suite under Valgrind memcheck (not run in CI).
+# app/test/valgrind/run.sh: the unit suite under Valgrind memcheck (not run in CI).
 # See --help.
 
 set -uo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 build=${NBSHM_VALGRIND_BUILD:-$root/build-valgrind}
-# shellcheck source=lib/build.sh
-. "$root/bench/lib/build.sh"
-supp=$root/app/test/valgrind.supp
+# shellcheck source=../build-dir.sh
+. "$root/app/test/build-dir.sh"
+supp=$root/app/test/valgrind/valgrind.supp
 all=0
 
 usage() {
 	cat <<EOF
-Usage: $(basename "$0") [-b BUILD_DIR] [-a] [test...]
+Usage: app/test/valgrind/run.sh [-b BUILD_DIR] [-a] [test...]
 
 Runs the unit tests (meson suite 'unit': the cmocka tests and the fuzz
 replays) under Valgrind memcheck, one at a time:
 
   valgrind --error-exitcode=1 --leak-check=full --track-origins=yes
-           --suppressions=app/test/valgrind.supp
+           --suppressions=app/test/valgrind/valgrind.supp
 
 A test fails on any memcheck error: a read of uninitialised memory (which the
 ASan/UBSan tree of .ci/run does not see), an invalid read or write, a bad
@@ -32,7 +32,7 @@ By default every unit test but 'client' runs: its SIGBUS tests truncate a
 region under the client, whose SIGBUS handler maps zeros over it and returns;
 Valgrind 3.19 cannot deliver that second SIGBUS ("Can't extend stack ...
 during signal delivery") and kills the test. -a runs it too (it then fails
-there, and only there). The suppressions (app/test/valgrind.supp) are for
+there, and only there). The suppressions (valgrind.supp, next to this script) are for
 what is not a bug of this project; each says why.
 
 Options:
@@ -48,24 +48,24 @@ EOF
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	-b) [ $# -ge 2 ] || { echo "valgrind.sh: -b needs a value" >&2; exit 2; }
+	-b) [ $# -ge 2 ] || { echo "valgrind/run.sh: -b needs a value" >&2; exit 2; }
 		build=$2; shift 2 ;;
 	-a) all=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
-	-*) echo "valgrind.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	-*) echo "valgrind/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
 
 if ! command -v valgrind >/dev/null; then
-	echo "valgrind.sh: valgrind not found: apt-get install valgrind" >&2
+	echo "valgrind/run.sh: valgrind not found: apt-get install valgrind" >&2
 	exit 2
 fi
-setup_build valgrind.sh "$build" gcc -Dtests=true
+setup_build valgrind/run.sh "$build" gcc -Dtests=true
 ninja -C "$build" >"$build/valgrind-build.log" 2>&1 || {
 	tail -40 "$build/valgrind-build.log" >&2
-	echo "valgrind.sh: build failed (log: $build/valgrind-build.log)" >&2
+	echo "valgrind/run.sh: build failed (log: $build/valgrind-build.log)" >&2
 	exit 2
 }
 
@@ -78,16 +78,16 @@ if [ ${#tests[@]} -eq 0 ]; then
 	fi
 fi
 if [ ${#tests[@]} -eq 0 ]; then
-	echo "valgrind.sh: no unit tests in $build" >&2
+	echo "valgrind/run.sh: no unit tests in $build" >&2
 	exit 2
 fi
 
 wrap="valgrind --error-exitcode=1 --leak-check=full --track-origins=yes"
 wrap="$wrap --suppressions=$supp"
-echo "valgrind.sh: ${#tests[@]} tests under memcheck: ${tests[*]}"
+echo "valgrind/run.sh: ${#tests[@]} tests under memcheck: ${tests[*]}"
 meson test -C "$build" --suite unit --num-processes 1 --timeout-multiplier 5 \
 	--wrap="$wrap" "${tests[@]}"
 rc=$?
-[ $rc -eq 0 ] || echo "valgrind.sh: failed; log: $build/meson-logs/testlog-valgrind.txt" >&2
+[ $rc -eq 0 ] || echo "valgrind/run.sh: failed; log: $build/meson-logs/testlog-valgrind.txt" >&2
 [ $rc -eq 0 ] && exit 0
 exit 1

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# bench/soak.sh: a bounded soak of nbfwd in vmq mode (not run in CI): minutes
+# app/test/soak/run.sh: a bounded soak of nbfwd in vmq mode (not run in CI): minutes
 # of mixed traffic while consumers attach, detach and are SIGKILLed at random
 # and hostile local users attack at random among them, then every counter
 # reconciled and a verdict. See --help.
 
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 seconds=120
 n_cons=3
 seed=$$
@@ -18,7 +18,7 @@ hostile=0.3
 
 usage() {
 	cat <<EOF
-Usage: $(basename "$0") [-t SECONDS] [-c 2|3] [-s SEED] [-m KB] [-j FILE] [-b BUILD]
+Usage: app/test/soak/run.sh [-t SECONDS] [-c 2|3] [-s SEED] [-m KB] [-j FILE] [-b BUILD]
                 [--hostile RATIO | --no-hostile]
 
 Runs nbfwd --mode vmq for SECONDS (default $seconds) on two net_af_packet ports
@@ -124,7 +124,7 @@ EOF
 while [ $# -gt 0 ]; do
 	case $1 in
 	-t|-c|-s|-m|-j|-b)
-		[ $# -ge 2 ] || { echo "soak.sh: $1 needs a value (see --help)" >&2; exit 2; }
+		[ $# -ge 2 ] || { echo "soak/run.sh: $1 needs a value (see --help)" >&2; exit 2; }
 		case $1 in
 		-t) seconds=$2 ;;
 		-c) n_cons=$2 ;;
@@ -135,27 +135,27 @@ while [ $# -gt 0 ]; do
 		esac
 		shift 2 ;;
 	--hostile)
-		[ $# -ge 2 ] || { echo "soak.sh: $1 needs a value (see --help)" >&2; exit 2; }
+		[ $# -ge 2 ] || { echo "soak/run.sh: $1 needs a value (see --help)" >&2; exit 2; }
 		hostile=$2
 		shift 2 ;;
 	--no-hostile) hostile=off; shift ;;
 	-h|--help) usage; exit 0 ;;
-	*) echo "soak.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+	*) echo "soak/run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
 for v in "$seconds" "$seed" "$rss_margin_kb"; do
-	[[ $v =~ ^[0-9]+$ ]] || { echo "soak.sh: expected a whole number, got '$v'" >&2; exit 2; }
+	[[ $v =~ ^[0-9]+$ ]] || { echo "soak/run.sh: expected a whole number, got '$v'" >&2; exit 2; }
 done
-[ "$seconds" -ge 20 ] || { echo "soak.sh: -t must be at least 20" >&2; exit 2; }
+[ "$seconds" -ge 20 ] || { echo "soak/run.sh: -t must be at least 20" >&2; exit 2; }
 [ "$n_cons" = 2 ] || [ "$n_cons" = 3 ] ||
-	{ echo "soak.sh: -c must be 2 or 3" >&2; exit 2; }
+	{ echo "soak/run.sh: -c must be 2 or 3" >&2; exit 2; }
 if [ "$hostile" != off ]; then
 	[[ $hostile =~ ^(0(\.[0-9]+)?|1(\.0*)?)$ ]] ||
-		{ echo "soak.sh: --hostile takes a ratio from 0 to 1, got '$hostile'" >&2; exit 2; }
+		{ echo "soak/run.sh: --hostile takes a ratio from 0 to 1, got '$hostile'" >&2; exit 2; }
 	# in thousandths, for $RANDOM
 	hostile_pm=$(awk -v r="$hostile" 'BEGIN { printf "%d", r * 1000 + 0.5 }')
 fi
-[ "$(id -u)" -eq 0 ] || { echo "soak.sh: needs root (network namespaces)" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "soak/run.sh: needs root (network namespaces)" >&2; exit 2; }
 
 # The integration tests' helpers: namespaces, veths, nbfwd under timeout with
 # --no-pci and its own prefix, background processes, and the EXIT trap that
