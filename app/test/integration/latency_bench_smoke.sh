@@ -49,7 +49,10 @@ for k in want:
         if not all(q is not None and q > 0 for q in qs) or qs != sorted(qs):
             sys.exit("FAIL: %s %s: percentiles missing, zero or unordered: %s" % (k, peer, qs))
     for q in ("p50", "p99", "p999"):
-        if not c["ratios"].get("nbfwd/testpmd_" + q, 0) > 0:
+        # present and a number: the ratio is rounded, and on a loaded host
+        # testpmd's p50 can dwarf nbfwd's so that it rounds to 0.0
+        r = c["ratios"].get("nbfwd/testpmd_" + q)
+        if not isinstance(r, (int, float)) or r < 0:
             sys.exit("FAIL: %s: no nbfwd/testpmd %s ratio: %s" % (k, q, c["ratios"]))
 if len(d["runs"]) != 4:
     sys.exit("FAIL: %d runs recorded, expected 4" % len(d["runs"]))
