@@ -23,27 +23,13 @@
 #include <stdint.h>
 #include <limits.h>
 
+#include "nbshm_wire.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NBSHM_REGION_MAGIC UINT64_C(0x314e4752484d5342)	/**< "BSMHRGN1" LE */
-#define NBSHM_REGION_VERSION 1u
-#define NBSHM_REGION_NAME_MAX 64		/**< name incl. NUL */
-#define NBSHM_REGION_DATA_OFFSET 4096u		/**< first byte after the header */
 #define NBSHM_REGION_FILE_PREFIX "nbshm-"	/**< file = <mount>/nbshm-<name> */
-
-/** Header at offset 0 of every region (read-only for attachers). */
-struct nbshm_region_hdr {
-	uint64_t magic;		/**< NBSHM_REGION_MAGIC */
-	uint32_t version;	/**< NBSHM_REGION_VERSION */
-	uint32_t hdr_size;	/**< NBSHM_REGION_DATA_OFFSET */
-	uint64_t size;		/**< bytes mapped, a multiple of page_size */
-	uint64_t page_size;	/**< bytes per hugepage */
-	uint32_t generation;	/**< set by the owner's region table, 0 = none */
-	int32_t numa_node;	/**< node the pages were placed on, -1 = any */
-	char name[NBSHM_REGION_NAME_MAX];
-};
 
 /** A mapped region, created here or attached. */
 struct nbshm_region {
