@@ -125,6 +125,7 @@ nbshm_chan_check_chain(const struct nbshm_desc *d, uint32_t avail, uint64_t hand
 		uint64_t area_off, uint64_t area_len, uint32_t max_segs, uint32_t mtu,
 		uint32_t *n_segs_out)
 {
+	enum nbshm_chan_reason why;
 	uint32_t n = d[0].n_segs, i;
 	uint64_t sum = 0;
 
@@ -143,19 +144,16 @@ nbshm_chan_check_chain(const struct nbshm_desc *d, uint32_t avail, uint64_t hand
 				s->reserved0 != 0 || s->reserved1 != 0 ||
 				(i > 0 && (s->n_segs != 0 || s->pkt_len != 0)))
 			return NBSHM_CHAN_BAD_FLAGS;
-		if (s->handle != handle)
-			return NET_BUFFER_SHM_HANDLE_INDEX(s->handle) ==
-				NET_BUFFER_SHM_HANDLE_INDEX(handle) ?
-				NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
-		if (s->length == 0)
-			return NBSHM_CHAN_ZERO_LENGTH;
-		if ((uint64_t)s->offset < area_off ||
-				(uint64_t)s->offset - area_off > area_len ||
-				(uint64_t)s->length > area_len - ((uint64_t)s->offset - area_off))
-			return NBSHM_CHAN_OUT_OF_BOUNDS;
+		why = nbshm_chan_handle_rule(s->handle, handle);
+		if (why != NBSHM_CHAN_OK)
+			return why;
+		why = (enum nbshm_chan_reason)net_buffer_seg_rule(s->offset, s->length,
+				area_off, area_len);
+		if (why != NBSHM_CHAN_OK)
+			return why;
 		sum += s->length;
 	}
-	if (sum != d[0].pkt_len || d[0].pkt_len > mtu)
+	if (net_buffer_len_rule(sum, d[0].pkt_len) != NET_BUFFER_OK || d[0].pkt_len > mtu)
 		return NBSHM_CHAN_LENGTH_MISMATCH;
 	return NBSHM_CHAN_OK;
 }

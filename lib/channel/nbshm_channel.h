@@ -251,6 +251,32 @@ enum nbshm_chan_reason {
 	NBSHM_CHAN_REASON_MAX,
 };
 
+/* the reasons a segment shares with a NET_BUFFER come from net_buffer.h's rules */
+NBSHM_WIRE_ASSERT(NBSHM_CHAN_BAD_HANDLE == (int)NET_BUFFER_BAD_HANDLE &&
+	NBSHM_CHAN_STALE_GENERATION == (int)NET_BUFFER_STALE_GENERATION &&
+	NBSHM_CHAN_OUT_OF_BOUNDS == (int)NET_BUFFER_OUT_OF_BOUNDS &&
+	NBSHM_CHAN_ZERO_LENGTH == (int)NET_BUFFER_ZERO_LENGTH &&
+	NBSHM_CHAN_TOO_MANY_SEGMENTS == (int)NET_BUFFER_TOO_MANY_SEGMENTS &&
+	NBSHM_CHAN_LENGTH_MISMATCH == (int)NET_BUFFER_LENGTH_MISMATCH &&
+	NBSHM_CHAN_BAD_FLAGS == (int)NET_BUFFER_BAD_FLAGS, "channel reasons = NET_BUFFER reasons");
+
+/**
+ * The handle rule of a channel: a descriptor names the channel's region with
+ * its current generation (@p want, layout.handle).
+ *
+ * @return
+ *   NBSHM_CHAN_OK, NBSHM_CHAN_STALE_GENERATION (right region index, another
+ *   generation) or NBSHM_CHAN_BAD_HANDLE.
+ */
+static inline enum nbshm_chan_reason
+nbshm_chan_handle_rule(uint64_t handle, uint64_t want)
+{
+	if (__builtin_expect(handle == want, 1))
+		return NBSHM_CHAN_OK;
+	return NET_BUFFER_SHM_HANDLE_INDEX(handle) == NET_BUFFER_SHM_HANDLE_INDEX(want) ?
+		NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
+}
+
 /** Short name of a reason ("bad_handle", ..., "index_jump"); "unknown" if out of range. */
 const char *nbshm_chan_reason_name(unsigned int reason);
 
@@ -258,11 +284,10 @@ const char *nbshm_chan_reason_name(unsigned int reason);
  * Validate one packet's chain of descriptors, already copied out of shared
  * memory: @p d[0] is its first segment, @p avail entries are readable.
  * Checks: flags (only NBSHM_DESC_F_ALL, NEXT on all but the last, reserved 0),
- * 1 <= n_segs <= max_segs and <= avail, every handle == @p handle (index and
- * generation: a matching index with another generation is stale_generation),
- * every length != 0, every [offset, offset+length) inside [area_off,
- * area_off+area_len) in 64-bit arithmetic, lengths summing to pkt_len, and
- * pkt_len <= @p mtu.
+ * 1 <= n_segs <= max_segs and <= avail, every handle by
+ * nbshm_chan_handle_rule(), every segment by net_buffer_seg_rule() over
+ * [area_off, area_off+area_len), the lengths by net_buffer_len_rule()
+ * against pkt_len, and pkt_len <= @p mtu.
  *
  * @param n_segs_out
  *   Set to the chain's entry count when it could be read (even when the chain

@@ -14,8 +14,9 @@
  * that was removed or replaced is "stale", never silently valid. Generation 0
  * is never valid: a zeroed descriptor is a bad handle.
  *
- * Checks, in 64-bit arithmetic, end-exclusive: index < slots, generation
- * current, length != 0, offset <= len && length <= len - offset. Plain C: no
+ * Checks: index < slots, generation current, then the segment rules of
+ * net_buffer.h over the region [0, len) (length != 0, offset + length <= len
+ * in 64-bit arithmetic, end-exclusive). Plain C: no
  * DPDK dependency, usable by consumers.
  */
 
@@ -162,16 +163,9 @@ nbshm_region_resolve(const struct nbshm_region_table *t, uint64_t handle,
 			NET_BUFFER_BAD_HANDLE : NET_BUFFER_STALE_GENERATION;
 		return NULL;
 	}
-	if (nbshm_unlikely(length == 0)) {
-		*reason = NET_BUFFER_ZERO_LENGTH;
+	*reason = net_buffer_seg_rule(offset, length, 0, e->len);
+	if (nbshm_unlikely(*reason != NET_BUFFER_OK))
 		return NULL;
-	}
-	if (nbshm_unlikely((uint64_t)offset > e->len ||
-			(uint64_t)length > e->len - (uint64_t)offset)) {
-		*reason = NET_BUFFER_OUT_OF_BOUNDS;
-		return NULL;
-	}
-	*reason = NET_BUFFER_OK;
 	return e->base + offset;
 }
 
@@ -237,8 +231,7 @@ nbshm_region_resolve_burst(const struct nbshm_region_table *t,
 			rlen = e != NULL ? e->len : 0;
 			last_h = h;
 		}
-		bad |= (uint64_t)(len == 0) | (uint64_t)(off > rlen) |
-			(uint64_t)(len > rlen - off);
+		bad |= net_buffer_seg_bad(off, len, rlen);
 		ptrs[i] = (void *)(base + off);
 	}
 	if (nbshm_likely(bad == 0))
