@@ -351,9 +351,9 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 		fprintf(f, "consumer %-16s delivered %" PRIu64 " returned %" PRIu64
 			" reclaimed %" PRIu64 " tx %" PRIu64 " rejected %" PRIu64
 			" faulted %u (%s steering, %s, %u attach%s)\n",
-			c->name, st.delivered, st.returned, st.reclaimed, st.tx_packets, rej, c->faults,
-			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
-			c->attaches == 1 ? "" : "es");
+			c->name, st.delivered, st.returned, st.reclaimed, st.tx_packets, rej,
+			c->faults, nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state),
+			c->attaches, c->attaches == 1 ? "" : "es");
 		for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
 			if (st.drop[r] != 0)
 				fprintf(f, "      drop %-18s %14" PRIu64 "\n",

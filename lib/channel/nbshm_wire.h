@@ -32,7 +32,7 @@ extern "C" {
 #define NBSHM_REGION_MAGIC UINT64_C(0x314e4752484d5342)	/**< "BSMHRGN1" LE */
 #define NBSHM_REGION_VERSION 1u
 #define NBSHM_REGION_NAME_MAX 64		/**< name incl. NUL */
-#define NBSHM_REGION_DATA_OFFSET 4096u		/**< the header page; rings start at or after it */
+#define NBSHM_REGION_DATA_OFFSET 4096u		/**< the header page; rings start after it */
 
 /** Header at offset 0 of every region (written by its owner, read-only for others). */
 struct nbshm_region_hdr {
@@ -183,7 +183,7 @@ struct nbshm_msg_attach_ok {
 	uint64_t page_size;			/**< hugepage size of both files */
 	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
 	uint8_t mac[6];				/**< the queue's MAC filter */
-	uint16_t vlan;				/**< its VLAN filter, NBSHM_PROTO_VLAN_NONE = none */
+	uint16_t vlan;				/**< VLAN filter, NBSHM_PROTO_VLAN_NONE = none */
 	uint32_t reserved;			/**< 0 */
 };
 

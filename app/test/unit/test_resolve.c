@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * lib/region: region table and (handle, offset, length) resolution. Region memory is plain malloc'd memory; the large-region cases use a
+ * lib/region: region table and (handle, offset, length) resolution. Region
+ * memory is plain malloc'd memory; the large-region cases use a
  * fake base pointer (resolution never dereferences it).
  */
 
