@@ -4,6 +4,5 @@
 
 RTE_LOG_REGISTER(nbfwd_logtype_app, nbfwd.app, INFO);
 RTE_LOG_REGISTER(nbfwd_logtype_region, nbfwd.region, NOTICE);
-RTE_LOG_REGISTER(nbfwd_logtype_netbuf, nbfwd.netbuf, NOTICE);
 RTE_LOG_REGISTER(nbfwd_logtype_config, nbfwd.config, NOTICE);
 RTE_LOG_REGISTER(nbfwd_logtype_channel, nbfwd.channel, INFO);

@@ -5,16 +5,15 @@
 
 /**
  * @file
- * nbfwd's registered log types: nbfwd.app, nbfwd.region, nbfwd.netbuf,
- * nbfwd.config, nbfwd.channel (consumers attaching and detaching). `--log-level=nbfwd.*:debug` turns all of them up. Nothing is
- * logged per packet above debug level.
+ * nbfwd's registered log types: nbfwd.app, nbfwd.region, nbfwd.config,
+ * nbfwd.channel (consumers attaching and detaching). `--log-level=nbfwd.*:debug`
+ * turns all of them up. Nothing is logged per packet above debug level.
  */
 
 #include <rte_log.h>
 
 extern int nbfwd_logtype_app;
 extern int nbfwd_logtype_region;
-extern int nbfwd_logtype_netbuf;
 extern int nbfwd_logtype_config;
 extern int nbfwd_logtype_channel;
 

@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
@@ -41,6 +43,79 @@ nbfwd_drop_name(unsigned int reason)
 	if (reason < NBFWD_DROP_MAX)
 		return nbfwd_own_drop_names[reason - NET_BUFFER_REASON_MAX];
 	return "unknown";
+}
+
+#define NBFWD_COUNTER(type, name, field) { name, offsetof(struct type, field) }
+#define NBFWD_COUNTERS(table) { table, RTE_DIM(table) }
+
+/* The port's counters, in the order both outputs list them. */
+static const struct nbfwd_counter nbfwd_port_counter_table[] = {
+	NBFWD_COUNTER(nbfwd_port_sum, "rx_packets", rx),
+	NBFWD_COUNTER(nbfwd_port_sum, "tx_packets", tx),
+	NBFWD_COUNTER(nbfwd_port_sum, "dropped", dropped),
+	NBFWD_COUNTER(nbfwd_port_sum, "segments", segs),
+	NBFWD_COUNTER(nbfwd_port_sum, "delivered", delivered),
+};
+
+static const struct nbfwd_counter nbfwd_cons_counter_table[] = {
+	NBFWD_COUNTER(nbfwd_cons_sum, "attaches", attaches),
+	NBFWD_COUNTER(nbfwd_cons_sum, "faulted", faulted),
+	NBFWD_COUNTER(nbfwd_cons_sum, "delivered", delivered),
+	NBFWD_COUNTER(nbfwd_cons_sum, "delivered_bytes", delivered_bytes),
+	NBFWD_COUNTER(nbfwd_cons_sum, "returned", returned),
+	NBFWD_COUNTER(nbfwd_cons_sum, "lent_now", lent_now),
+	NBFWD_COUNTER(nbfwd_cons_sum, "reclaimed", reclaimed),
+	NBFWD_COUNTER(nbfwd_cons_sum, "tx_packets", tx_packets),
+	NBFWD_COUNTER(nbfwd_cons_sum, "tx_bytes", tx_bytes),
+	NBFWD_COUNTER(nbfwd_cons_sum, "stalled", stalled),
+};
+
+static const struct nbfwd_counter nbfwd_attach_counter_table[] = {
+	NBFWD_COUNTER(nbfwd_attach_sum, "connections", connections),
+	NBFWD_COUNTER(nbfwd_attach_sum, "attached", attached),
+	NBFWD_COUNTER(nbfwd_attach_sum, "pending", pending),
+	NBFWD_COUNTER(nbfwd_attach_sum, "detached_closed", detached_closed),
+	NBFWD_COUNTER(nbfwd_attach_sum, "detached_exited", detached_exited),
+	NBFWD_COUNTER(nbfwd_attach_sum, "ack_timeouts", ack_timeouts),
+};
+
+const struct nbfwd_counters nbfwd_port_counters = NBFWD_COUNTERS(nbfwd_port_counter_table);
+const struct nbfwd_counters nbfwd_cons_counters = NBFWD_COUNTERS(nbfwd_cons_counter_table);
+const struct nbfwd_counters nbfwd_attach_counters =
+	NBFWD_COUNTERS(nbfwd_attach_counter_table);
+
+void
+nbfwd_stats_consumer_sum(const struct nbfwd_consumer *c, struct nbfwd_cons_sum *s)
+{
+	struct nbfwd_cons_qstats st;
+
+	nbfwd_consumer_stats(c, &st, &s->lent_now);
+	s->attaches = c->attaches;
+	s->faulted = c->faults;
+	s->delivered = st.delivered;
+	s->delivered_bytes = st.delivered_bytes;
+	s->returned = st.returned;
+	s->reclaimed = st.reclaimed;
+	s->tx_packets = st.tx;
+	s->tx_bytes = st.tx_bytes;
+	s->stalled = c->stalled;
+	memcpy(s->drop, st.drop, sizeof(s->drop));
+	memcpy(s->reject, st.reject, sizeof(s->reject));
+}
+
+int
+nbfwd_stats_attach_sum(const struct nbfwd_ctx *ctx, struct nbfwd_attach_sum *s,
+		struct nbfwd_attach_stats *st)
+{
+	if (nbfwd_consumers_attach_stats(ctx, st) != 0)
+		return -1;
+	s->connections = st->connections;
+	s->attached = st->attached;
+	s->pending = st->pending;
+	s->detached_closed = st->detached_closed;
+	s->detached_exited = st->detached_exited;
+	s->ack_timeouts = st->ack_timeouts;
+	return 0;
 }
 
 /* Drop reasons reported; NET_BUFFER_OK (index 0) is not one. */
@@ -267,18 +342,18 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 	}
 	for (i = 0; i < ctx->n_consumers; i++) {
 		const struct nbfwd_consumer *c = &ctx->consumers[i];
-		struct nbfwd_cons_qstats st;
-		uint64_t lent, rej = 0;
+		struct nbfwd_cons_sum st;
+		uint64_t rej = 0;
 
-		nbfwd_consumer_stats(c, &st, &lent);
+		nbfwd_stats_consumer_sum(c, &st);
 		for (r = 1; r < NBSHM_CHAN_REASON_MAX; r++)
 			rej += st.reject[r];
 		fprintf(f, "consumer %-16s delivered %" PRIu64 " returned %" PRIu64
 			" reclaimed %" PRIu64 " tx %" PRIu64 " rejected %" PRIu64
 			" faulted %u (%s steering, %s, %u attach%s)\n",
-			c->name, st.delivered, st.returned, st.reclaimed, st.tx, rej, c->faults,
-			nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state), c->attaches,
-			c->attaches == 1 ? "" : "es");
+			c->name, st.delivered, st.returned, st.reclaimed, st.tx_packets, rej,
+			c->faults, nbfwd_consumer_steering(c), nbfwd_cons_state_name(c->state),
+			c->attaches, c->attaches == 1 ? "" : "es");
 		for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
 			if (st.drop[r] != 0)
 				fprintf(f, "      drop %-18s %14" PRIu64 "\n",
@@ -290,6 +365,17 @@ nbfwd_stats_print_table(const struct nbfwd_ctx *ctx, FILE *f)
 	nbfwd_cycles_print(ctx, f);
 	fprintf(f, "duration %.3f s, mbufs in use at exit %" PRIu64 "\n", dur,
 		ctx->mbufs_in_use_at_exit);
+}
+
+/* ", "name": value" for every counter of table @p t in @p sum. */
+static void
+nbfwd_json_counters(FILE *f, const struct nbfwd_counters *t, const void *sum)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		fprintf(f, ", \"%s\": %" PRIu64, t->c[i].name,
+			nbfwd_counter_value(&t->c[i], sum));
 }
 
 static void
@@ -309,12 +395,10 @@ nbfwd_json_port(const struct nbfwd_ctx *ctx, FILE *f, unsigned int i, double dur
 	unsigned int q;
 
 	nbfwd_stats_port_sum(ctx, i, &s);
-	fprintf(f, "    {\"port\": %u, \"name\": \"%s\", \"driver\": \"%s\", "
-		"\"peer\": %u, \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
-		", \"dropped\": %" PRIu64 ", \"segments\": %" PRIu64 ", \"delivered\": %" PRIu64
-		", \"rx_mpps\": %.6f",
-		p->port_id, p->name, p->driver, ctx->ports[p->peer].port_id, s.rx, s.tx,
-		s.dropped, s.segs, s.delivered, dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
+	fprintf(f, "    {\"port\": %u, \"name\": \"%s\", \"driver\": \"%s\", \"peer\": %u",
+		p->port_id, p->name, p->driver, ctx->ports[p->peer].port_id);
+	nbfwd_json_counters(f, &nbfwd_port_counters, &s);
+	fprintf(f, ", \"rx_mpps\": %.6f", dur > 0 ? (double)s.rx / dur / 1e6 : 0.0);
 	nbfwd_json_drops(f, s.drop);
 	fprintf(f, ", \"rx_nombuf\": %" PRIu64 ", \"imissed\": %" PRIu64 ", \"queues\": [",
 		p->rx_nombuf, p->imissed);
@@ -354,21 +438,15 @@ nbfwd_json_cycles(const struct nbfwd_ctx *ctx, FILE *f)
 static void
 nbfwd_json_consumer(FILE *f, const struct nbfwd_consumer *c)
 {
-	struct nbfwd_cons_qstats st;
-	uint64_t lent;
+	struct nbfwd_cons_sum st;
 	unsigned int r;
 
-	nbfwd_consumer_stats(c, &st, &lent);
+	nbfwd_stats_consumer_sum(c, &st);
 	fprintf(f, "    {\"name\": \"%s\", \"state\": \"%s\", \"steering\": \"%s\", "
-		"\"rx_queue\": %d, \"attaches\": %u, \"faulted\": %u, "
-		"\"delivered\": %" PRIu64 ", \"delivered_bytes\": %" PRIu64
-		", \"returned\": %" PRIu64 ", \"lent_now\": %" PRIu64 ", \"reclaimed\": %" PRIu64
-		", \"tx_packets\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 ", \"stalled\": %" PRIu64
-		", \"drops\": {",
-		c->name, nbfwd_cons_state_name(c->state), nbfwd_consumer_steering(c),
-		c->hw_queue, c->attaches, c->faults, st.delivered,
-		st.delivered_bytes, st.returned, lent, st.reclaimed, st.tx, st.tx_bytes,
-		c->stalled);
+		"\"rx_queue\": %d", c->name, nbfwd_cons_state_name(c->state),
+		nbfwd_consumer_steering(c), c->hw_queue);
+	nbfwd_json_counters(f, &nbfwd_cons_counters, &st);
+	fprintf(f, ", \"drops\": {");
 	for (r = 0; r < NBFWD_CONS_DROP_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_cons_drop_name(r),
 			st.drop[r]);
@@ -412,16 +490,15 @@ static void
 nbfwd_json_attach(const struct nbfwd_ctx *ctx, FILE *f)
 {
 	struct nbfwd_attach_stats st;
+	struct nbfwd_attach_sum sum;
 	unsigned int r;
 
-	if (nbfwd_consumers_attach_stats(ctx, &st) != 0)
+	if (nbfwd_stats_attach_sum(ctx, &sum, &st) != 0)
 		return;
-	fprintf(f, ",\n  \"attach\": {\"mode\": \"0%o\", \"group\": %" PRId64
-		", \"connections\": %" PRIu64 ", \"attached\": %" PRIu64
-		", \"detached_closed\": %" PRIu64 ", \"detached_exited\": %" PRIu64
-		", \"ack_timeouts\": %" PRIu64 ", \"refused\": {", (unsigned int)st.mode, st.group,
-		st.connections, st.attached, st.detached_closed, st.detached_exited,
-		st.ack_timeouts);
+	fprintf(f, ",\n  \"attach\": {\"mode\": \"0%o\", \"group\": %" PRId64,
+		(unsigned int)st.mode, st.group);
+	nbfwd_json_counters(f, &nbfwd_attach_counters, &sum);
+	fprintf(f, ", \"refused\": {");
 	for (r = 0; r < NBFWD_REFUSE_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r ? ", " : "", nbfwd_attach_refusal_name(r),
 			st.refused[r]);

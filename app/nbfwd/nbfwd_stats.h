@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "nbfwd.h"
+#include "nbfwd_consumer.h"
 
 /** A port's counters summed over its queues. */
 struct nbfwd_port_sum {
@@ -23,6 +24,68 @@ struct nbfwd_port_sum {
 	uint64_t dropped;		/**< received here and dropped */
 	uint64_t drop[NBFWD_DROP_MAX];
 };
+
+/** A consumer's counters, summed over its ring pairs (one line of /nbfwd/consumers). */
+struct nbfwd_cons_sum {
+	uint64_t attaches;		/**< ATTACH_OKs it got */
+	uint64_t faulted;		/**< detached by a SIGBUS in its control file */
+	uint64_t delivered;		/**< packets lent */
+	uint64_t delivered_bytes;
+	uint64_t returned;		/**< packets given back */
+	uint64_t lent_now;		/**< packets it holds now */
+	uint64_t reclaimed;		/**< lent packets taken back at detach */
+	uint64_t tx_packets;		/**< taken from its tx ring and sent */
+	uint64_t tx_bytes;
+	uint64_t stalled;		/**< detached for holding buffers under pressure */
+	uint64_t drop[NBFWD_CONS_DROP_MAX];
+	uint64_t reject[NBSHM_CHAN_REASON_MAX];
+};
+
+/** The attach socket's counters (/nbfwd/attach). */
+struct nbfwd_attach_sum {
+	uint64_t connections;
+	uint64_t attached;
+	uint64_t pending;		/**< connections waiting for their ATTACH now */
+	uint64_t detached_closed;
+	uint64_t detached_exited;
+	uint64_t ack_timeouts;
+};
+
+/**
+ * One counter as both the exit JSON and the telemetry commands name it: the
+ * two outputs list the same table, so they cannot drift apart.
+ */
+struct nbfwd_counter {
+	const char *name;
+	size_t off;		/**< of its uint64_t in the summed struct */
+};
+
+/** A table of counters of one summed struct. */
+struct nbfwd_counters {
+	const struct nbfwd_counter *c;
+	unsigned int n;
+};
+
+extern const struct nbfwd_counters nbfwd_port_counters;	/**< of struct nbfwd_port_sum */
+extern const struct nbfwd_counters nbfwd_cons_counters;	/**< of struct nbfwd_cons_sum */
+extern const struct nbfwd_counters nbfwd_attach_counters;	/**< of struct nbfwd_attach_sum */
+
+/** Value of counter @p c in the summed struct @p sum. */
+static inline uint64_t
+nbfwd_counter_value(const struct nbfwd_counter *c, const void *sum)
+{
+	return *(const uint64_t *)((const char *)sum + c->off);
+}
+
+/** Sum the counters of consumer @p c. */
+void nbfwd_stats_consumer_sum(const struct nbfwd_consumer *c, struct nbfwd_cons_sum *s);
+
+/**
+ * The attach socket's counters, in @p s, and its mode and group.
+ * @return 0, or -1 when nothing listens (no consumers).
+ */
+int nbfwd_stats_attach_sum(const struct nbfwd_ctx *ctx, struct nbfwd_attach_sum *s,
+		struct nbfwd_attach_stats *st);
 
 /** What the last periodic line saw. */
 struct nbfwd_stats_prev {

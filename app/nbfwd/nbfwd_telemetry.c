@@ -85,6 +85,16 @@ nbfwd_tel_add_named(struct rte_tel_data *d, const char *(*name)(unsigned int),
 		rte_tel_data_add_dict_u64(d, name(r), v[r]);
 }
 
+/* Every counter of table @p t in @p sum, under its name (as the exit JSON has them). */
+static void
+nbfwd_tel_add_counters(struct rte_tel_data *d, const struct nbfwd_counters *t, const void *sum)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		rte_tel_data_add_dict_u64(d, t->c[i].name, nbfwd_counter_value(&t->c[i], sum));
+}
+
 /* Port index @p i: its counters summed over its queues, its key (the port id). */
 static const struct nbfwd_port *
 nbfwd_tel_port(const struct nbfwd_ctx *ctx, unsigned int i, struct nbfwd_port_sum *s,
@@ -106,10 +116,7 @@ nbfwd_tel_stats_port(struct rte_tel_data *pd, const struct nbfwd_ctx *ctx, unsig
 
 	p = nbfwd_tel_port(ctx, i, &s, key);
 	rte_tel_data_add_dict_string(pd, "name", p->name);
-	rte_tel_data_add_dict_u64(pd, "rx_packets", s.rx);
-	rte_tel_data_add_dict_u64(pd, "tx_packets", s.tx);
-	rte_tel_data_add_dict_u64(pd, "dropped", s.dropped);
-	rte_tel_data_add_dict_u64(pd, "segments", s.segs);
+	nbfwd_tel_add_counters(pd, &nbfwd_port_counters, &s);
 	/* telemetry carries integers: rates in packets per second */
 	rte_tel_data_add_dict_u64(pd, "rx_pps", (uint64_t)(p->rx_mpps * 1e6));
 	rte_tel_data_add_dict_u64(pd, "tx_pps", (uint64_t)(p->tx_mpps * 1e6));
@@ -229,11 +236,10 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 		char key[NBFWD_TEL_KEY])
 {
 	const struct nbfwd_consumer *c = &ctx->consumers[i];
-	struct nbfwd_cons_qstats st;
+	struct nbfwd_cons_sum st;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
-	uint64_t lent;
 
-	nbfwd_consumer_stats(c, &st, &lent);
+	nbfwd_stats_consumer_sum(c, &st);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->cfg->mac[0],
 		c->cfg->mac[1], c->cfg->mac[2], c->cfg->mac[3], c->cfg->mac[4],
 		c->cfg->mac[5]);
@@ -247,16 +253,8 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 	rte_tel_data_add_dict_int(rd, "rx_queue", c->hw_queue);
 	rte_tel_data_add_dict_int(rd, "pid", c->pid);
 	rte_tel_data_add_dict_u64(rd, "uid", c->uid);
-	rte_tel_data_add_dict_int(rd, "attaches", (int)c->attaches);
-	rte_tel_data_add_dict_int(rd, "faulted", (int)c->faults);
 	rte_tel_data_add_dict_u64(rd, "handle", c->layout.handle);
-	rte_tel_data_add_dict_u64(rd, "delivered", st.delivered);
-	rte_tel_data_add_dict_u64(rd, "delivered_bytes", st.delivered_bytes);
-	rte_tel_data_add_dict_u64(rd, "returned", st.returned);
-	rte_tel_data_add_dict_u64(rd, "lent_now", lent);
-	rte_tel_data_add_dict_u64(rd, "reclaimed", st.reclaimed);
-	rte_tel_data_add_dict_u64(rd, "tx_packets", st.tx);
-	rte_tel_data_add_dict_u64(rd, "stalled", c->stalled);
+	nbfwd_tel_add_counters(rd, &nbfwd_cons_counters, &st);
 	nbfwd_tel_counters(rd, "drops", nbfwd_cons_drop_name, st.drop, 0,
 		NBFWD_CONS_DROP_MAX);
 	nbfwd_tel_counters(rd, "rejects", nbshm_chan_reason_name, st.reject, 1,
@@ -277,23 +275,19 @@ nbfwd_tel_attach(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
 {
 	struct nbfwd_attach_stats st;
+	struct nbfwd_attach_sum sum;
 	char mode[8];
 
 	if (!nbfwd_tel_live)
 		return -1;
 	rte_tel_data_start_dict(d);
-	if (nbfwd_consumers_attach_stats(nbfwd_tel_ctx, &st) != 0)
+	if (nbfwd_stats_attach_sum(nbfwd_tel_ctx, &sum, &st) != 0)
 		return 0;	/* no consumers: nothing listens */
 	snprintf(mode, sizeof(mode), "0%o", (unsigned int)st.mode);
 	rte_tel_data_add_dict_string(d, "socket", nbfwd_consumers_socket(nbfwd_tel_ctx));
 	rte_tel_data_add_dict_string(d, "mode", mode);
 	rte_tel_data_add_dict_u64(d, "group", (uint64_t)st.group);
-	rte_tel_data_add_dict_u64(d, "connections", st.connections);
-	rte_tel_data_add_dict_u64(d, "attached", st.attached);
-	rte_tel_data_add_dict_u64(d, "pending", st.pending);
-	rte_tel_data_add_dict_u64(d, "detached_closed", st.detached_closed);
-	rte_tel_data_add_dict_u64(d, "detached_exited", st.detached_exited);
-	rte_tel_data_add_dict_u64(d, "ack_timeouts", st.ack_timeouts);
+	nbfwd_tel_add_counters(d, &nbfwd_attach_counters, &sum);
 	nbfwd_tel_counters(d, "refused", nbfwd_attach_refusal_name, st.refused, 0,
 		NBFWD_REFUSE_MAX);
 	return 0;

@@ -188,7 +188,7 @@ nbshm_proto_check_attach_ok(const void *buf, size_t len, unsigned int n_fds)
 		return "reserved field not 0";
 	if (m.page_size < 4096 || (m.page_size & (m.page_size - 1)) != 0)
 		return "page_size is not a power of two of at least 4096";
-	if (m.vlan != 0xffff && m.vlan > 4095)
+	if (m.vlan != NBSHM_PROTO_VLAN_NONE && m.vlan > 4095)
 		return "vlan is not 0..4095 or 0xffff";
 	/* both files are whole pages: the rx file is mapped at region offset rx_off */
 	if (m.layout.rx_off % m.page_size != 0 || m.layout.region_size % m.page_size != 0)

@@ -33,65 +33,11 @@
 #include <sys/types.h>
 
 #include "nbshm_channel.h"
+#include "nbshm_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define NBSHM_PROTO_MAGIC UINT32_C(0x4d53424e)	/**< "NBSM" little-endian */
-#define NBSHM_PROTO_VERSION 3u
-#define NBSHM_PROTO_NAME_MAX 32u		/**< consumer name incl. NUL */
-#define NBSHM_PROTO_REGION_NAME_MAX 64u		/**< region name incl. NUL */
-#define NBSHM_PROTO_TEXT_MAX 128u		/**< error text incl. NUL */
-#define NBSHM_PROTO_ATTACH_OK_FDS 3u		/**< control file, rx file, eventfd */
-#define NBSHM_PROTO_FD_CONTROL 0u		/**< [0, rx_off): map read-write */
-#define NBSHM_PROTO_FD_RX 1u			/**< [rx_off, region_size): read-only */
-#define NBSHM_PROTO_FD_EVENT 2u			/**< notify eventfd */
-#define NBSHM_PROTO_MAX_FDS 4u			/**< most fds a receiver accepts */
-#define NBSHM_PROTO_MSG_MAX 512u		/**< largest message */
-
-enum nbshm_msg_type {
-	NBSHM_MSG_ATTACH = 1,	/**< consumer -> nbfwd */
-	NBSHM_MSG_ATTACH_OK = 2,	/**< nbfwd -> consumer, with fds */
-	NBSHM_MSG_ERROR = 3,	/**< nbfwd -> consumer, then nbfwd closes */
-};
-
-/** First bytes of every message. */
-struct nbshm_msg_hdr {
-	uint32_t magic;		/**< NBSHM_PROTO_MAGIC */
-	uint16_t version;	/**< NBSHM_PROTO_VERSION */
-	uint16_t type;		/**< enum nbshm_msg_type */
-	uint32_t length;	/**< bytes of the whole message */
-	uint32_t reserved;	/**< 0 */
-};
-
-/** Consumer's request: attach to queue @c queue of consumer @c name. */
-struct nbshm_msg_attach {
-	struct nbshm_msg_hdr hdr;
-	char name[NBSHM_PROTO_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
-	uint16_t queue;				/**< queue of that consumer (0 = first) */
-	uint16_t reserved0;			/**< 0 */
-	uint32_t flags;				/**< 0 (none defined yet) */
-};
-
-/** nbfwd's reply: the channel is ready, fds attached. */
-struct nbshm_msg_attach_ok {
-	struct nbshm_msg_hdr hdr;
-	struct nbshm_chan_layout layout;
-	uint64_t page_size;			/**< hugepage size of both files */
-	char region_name[NBSHM_PROTO_REGION_NAME_MAX];	/**< [A-Za-z0-9_.-]+, then NULs */
-	uint8_t mac[6];				/**< the queue's MAC filter */
-	uint16_t vlan;				/**< its VLAN filter, 0xffff = none */
-	uint32_t reserved;			/**< 0 */
-};
-
-/** nbfwd's refusal. */
-struct nbshm_msg_error {
-	struct nbshm_msg_hdr hdr;
-	int32_t code;				/**< a positive errno value */
-	uint32_t reserved;			/**< 0 */
-	char text[NBSHM_PROTO_TEXT_MAX];	/**< NUL-terminated sentence */
-};
 
 /** Fill an ATTACH message. @return 0, or -1 when the name is not valid. */
 int nbshm_proto_attach_init(struct nbshm_msg_attach *m, const char *name, uint16_t queue);

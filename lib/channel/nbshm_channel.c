@@ -10,8 +10,6 @@
 
 #include "nbshm_channel.h"
 
-#define NBSHM_CHAN_PAGE 4096u
-
 static const char * const nbshm_chan_reason_names[NBSHM_CHAN_REASON_MAX] = {
 	[NBSHM_CHAN_OK] = "ok",
 	[NBSHM_CHAN_BAD_HANDLE] = "bad_handle",
@@ -71,9 +69,9 @@ nbshm_chan_layout_check(const struct nbshm_chan_layout *l)
 		return "n_qp is not in 1..64";
 	if (l->max_segs == 0 || l->max_segs > NBSHM_CHAN_MAX_SEGS)
 		return "max_segs is not in 1..32";
-	if (l->mtu < 64 || l->mtu > 65535)
+	if (l->mtu < NBSHM_CHAN_MTU_MIN || l->mtu > NBSHM_CHAN_MTU_MAX)
 		return "mtu is not in 64..65535";
-	if (l->rings_off < NBSHM_CHAN_PAGE || l->rings_off % NBSHM_CHAN_CACHE_LINE != 0)
+	if (l->rings_off < NBSHM_REGION_DATA_OFFSET || l->rings_off % NBSHM_CHAN_CACHE_LINE != 0)
 		return "rings_off is inside the region header or not 64-byte aligned";
 	if (l->ring_stride < NBSHM_RING_BYTES(l->ring_size) ||
 			l->ring_stride % NBSHM_CHAN_CACHE_LINE != 0 ||
@@ -88,7 +86,7 @@ nbshm_chan_layout_check(const struct nbshm_chan_layout *l)
 	if (l->rx_off % NBSHM_CHAN_PAGE != 0 || l->rx_len == 0 ||
 			!nbshm_chan_inside(l->rx_off, l->rx_len, l->region_size))
 		return "rx area is empty, not 4096-aligned or outside the region";
-	if (l->tx_buf_size < 64 || l->n_tx_bufs == 0)
+	if (l->tx_buf_size < NBSHM_CHAN_TX_BUF_MIN || l->n_tx_bufs == 0)
 		return "tx_buf_size below 64 or no tx buffers";
 	tx_len = (uint64_t)l->tx_buf_size * l->n_tx_bufs;
 	if (l->tx_off % NBSHM_CHAN_PAGE != 0 ||
@@ -127,6 +125,7 @@ nbshm_chan_check_chain(const struct nbshm_desc *d, uint32_t avail, uint64_t hand
 		uint64_t area_off, uint64_t area_len, uint32_t max_segs, uint32_t mtu,
 		uint32_t *n_segs_out)
 {
+	enum nbshm_chan_reason why;
 	uint32_t n = d[0].n_segs, i;
 	uint64_t sum = 0;
 
@@ -145,19 +144,16 @@ nbshm_chan_check_chain(const struct nbshm_desc *d, uint32_t avail, uint64_t hand
 				s->reserved0 != 0 || s->reserved1 != 0 ||
 				(i > 0 && (s->n_segs != 0 || s->pkt_len != 0)))
 			return NBSHM_CHAN_BAD_FLAGS;
-		if (s->handle != handle)
-			return NET_BUFFER_SHM_HANDLE_INDEX(s->handle) ==
-				NET_BUFFER_SHM_HANDLE_INDEX(handle) ?
-				NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
-		if (s->length == 0)
-			return NBSHM_CHAN_ZERO_LENGTH;
-		if ((uint64_t)s->offset < area_off ||
-				(uint64_t)s->offset - area_off > area_len ||
-				(uint64_t)s->length > area_len - ((uint64_t)s->offset - area_off))
-			return NBSHM_CHAN_OUT_OF_BOUNDS;
+		why = nbshm_chan_handle_rule(s->handle, handle);
+		if (why != NBSHM_CHAN_OK)
+			return why;
+		why = (enum nbshm_chan_reason)net_buffer_seg_rule(s->offset, s->length,
+				area_off, area_len);
+		if (why != NBSHM_CHAN_OK)
+			return why;
 		sum += s->length;
 	}
-	if (sum != d[0].pkt_len || d[0].pkt_len > mtu)
+	if (net_buffer_len_rule(sum, d[0].pkt_len) != NET_BUFFER_OK || d[0].pkt_len > mtu)
 		return NBSHM_CHAN_LENGTH_MISMATCH;
 	return NBSHM_CHAN_OK;
 }

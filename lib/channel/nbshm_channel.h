@@ -53,92 +53,15 @@
 #include <stdint.h>
 
 #include "net_buffer.h"
+#include "nbshm_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NBSHM_CHAN_CACHE_LINE 64u
-
-/** Descriptor flag: another segment of the same packet follows in the next entry. */
-#define NBSHM_DESC_F_NEXT 0x0001u
-/** Descriptor flag: the NDIS receive flag, set on every descriptor the producer writes. */
-#define NBSHM_DESC_F_SHM_VALID NDIS_RECEIVE_FLAGS_SHARED_MEMORY_INFO_VALID
-/** Flags a descriptor may carry; any other bit set makes it bad_flags. */
-#define NBSHM_DESC_F_ALL (NBSHM_DESC_F_NEXT | NBSHM_DESC_F_SHM_VALID)
-
-/**
- * One ring entry: one NET_BUFFER_SHARED_MEMORY segment as it crosses the
- * process boundary (32 bytes, the size of the NDIS x64 segment; the NDIS
- * NextSharedMemorySegment pointer becomes the NBSHM_DESC_F_NEXT flag and the
- * next entry). Little-endian, naturally aligned.
- */
-struct nbshm_desc {
-	uint64_t handle;	/**< SharedMemoryHandle: region index | generation << 32 */
-	uint32_t offset;	/**< SharedMemoryOffset: first data byte in the region */
-	uint32_t length;	/**< SharedMemoryLength: bytes of this segment, != 0 */
-	uint32_t flags;		/**< NBSHM_DESC_F_* */
-	uint32_t pkt_len;	/**< first segment: packet length (DataLength); else 0 */
-	uint16_t n_segs;	/**< first segment: entries of this packet; else 0 */
-	uint16_t reserved0;	/**< 0 */
-	uint32_t reserved1;	/**< 0 */
-};
-
-/** Header of one ring in shared memory; ring_size descriptors follow it. */
-struct nbshm_ring_hdr {
-	/** Writer side: next entry it will fill (free running). */
-	volatile uint32_t head;
-	/**
-	 * Reader side, written only when it goes to sleep or wakes up: non-zero =
-	 * the reader sleeps on the ring's eventfd and the writer must signal it
-	 * after publishing entries. It shares the writer's line, which the reader
-	 * polls anyway, so the writer's check after every publish reads a line it
-	 * already holds (next to tail it would fetch the reader's line each time).
-	 */
-	volatile uint32_t need_wakeup;
-	uint32_t pad0[NBSHM_CHAN_CACHE_LINE / 4 - 2];
-	/** Reader side: next entry it will take (free running). */
-	volatile uint32_t tail;
-	uint32_t pad1[NBSHM_CHAN_CACHE_LINE / 4 - 1];
-};
-
-/** Bytes of a ring with @p size entries (header + descriptors). */
-#define NBSHM_RING_BYTES(size) \
-	(sizeof(struct nbshm_ring_hdr) + (size_t)(size) * sizeof(struct nbshm_desc))
-
-/** Limits the producer sends and both sides check. */
-#define NBSHM_CHAN_RING_SIZE_MIN 16u
-#define NBSHM_CHAN_RING_SIZE_MAX 16384u
-#define NBSHM_CHAN_MAX_QP 64u		/**< rx/ret ring pairs per consumer queue */
-#define NBSHM_CHAN_MAX_SEGS 32u		/**< segments per packet, upper bound */
-
-/** Ring indices inside a channel (see the file comment). */
-#define NBSHM_CHAN_RING_RX(i) (2u * (i))
-#define NBSHM_CHAN_RING_RET(i) (2u * (i) + 1u)
-#define NBSHM_CHAN_RING_TX(n_qp) (2u * (n_qp))
-#define NBSHM_CHAN_RING_TXDONE(n_qp) (2u * (n_qp) + 1u)
-#define NBSHM_CHAN_N_RINGS(n_qp) (2u * (n_qp) + 2u)
-
-/**
- * Where everything is in a consumer queue's region. Sent by the producer in
- * the attach reply; both sides validate it with nbshm_chan_layout_check()
- * before mapping anything. All offsets are from the region's first byte.
- */
-struct nbshm_chan_layout {
-	uint64_t region_size;	/**< bytes of both files: control rx_off, rx the rest */
-	uint64_t handle;	/**< handle of the region (index | generation << 32) */
-	uint64_t rings_off;	/**< first ring header; cache-line aligned */
-	uint64_t ring_stride;	/**< bytes from one ring header to the next */
-	uint32_t ring_size;	/**< entries per ring, a power of two */
-	uint32_t n_qp;		/**< rx/ret ring pairs */
-	uint32_t max_segs;	/**< segments per packet the producer accepts/sends */
-	uint32_t mtu;		/**< largest packet the consumer may send (bytes) */
-	uint64_t rx_off;	/**< rx buffer area: page aligned */
-	uint64_t rx_len;	/**< its bytes */
-	uint64_t tx_off;	/**< tx buffer area: page aligned */
-	uint32_t tx_buf_size;	/**< bytes per tx buffer */
-	uint32_t n_tx_bufs;	/**< tx buffers */
-};
+/* the NDIS flag, as the wire header spells it */
+NBSHM_WIRE_ASSERT(NBSHM_DESC_F_SHM_VALID == NDIS_RECEIVE_FLAGS_SHARED_MEMORY_INFO_VALID,
+	"SHM_VALID is the NDIS receive flag");
 
 /**
  * Check a layout against the region size it describes: ring size a power of
@@ -328,6 +251,32 @@ enum nbshm_chan_reason {
 	NBSHM_CHAN_REASON_MAX,
 };
 
+/* the reasons a segment shares with a NET_BUFFER come from net_buffer.h's rules */
+NBSHM_WIRE_ASSERT(NBSHM_CHAN_BAD_HANDLE == (int)NET_BUFFER_BAD_HANDLE &&
+	NBSHM_CHAN_STALE_GENERATION == (int)NET_BUFFER_STALE_GENERATION &&
+	NBSHM_CHAN_OUT_OF_BOUNDS == (int)NET_BUFFER_OUT_OF_BOUNDS &&
+	NBSHM_CHAN_ZERO_LENGTH == (int)NET_BUFFER_ZERO_LENGTH &&
+	NBSHM_CHAN_TOO_MANY_SEGMENTS == (int)NET_BUFFER_TOO_MANY_SEGMENTS &&
+	NBSHM_CHAN_LENGTH_MISMATCH == (int)NET_BUFFER_LENGTH_MISMATCH &&
+	NBSHM_CHAN_BAD_FLAGS == (int)NET_BUFFER_BAD_FLAGS, "channel reasons = NET_BUFFER reasons");
+
+/**
+ * The handle rule of a channel: a descriptor names the channel's region with
+ * its current generation (@p want, layout.handle).
+ *
+ * @return
+ *   NBSHM_CHAN_OK, NBSHM_CHAN_STALE_GENERATION (right region index, another
+ *   generation) or NBSHM_CHAN_BAD_HANDLE.
+ */
+static inline enum nbshm_chan_reason
+nbshm_chan_handle_rule(uint64_t handle, uint64_t want)
+{
+	if (__builtin_expect(handle == want, 1))
+		return NBSHM_CHAN_OK;
+	return NET_BUFFER_SHM_HANDLE_INDEX(handle) == NET_BUFFER_SHM_HANDLE_INDEX(want) ?
+		NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
+}
+
 /** Short name of a reason ("bad_handle", ..., "index_jump"); "unknown" if out of range. */
 const char *nbshm_chan_reason_name(unsigned int reason);
 
@@ -335,11 +284,10 @@ const char *nbshm_chan_reason_name(unsigned int reason);
  * Validate one packet's chain of descriptors, already copied out of shared
  * memory: @p d[0] is its first segment, @p avail entries are readable.
  * Checks: flags (only NBSHM_DESC_F_ALL, NEXT on all but the last, reserved 0),
- * 1 <= n_segs <= max_segs and <= avail, every handle == @p handle (index and
- * generation: a matching index with another generation is stale_generation),
- * every length != 0, every [offset, offset+length) inside [area_off,
- * area_off+area_len) in 64-bit arithmetic, lengths summing to pkt_len, and
- * pkt_len <= @p mtu.
+ * 1 <= n_segs <= max_segs and <= avail, every handle by
+ * nbshm_chan_handle_rule(), every segment by net_buffer_seg_rule() over
+ * [area_off, area_off+area_len), the lengths by net_buffer_len_rule()
+ * against pkt_len, and pkt_len <= @p mtu.
  *
  * @param n_segs_out
  *   Set to the chain's entry count when it could be read (even when the chain

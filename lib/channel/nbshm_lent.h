@@ -165,12 +165,11 @@ nbshm_lent_put(struct nbshm_lent_table *t, uint32_t off, void *cookie)
 static inline enum nbshm_chan_reason
 nbshm_lent_take(struct nbshm_lent_table *t, const struct nbshm_desc *d, void **cookie)
 {
+	enum nbshm_chan_reason why = nbshm_chan_handle_rule(d->handle, t->handle);
 	uint32_t s;
 
-	if (d->handle != t->handle)
-		return NET_BUFFER_SHM_HANDLE_INDEX(d->handle) ==
-			NET_BUFFER_SHM_HANDLE_INDEX(t->handle) ?
-			NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
+	if (why != NBSHM_CHAN_OK)
+		return why;
 	s = nbshm_lent_slot_of(t, d->offset);
 	if (s == UINT32_MAX)
 		return NBSHM_CHAN_OUT_OF_BOUNDS;

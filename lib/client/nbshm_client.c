@@ -169,56 +169,6 @@ client_refused(const union client_msg *m, int len, unsigned int n_fds, const cha
 			m->err.text);
 }
 
-/* a + b <= limit, without overflow. */
-static int
-client_fits(uint64_t a, uint64_t b, uint64_t limit)
-{
-	return a <= limit && b <= limit - a;
-}
-
-/*
- * Our own check of what memory safety here depends on (the layout was
- * already checked by nbshm_chan_layout_check()): every area inside the
- * region, the areas disjoint (the rx area becomes read-only), tx buffer
- * offsets expressible in a descriptor.
- */
-static const char *
-client_layout_fits(const struct nbshm_chan_layout *l)
-{
-	uint64_t size = l->region_size, rings_len, tx_len;
-
-	if (l->n_qp == 0 || l->n_qp > NBSHM_CHAN_MAX_QP)
-		return "n_qp out of range";
-	if (l->ring_size < NBSHM_CHAN_RING_SIZE_MIN || l->ring_size > NBSHM_CHAN_RING_SIZE_MAX ||
-			(l->ring_size & (l->ring_size - 1)) != 0)
-		return "ring_size not a power of two in range";
-	if (l->max_segs == 0 || l->max_segs > NBSHM_CHAN_MAX_SEGS)
-		return "max_segs out of range";
-	if (l->ring_stride < NBSHM_RING_BYTES(l->ring_size) || l->ring_stride > size ||
-			l->ring_stride % NBSHM_CHAN_CACHE_LINE != 0 ||
-			l->rings_off % NBSHM_CHAN_CACHE_LINE != 0)
-		return "rings misaligned or too small";
-	rings_len = l->ring_stride * NBSHM_CHAN_N_RINGS(l->n_qp);	/* <= 130 * size */
-	if (size > (UINT64_C(1) << 48) || !client_fits(l->rings_off, rings_len, size))
-		return "rings outside the region";
-	if (!client_fits(l->rx_off, l->rx_len, size))
-		return "rx area outside the region";
-	if (l->tx_buf_size == 0 || l->n_tx_bufs == 0)
-		return "no tx buffers";
-	tx_len = (uint64_t)l->tx_buf_size * l->n_tx_bufs;
-	if (!client_fits(l->tx_off, tx_len, size) ||
-			!client_fits(l->tx_off, tx_len, UINT64_C(1) << 32))
-		return "tx area outside the region or beyond 32-bit offsets";
-	if (l->rx_len != 0 && l->rx_off < l->rings_off + rings_len &&
-			l->rings_off < l->rx_off + l->rx_len)
-		return "rx area overlaps the rings";
-	if (l->rx_len != 0 && l->rx_off < l->tx_off + tx_len && l->tx_off < l->rx_off + l->rx_len)
-		return "rx area overlaps the tx area";
-	if (l->tx_off < l->rings_off + rings_len && l->rings_off < l->tx_off + tx_len)
-		return "tx area overlaps the rings";
-	return NULL;
-}
-
 /* Largest sane page size among what the file system and nbfwd say. */
 static uint64_t
 client_page_size(int rfd, uint64_t announced)
@@ -301,6 +251,10 @@ client_map(struct nbshm_client *c, int cfd, int rfd)
 				F_SEAL_FUTURE_WRITE, "F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_FUTURE_WRITE");
 	if (rc < 0)
 		return rc;
+	/* checked sizes of real files, but the sum below must not wrap either */
+	if (l->region_size > SIZE_MAX - pg)
+		return nbshm_client_fail(EPROTO, "region %s of %" PRIu64 " bytes cannot be mapped",
+				c->region_name, l->region_size);
 	/* a range aligned to the files' page size (hugetlbfs maps only there) */
 	p = mmap(NULL, l->region_size + pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
 			MAP_NORESERVE, -1, 0);
@@ -357,7 +311,6 @@ client_bind_rings(struct nbshm_client *c)
 static int
 client_setup(struct nbshm_client *c, const struct nbshm_msg_attach_ok *ok, const int *fds)
 {
-	const char *why;
 	int rc;
 
 	c->l = ok->layout;
@@ -368,11 +321,8 @@ client_setup(struct nbshm_client *c, const struct nbshm_msg_attach_ok *ok, const
 	memcpy(c->mac, ok->mac, sizeof(c->mac));
 	c->vlan = ok->vlan;
 	c->evfd = fds[NBSHM_PROTO_FD_EVENT];
-	why = client_layout_fits(&c->l);
-	if (why != NULL)
-		rc = nbshm_client_fail(EPROTO, "bad layout from nbfwd: %s", why);
-	else
-		rc = client_map(c, fds[NBSHM_PROTO_FD_CONTROL], fds[NBSHM_PROTO_FD_RX]);
+	/* the layout passed nbshm_chan_layout_check() in nbshm_proto_check_attach_ok() */
+	rc = client_map(c, fds[NBSHM_PROTO_FD_CONTROL], fds[NBSHM_PROTO_FD_RX]);
 	/* the mappings keep the files */
 	close(fds[NBSHM_PROTO_FD_CONTROL]);
 	close(fds[NBSHM_PROTO_FD_RX]);

@@ -72,12 +72,11 @@ static enum nbshm_chan_reason
 client_txdone_check(const struct nbshm_client *c, const struct nbshm_desc *d, uint32_t *b)
 {
 	const struct nbshm_chan_layout *l = &c->l;
+	enum nbshm_chan_reason why = nbshm_chan_handle_rule(d->handle, l->handle);
 	uint64_t off = d->offset;
 
-	if (d->handle != l->handle)
-		return NET_BUFFER_SHM_HANDLE_INDEX(d->handle) ==
-			NET_BUFFER_SHM_HANDLE_INDEX(l->handle) ?
-			NBSHM_CHAN_STALE_GENERATION : NBSHM_CHAN_BAD_HANDLE;
+	if (why != NBSHM_CHAN_OK)
+		return why;
 	if (off < l->tx_off || off - l->tx_off >= (uint64_t)l->tx_buf_size * l->n_tx_bufs)
 		return NBSHM_CHAN_OUT_OF_BOUNDS;
 	if ((off - l->tx_off) % l->tx_buf_size != 0)

@@ -34,6 +34,7 @@ net_buffer_check(const NET_BUFFER *nb, unsigned int max_segments,
 		enum net_buffer_reason *reason)
 {
 	const NET_BUFFER_SHARED_MEMORY *shm;
+	enum net_buffer_reason why;
 	uint64_t total = 0;
 	unsigned int n = 0;
 
@@ -46,14 +47,17 @@ net_buffer_check(const NET_BUFFER *nb, unsigned int max_segments,
 			shm = NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(shm)) {
 		if (++n > max_segments)
 			return net_buffer_fail(reason, NET_BUFFER_TOO_MANY_SEGMENTS);
-		if (NET_BUFFER_SHARED_MEM_LENGTH(shm) == 0)
-			return net_buffer_fail(reason, NET_BUFFER_ZERO_LENGTH);
+		/* bounds are the resolver's (it knows the region): any area here */
+		why = net_buffer_seg_rule(0, NET_BUFFER_SHARED_MEM_LENGTH(shm), 0, UINT64_MAX);
+		if (why != NET_BUFFER_OK)
+			return net_buffer_fail(reason, why);
 		if (NET_BUFFER_SHARED_MEM_FLAGS(shm) != 0)
 			return net_buffer_fail(reason, NET_BUFFER_BAD_FLAGS);
 		total += NET_BUFFER_SHARED_MEM_LENGTH(shm);
 	}
-	if (total != NET_BUFFER_DATA_LENGTH(nb))
-		return net_buffer_fail(reason, NET_BUFFER_LENGTH_MISMATCH);
+	why = net_buffer_len_rule(total, NET_BUFFER_DATA_LENGTH(nb));
+	if (why != NET_BUFFER_OK)
+		return net_buffer_fail(reason, why);
 	if (reason != NULL)
 		*reason = NET_BUFFER_OK;
 	return n;

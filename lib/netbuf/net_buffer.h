@@ -152,6 +152,65 @@ enum net_buffer_reason {
 };
 
 /**
+ * @name The segment rules
+ * One rule set for every validator of segments, whatever carries them: the
+ * NET_BUFFER (net_buffer_check()), the region resolver and the mbuf bridge
+ * (lib/region), and the descriptor chains of a consumer channel
+ * (nbshm_chan_check_chain(), on both sides). They call these, so no two can
+ * drift. Handles and flags are checked by each against its own source of truth.
+ * @{
+ */
+
+/**
+ * A segment of @p len bytes at @p off lies in the area [@p area_off,
+ * @p area_off + @p area_len): 64-bit arithmetic, end exclusive (the area's last
+ * byte is in, one past it out).
+ *
+ * @return
+ *   NET_BUFFER_ZERO_LENGTH when @p len is 0, else NET_BUFFER_OUT_OF_BOUNDS
+ *   when the bytes leave the area, else NET_BUFFER_OK.
+ */
+static inline enum net_buffer_reason
+net_buffer_seg_rule(uint32_t off, uint32_t len, uint64_t area_off, uint64_t area_len)
+{
+	if (__builtin_expect(len == 0, 0))
+		return NET_BUFFER_ZERO_LENGTH;
+	/* off - area_off and len are below 2^32: their sum cannot wrap */
+	if (__builtin_expect(off < area_off || (uint64_t)off - area_off + len > area_len, 0))
+		return NET_BUFFER_OUT_OF_BOUNDS;
+	return NET_BUFFER_OK;
+}
+
+/**
+ * net_buffer_seg_rule() for an area at offset 0, without branches (bursts
+ * OR it over many segments, then take the slow path to say why).
+ *
+ * @p off + @p len must not wrap 64 bits (true of 32-bit offsets and lengths).
+ *
+ * @return
+ *   Non-zero when net_buffer_seg_rule(off, len, 0, area_len) is not NET_BUFFER_OK.
+ */
+static inline uint64_t
+net_buffer_seg_bad(uint64_t off, uint64_t len, uint64_t area_len)
+{
+	return (uint64_t)(len == 0) | (uint64_t)(off + len > area_len);
+}
+
+/**
+ * A packet's segment lengths, summed in 64 bits, equal its length.
+ *
+ * @return
+ *   NET_BUFFER_LENGTH_MISMATCH or NET_BUFFER_OK.
+ */
+static inline enum net_buffer_reason
+net_buffer_len_rule(uint64_t sum, uint64_t pkt_len)
+{
+	return __builtin_expect(sum == pkt_len, 1) ? NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
+}
+
+/** @} */
+
+/**
  * Name of a reason, as used in counters ("bad_handle", ...).
  *
  * @param reason

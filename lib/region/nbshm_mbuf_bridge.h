@@ -89,8 +89,7 @@ nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
 	if (likely(m->nb_segs == 1)) {
 		NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(&p->shm) = NULL;
 		*n_segs = 1;
-		return likely(m->data_len == m->pkt_len) ?
-			NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
+		return net_buffer_len_rule(m->data_len, m->pkt_len);
 	}
 
 	total = m->data_len;
@@ -115,8 +114,7 @@ nbshm_mbuf_to_net_buffer(struct rte_mbuf *m, unsigned int max_segs,
 	}
 	NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(prev) = NULL;
 	*n_segs = i;
-	return total == NET_BUFFER_DATA_LENGTH(&p->nb) ?
-		NET_BUFFER_OK : NET_BUFFER_LENGTH_MISMATCH;
+	return net_buffer_len_rule(total, NET_BUFFER_DATA_LENGTH(&p->nb));
 }
 
 /** The NET_BUFFER of a packet built by nbshm_mbuf_to_net_buffer(). */
@@ -168,10 +166,9 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  * nbshm_region_resolve() on each segment, fused so that the common case (one
  * segment per packet, all in one region) writes each NET_BUFFER and checks it
  * from registers: the region slot is looked up only when the handle changes.
- * The end check is offset + length <= region length, which for 32-bit offsets
- * and lengths summed in 64 bits is the resolver's offset <= len && length <=
- * len - offset. Chains, and bursts in which any check failed, take a second,
- * per-packet pass that runs the full checks and says why.
+ * The segment check is net_buffer_seg_bad(), the branch-free form of the
+ * resolver's net_buffer_seg_rule(). Chains, and bursts in which any check
+ * failed, take a second, per-packet pass that runs the full checks and says why.
  *
  * @param t
  *   Region table.
@@ -228,8 +225,8 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 		}
 		/* predictable branches: a chain or any failure goes the slow way */
 		if (unlikely(m->nb_segs != 1) || unlikely(len != m->pkt_len) ||
-				unlikely(len < min_first_len) || unlikely(len == 0) ||
-				unlikely(off + len > rlen))
+				unlikely(len < min_first_len) ||
+				unlikely(net_buffer_seg_bad(off, len, rlen)))
 			goto slow;
 		if (first != NULL)
 			first[i] = (void *)(base + off);

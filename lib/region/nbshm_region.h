@@ -9,9 +9,10 @@
  *
  * A region is one file on a hugetlbfs mount (2 MB pages, or 1 GB where such a
  * mount exists), sized in whole pages, mapped shared, placed on a chosen NUMA
- * node. Its first bytes hold a small header (magic, version, size, generation,
- * name) so that another process can attach to it by name and check what it
- * maps. Packet data starts at NBSHM_REGION_DATA_OFFSET.
+ * node. Its first bytes hold a small header (struct nbshm_region_hdr, in
+ * nbshm_wire.h: a consumer sees it at the start of its control file). Packet
+ * data starts at NBSHM_REGION_DATA_OFFSET. Other processes get a region by
+ * file descriptor (nbshm_region_create_split()), never by name.
  *
  * The creator holds an exclusive flock() on the file for the region's life: a
  * file left by a process that died is detected as stale and replaced; a file
@@ -23,29 +24,15 @@
 #include <stdint.h>
 #include <limits.h>
 
+#include "nbshm_wire.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define NBSHM_REGION_MAGIC UINT64_C(0x314e4752484d5342)	/**< "BSMHRGN1" LE */
-#define NBSHM_REGION_VERSION 1u
-#define NBSHM_REGION_NAME_MAX 64		/**< name incl. NUL */
-#define NBSHM_REGION_DATA_OFFSET 4096u		/**< first byte after the header */
 #define NBSHM_REGION_FILE_PREFIX "nbshm-"	/**< file = <mount>/nbshm-<name> */
 
-/** Header at offset 0 of every region (read-only for attachers). */
-struct nbshm_region_hdr {
-	uint64_t magic;		/**< NBSHM_REGION_MAGIC */
-	uint32_t version;	/**< NBSHM_REGION_VERSION */
-	uint32_t hdr_size;	/**< NBSHM_REGION_DATA_OFFSET */
-	uint64_t size;		/**< bytes mapped, a multiple of page_size */
-	uint64_t page_size;	/**< bytes per hugepage */
-	uint32_t generation;	/**< set by the owner's region table, 0 = none */
-	int32_t numa_node;	/**< node the pages were placed on, -1 = any */
-	char name[NBSHM_REGION_NAME_MAX];
-};
-
-/** A mapped region, created here or attached. */
+/** A mapped region, created here. */
 struct nbshm_region {
 	char name[NBSHM_REGION_NAME_MAX];
 	char path[PATH_MAX];	/**< hugetlbfs file */
@@ -122,7 +109,7 @@ int nbshm_region_create(struct nbshm_region *r, const char *name, uint64_t page_
  *   gets its descriptor can map it read-only only and cannot punch holes in
  *   it (r->rx_fd).
  *
- * It cannot be attached by name; r->path reads "memfd:nbshm-NAME".
+ * It has no name in the file system; r->path reads "memfd:nbshm-NAME".
  *
  * @param split
  *   Size of the control file: a multiple of @p page_size, inside the region.
@@ -144,20 +131,6 @@ int nbshm_region_create_split(struct nbshm_region *r, const char *name, uint64_t
  *   0 on success, -1 on failure with @p err set.
  */
 int nbshm_region_renew(struct nbshm_region *r, bool rx, char *err, size_t errlen);
-
-/**
- * Attach to a region another process created, by name.
- *
- * Looks for the file on every hugetlbfs mount, maps it (read-only unless
- * @p writable), and checks the header: magic, version, header size, size equal
- * to the file's size, name equal to @p name. Never trusts the header's size
- * beyond the file's real size.
- *
- * @return
- *   0 on success, -1 on failure with @p err set.
- */
-int nbshm_region_attach(struct nbshm_region *r, const char *name, bool writable,
-		char *err, size_t errlen);
 
 /**
  * Header of a mapped region.

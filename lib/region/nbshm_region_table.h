@@ -14,8 +14,9 @@
  * that was removed or replaced is "stale", never silently valid. Generation 0
  * is never valid: a zeroed descriptor is a bad handle.
  *
- * Checks, in 64-bit arithmetic, end-exclusive: index < slots, generation
- * current, length != 0, offset <= len && length <= len - offset. Plain C: no
+ * Checks: index < slots, generation current, then the segment rules of
+ * net_buffer.h over the region [0, len) (length != 0, offset + length <= len
+ * in 64-bit arithmetic, end-exclusive). Plain C: no
  * DPDK dependency, usable by consumers.
  */
 
@@ -79,34 +80,6 @@ int nbshm_region_table_add(struct nbshm_region_table *t, uint8_t *base, uint64_t
 		uint64_t *handle);
 
 /**
- * Put a region in a given slot with a given generation (an attacher mirrors
- * the owner's handles). Replaces what the slot held.
- *
- * @return
- *   0, or -1 when index >= slots, gen == 0, base NULL or len 0.
- */
-int nbshm_region_table_set(struct nbshm_region_table *t, uint32_t index, uint32_t gen,
-		uint8_t *base, uint64_t len);
-
-/**
- * Empty the slot a handle names. Later lookups of that handle fail as
- * stale_generation (slot reused) or bad_handle (slot empty).
- *
- * @return
- *   0, or -1 when the handle is not current.
- */
-int nbshm_region_table_remove(struct nbshm_region_table *t, uint64_t handle);
-
-/**
- * Find the region holding an address (linear scan, control path).
- *
- * @return
- *   0 with *handle and *offset set, or -1 when no region holds [va, va+len).
- */
-int nbshm_region_table_find(const struct nbshm_region_table *t, const void *va,
-		uint64_t len, uint64_t *handle, uint64_t *offset);
-
-/**
  * The slot a handle names, when the handle is current: index in range,
  * generation equal to the slot's and not 0. No reason is given: callers that
  * need one re-check with nbshm_region_resolve().
@@ -162,16 +135,9 @@ nbshm_region_resolve(const struct nbshm_region_table *t, uint64_t handle,
 			NET_BUFFER_BAD_HANDLE : NET_BUFFER_STALE_GENERATION;
 		return NULL;
 	}
-	if (nbshm_unlikely(length == 0)) {
-		*reason = NET_BUFFER_ZERO_LENGTH;
+	*reason = net_buffer_seg_rule(offset, length, 0, e->len);
+	if (nbshm_unlikely(*reason != NET_BUFFER_OK))
 		return NULL;
-	}
-	if (nbshm_unlikely((uint64_t)offset > e->len ||
-			(uint64_t)length > e->len - (uint64_t)offset)) {
-		*reason = NET_BUFFER_OUT_OF_BOUNDS;
-		return NULL;
-	}
-	*reason = NET_BUFFER_OK;
 	return e->base + offset;
 }
 
@@ -185,74 +151,6 @@ nbshm_region_resolve_shm(const struct nbshm_region_table *t,
 	return nbshm_region_resolve(t, NET_BUFFER_SHARED_MEM_HANDLE(shm),
 			NET_BUFFER_SHARED_MEM_OFFSET(shm),
 			NET_BUFFER_SHARED_MEM_LENGTH(shm), reason);
-}
-
-/**
- * Resolve a burst of segments.
- *
- * All @p n segments are checked without a branch per check; when all are good
- * (the common case) the pointers are stored and 0 is returned at once. Only
- * when one is bad is each segment checked again to store its reason.
- *
- * @param t
- *   Table.
- * @param segs
- *   @p n segment pointers (not NULL). Segments are read twice when one is
- *   bad: they must be private copies, never memory a peer can write.
- * @param n
- *   Segments.
- * @param ptrs
- *   Out: pointer for each segment, NULL for a bad one.
- * @param status
- *   Out: one byte per segment, an enum net_buffer_reason (0 = good). Written
- *   only when the return value is not 0.
- * @return
- *   Number of bad segments.
- */
-static inline unsigned int
-nbshm_region_resolve_burst(const struct nbshm_region_table *t,
-		const NET_BUFFER_SHARED_MEMORY *const *segs, unsigned int n,
-		void **ptrs, uint8_t *status)
-{
-	uint64_t bad = 0, last_h = 0, rlen = 0;
-	uintptr_t base = 0;
-	unsigned int i, n_bad;
-
-	for (i = 0; i < n; i++) {
-		const NET_BUFFER_SHARED_MEMORY *s = segs[i];
-		uint64_t h = NET_BUFFER_SHARED_MEM_HANDLE(s);
-		uint64_t off = NET_BUFFER_SHARED_MEM_OFFSET(s);
-		uint64_t len = NET_BUFFER_SHARED_MEM_LENGTH(s);
-
-		/*
-		 * Segments of a burst mostly share a region: look the slot up
-		 * only when the handle changes. Handle 0 (generation 0) is never
-		 * looked up and is always bad: rlen stays 0 for it.
-		 */
-		if (nbshm_unlikely(h != last_h)) {
-			const struct nbshm_region_entry *e = nbshm_region_table_entry(t, h);
-
-			bad |= e == NULL;
-			base = e != NULL ? (uintptr_t)e->base : 0;
-			rlen = e != NULL ? e->len : 0;
-			last_h = h;
-		}
-		bad |= (uint64_t)(len == 0) | (uint64_t)(off > rlen) |
-			(uint64_t)(len > rlen - off);
-		ptrs[i] = (void *)(base + off);
-	}
-	if (nbshm_likely(bad == 0))
-		return 0;
-
-	n_bad = 0;
-	for (i = 0; i < n; i++) {
-		enum net_buffer_reason r;
-
-		ptrs[i] = nbshm_region_resolve_shm(t, segs[i], &r);
-		status[i] = (uint8_t)r;
-		n_bad += r != NET_BUFFER_OK;
-	}
-	return n_bad;
 }
 
 #ifdef __cplusplus

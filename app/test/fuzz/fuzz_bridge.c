@@ -56,6 +56,7 @@
 
 #include "fuzz_input.h"
 #include "nbshm_mbuf_bridge.h"
+#include "test_region_table.h"
 
 #define FUZZ_BR_MAX_SLOTS 4u
 #define FUZZ_BR_MAX_MBUFS 80u
@@ -121,13 +122,13 @@ fuzz_br_table(struct fuzz_br *b, struct fuzz_input *in)
 		s->pool_handle = NET_BUFFER_SHM_HANDLE(i, gen);
 		if (!(op & 1))
 			continue;	/* a pool of another table's region */
-		FUZZ_CHECK(nbshm_region_table_set(b->t, i, gen, s->pool_mem, len) == 0);
+		FUZZ_CHECK(test_region_table_set(b->t, i, gen, s->pool_mem, len) == 0);
 		s->cur_base = s->pool_mem;
 		s->cur_len = len;
 		s->cur_handle = s->pool_handle;
 		if (!(op & 2))
 			continue;
-		FUZZ_CHECK(nbshm_region_table_remove(b->t, s->cur_handle) == 0);
+		FUZZ_CHECK(test_region_table_remove(b->t, s->cur_handle) == 0);
 		s->cur_base = NULL;
 		s->cur_len = 0;
 		s->cur_handle = 0;
@@ -135,7 +136,7 @@ fuzz_br_table(struct fuzz_br *b, struct fuzz_input *in)
 			continue;
 		/* a new region in the slot: half the length, the next generation */
 		s->other = fuzz_br_block(len / 2 + 1, 0x40 + (int)i);
-		FUZZ_CHECK(nbshm_region_table_set(b->t, i, gen + 1, s->other, len / 2 + 1) == 0);
+		FUZZ_CHECK(test_region_table_set(b->t, i, gen + 1, s->other, len / 2 + 1) == 0);
 		s->cur_base = s->other;
 		s->cur_len = len / 2 + 1;
 		s->cur_handle = NET_BUFFER_SHM_HANDLE(i, gen + 1);

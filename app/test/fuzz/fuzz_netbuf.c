@@ -3,14 +3,14 @@
 /*
  * Fuzz target: net_buffer_check() on arbitrary segment lists (cycles,
  * self-links, NULL heads, any lengths and flags) and the region resolver
- * (nbshm_region_resolve_shm, nbshm_region_resolve_burst) on a region table
+ * (nbshm_region_resolve_shm) on a region table
  * whose regions are malloc'd blocks of exactly their length, so that a byte
  * read past a region is an AddressSanitizer report.
  *
  * Input, little-endian, missing bytes read as 0:
  *   u8  max_segments (0..255; 0 is outside the contract and must still fail)
  *   u8  slots (1 + v % 8)
- *   per slot: u8 op (bit 0: a region, bit 1: via _set with the gen below,
+ *   per slot: u8 op (bit 0: a region, bit 1: in its slot with the gen below,
  *             bit 2: add then remove), u16 length - 1, u32 generation
  *   u8  segments (v % 65), u8 head (v % (segments + 1); == segments: no head)
  *   u32 DataOffset, u32 DataLength
@@ -20,8 +20,7 @@
  * Checked: net_buffer_check() agrees with the rules its header states, in its
  * order; a resolved pointer is base + offset and [ptr, ptr + length) lies
  * inside the region (its first and last byte are read); NULL comes with a
- * reason and never for a good segment; the burst resolver returns the same
- * pointers and reasons as the single one.
+ * reason and never for a good segment.
  */
 
 #include <stdbool.h>
@@ -30,6 +29,7 @@
 #include "fuzz_input.h"
 #include "net_buffer.h"
 #include "nbshm_region_table.h"
+#include "test_region_table.h"
 
 #define FUZZ_NB_MAX_SLOTS 8u
 #define FUZZ_NB_MAX_SEGS 64u
@@ -68,7 +68,7 @@ fuzz_nb_table(struct fuzz_input *in, uint32_t *n_slots)
 		memset(base, (int)i, len);
 		if ((op & 2) && gen != 0) {
 			/* ops before this one filled only slots below i */
-			FUZZ_CHECK(nbshm_region_table_set(t, i, gen, base, len) == 0);
+			FUZZ_CHECK(test_region_table_set(t, i, gen, base, len) == 0);
 			h = NET_BUFFER_SHM_HANDLE(i, gen);
 		} else {
 			/* the first empty slot, never above i */
@@ -82,8 +82,8 @@ fuzz_nb_table(struct fuzz_input *in, uint32_t *n_slots)
 		r->len = len;
 		r->handle = h;
 		if (op & 4) {
-			FUZZ_CHECK(nbshm_region_table_remove(t, r->handle) == 0);
-			FUZZ_CHECK(nbshm_region_table_remove(t, r->handle) == -1);
+			FUZZ_CHECK(test_region_table_remove(t, r->handle) == 0);
+			FUZZ_CHECK(test_region_table_remove(t, r->handle) == -1);
 			free(r->base);
 			memset(r, 0, sizeof(*r));
 		}
@@ -202,14 +202,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	NET_BUFFER_SHARED_MEMORY seg[FUZZ_NB_MAX_SEGS];
-	const NET_BUFFER_SHARED_MEMORY *segs[FUZZ_NB_MAX_SEGS];
-	void *ptrs[FUZZ_NB_MAX_SEGS], *one[FUZZ_NB_MAX_SEGS];
-	enum net_buffer_reason why_one[FUZZ_NB_MAX_SEGS];
-	uint8_t status[FUZZ_NB_MAX_SEGS];
 	enum net_buffer_reason why, model_why;
 	const NET_BUFFER_SHARED_MEMORY *s;
 	struct nbshm_region_table *t;
-	unsigned int max, n_segs, head, i, n, model_n, n_bad;
+	unsigned int max, n_segs, head, i, n, model_n;
+	void *p;
 	struct fuzz_input in;
 	uint32_t n_slots;
 	NET_BUFFER nb;
@@ -235,7 +232,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		NET_BUFFER_SHARED_MEM_HANDLE(&seg[i]) = NET_BUFFER_SHM_HANDLE(idx, gen);
 		NET_BUFFER_SHARED_MEM_OFFSET(&seg[i]) = fuzz_input_u32(&in);
 		NET_BUFFER_SHARED_MEM_LENGTH(&seg[i]) = fuzz_input_u32(&in);
-		segs[i] = &seg[i];
 	}
 
 	/* the chain's shape */
@@ -249,25 +245,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(net_buffer_check(&nb, max, NULL) == n);
 	FUZZ_CHECK(net_buffer_check(NULL, max, &why) == 0 && why == NET_BUFFER_ZERO_LENGTH);
 
-	/* every segment alone, then the burst */
+	/* every segment alone */
 	for (i = 0; i < n_segs; i++)
-		fuzz_nb_resolve_one(t, n_slots, &seg[i], &one[i], &why_one[i]);
-	memset(status, 0xff, sizeof(status));
-	n_bad = nbshm_region_resolve_burst(t, segs, n_segs, ptrs, status);
-	for (i = 0; i < n_segs; i++) {
-		FUZZ_CHECK(ptrs[i] == one[i]);
-		if (n_bad != 0)
-			FUZZ_CHECK(status[i] == (uint8_t)why_one[i]);
-		n_bad -= ptrs[i] == NULL;
-	}
-	FUZZ_CHECK(n_bad == 0);
+		fuzz_nb_resolve_one(t, n_slots, &seg[i], &p, &why);
 
 	/* a packet the shape check accepted: each of its segments, in chain order */
 	if (n != 0)
 		for (s = NET_BUFFER_FIRST_SHARED_MEM_INFO(&nb), i = 0; s != NULL;
 				s = NET_BUFFER_SHARED_MEM_NEXT_SEGMENT(s), i++) {
-			void *p;
-
 			FUZZ_CHECK(i < n);
 			fuzz_nb_resolve_one(t, n_slots, s, &p, &why);
 		}

@@ -47,6 +47,12 @@ for port in ("0", "1"):
     elif not b <= sum(s2["queue_rx_packets"]) <= last:
         # read just after the port's rx, before the exit JSON
         errors.append("port %s: queue rx %s not between rx %d and rx at exit %d" % (port, s2["queue_rx_packets"], b, last))
+    # the same counter table feeds both: the same names, whatever is added later
+    tel_keys = set(s2) - {"name", "rx_pps", "tx_pps", "queue_rx_packets"}
+    json_keys = (set(final["ports"][int(port)]) - set(final["drops"]) -
+                 {"port", "name", "driver", "peer", "rx_mpps", "rx_nombuf", "imissed", "queues"})
+    if tel_keys != json_keys:
+        errors.append("port %s: telemetry counters %s, exit JSON counters %s" % (port, sorted(tel_keys), sorted(json_keys)))
     drops = q1["/nbfwd/drops"][port]
     if set(drops) != set(final["drops"]) or any(drops.values()):
         errors.append("port %s drops: %s" % (port, drops))

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -34,6 +35,7 @@
 #include "nbshm_chan_proto.h"
 #include "nbshm_channel.h"
 #include "nbshm_client.h"
+#include "rule_cases.h"
 
 #define T_NQP 2u
 #define T_RING 128u
@@ -58,6 +60,7 @@ enum fake_reply {
 	FAKE_FOUR_FDS,		/* ATTACH_OK with an extra fd */
 	FAKE_BAD_LAYOUT,	/* ring_size not a power of two */
 	FAKE_SIZE_MISMATCH,	/* layout bigger than the file */
+	FAKE_NO_RX_AREA,	/* rx_len 0: a layout no rule set accepts */
 	FAKE_CLOSE,		/* close without a reply */
 };
 
@@ -231,6 +234,8 @@ fake_serve(void *arg)
 			l.ring_size = 100;
 		if (f->reply == FAKE_SIZE_MISMATCH)
 			l.region_size += T_PAGE;
+		if (f->reply == FAKE_NO_RX_AREA)
+			l.rx_len = 0;
 		/* files of the right size, not (or not fully) sealed */
 		if (f->reply == FAKE_UNSEALED_CTL) {
 			fds[0] = fake_file("nbshm-client-ctl2", l.rx_off);
@@ -553,6 +558,50 @@ test_forged_rx(void **state)
 	assert_int_equal(nbshm_client_return(c, pkts, 1), 1);
 	assert_int_equal(nbshm_ring_avail(&f->ret[0]), 1);
 	assert_int_equal(fake_take(&f->ret[0]).offset, good.offset);
+	nbshm_client_close(c);
+}
+
+/*
+ * The packets of rule_cases.h over the rx area, through the client's rx path:
+ * the verdict of every other entry point of the segment rules (test_rules.c).
+ */
+static void
+test_rule_cases(void **state)
+{
+	struct fake *f = *state;
+	struct nbshm_client_stats before, after;
+	struct nbshm_client *c = NULL;
+	struct nbshm_desc d[RULE_MAX_SEGS];
+	unsigned int i, k;
+	int got;
+
+	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
+	for (i = 0; i < RULE_N_CASES; i++) {
+		const struct rule_case *rc = &rule_cases[i];
+
+		memset(d, 0, sizeof(d));
+		for (k = 0; k < rc->n; k++) {
+			d[k].handle = T_HANDLE;
+			d[k].offset = (uint32_t)(f->l.rx_off + rule_off(rc, k, f->l.rx_len));
+			d[k].length = rule_len(rc, k, f->l.rx_len);
+			d[k].flags = NBSHM_DESC_F_SHM_VALID |
+				(k + 1 < rc->n ? NBSHM_DESC_F_NEXT : 0);
+		}
+		d[0].pkt_len = rule_pkt_len(rc, f->l.rx_len);
+		d[0].n_segs = (uint16_t)rc->n;
+		nbshm_client_stats(c, &before);
+		fake_raw(f, 0, d, rc->n);
+		got = nbshm_client_rx_burst(c, pkts, 4);
+		nbshm_client_stats(c, &after);
+		if (rc->want == NET_BUFFER_OK && got == 1)
+			assert_int_equal(nbshm_client_return(c, pkts, 1), 1);
+		else if (rc->want == NET_BUFFER_OK || got != 0 ||
+				after.reject[rc->want] != before.reject[rc->want] + 1)
+			fail_msg("case \"%s\": want %s; the client took %d packet(s), rejects "
+				"%s +%" PRIu64, rc->what, net_buffer_reason_name(rc->want), got,
+				net_buffer_reason_name(rc->want),
+				after.reject[rc->want] - before.reject[rc->want]);
+	}
 	nbshm_client_close(c);
 }
 
@@ -905,6 +954,7 @@ test_bad_attach_ok(void **state)
 		{ FAKE_FOUR_FDS, 0, NULL },	/* any error: too many fds */
 		{ FAKE_BAD_LAYOUT, EPROTO, "ATTACH_OK" },
 		{ FAKE_SIZE_MISMATCH, EPROTO, "bytes" },
+		{ FAKE_NO_RX_AREA, EPROTO, "rx area is empty" },
 		{ FAKE_CLOSE, ECONNRESET, "without a reply" },
 	};
 	struct fake *f = *state;
@@ -1250,6 +1300,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_attach_rx_return, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_multi_segment, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_forged_rx, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_rule_cases, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_index_jump, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_rx_readonly, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_unsealed_files, fake_setup, fake_teardown),

@@ -118,12 +118,6 @@ require_hugepages(unsigned int pages)
 		fail_msg("create %s: %s", (name), e_); \
 } while (0)
 
-#define ATTACH_OK(r, name, wr) do { \
-	char e_[512] = ""; \
-	if (nbshm_region_attach((r), (name), (wr), e_, sizeof(e_)) != 0) \
-		fail_msg("attach %s: %s", (name), e_); \
-} while (0)
-
 #define assert_has(haystack, needle) do { \
 	if (strstr((haystack), (needle)) == NULL) \
 		fail_msg("\"%s\" does not mention \"%s\"", (haystack), (needle)); \
@@ -340,7 +334,7 @@ test_create_split(void **state)
 {
 	const char *name = tname("split");
 	const struct nbshm_region_hdr *h;
-	struct nbshm_region r, other;
+	struct nbshm_region r;
 	char path[PATH_MAX], e[512] = "";
 	struct stat st, st2;
 	uint8_t *old_ctl, *old_rx;
@@ -362,10 +356,9 @@ test_create_split(void **state)
 	assert_true(h->magic == NBSHM_REGION_MAGIC);
 	assert_true(h->size == r.size);
 	assert_string_equal(h->name, name);
-	/* no file to attach to by name */
+	/* no file by name: only the descriptors reach it */
 	tpath(name, path, sizeof(path));
 	assert_int_equal(stat(path, &st), -1);
-	assert_int_equal(nbshm_region_attach(&other, name, false, e, sizeof(e)), -1);
 	/* sizes: [0, split) and [split, size) */
 	assert_int_equal(fstat(r.fd, &st), 0);
 	assert_true((uint64_t)st.st_size == r.split);
@@ -487,165 +480,6 @@ test_create_numa(void **state)
 	assert_int_equal(nbshm_region_create(&r, name, TWO_MB, 2, -2, err, sizeof(err)), -1);
 	assert_has(err, "bad NUMA node");
 	assert_failed_region(&r);
-	assert_false(exists(name));
-}
-
-static int
-child_attach_ro(void *arg)
-{
-	const char *name = arg;
-	const struct nbshm_region_hdr *h;
-	struct nbshm_region r;
-	char err[512];
-	unsigned int i;
-
-	if (nbshm_region_attach(&r, name, false, err, sizeof(err)) != 0) {
-		fprintf(stderr, "child attach: %s\n", err);
-		return 1;
-	}
-	h = nbshm_region_header(&r);
-	if (r.owner || r.writable || r.fd < 0 || r.size != 2 * TWO_MB ||
-			r.page_size != TWO_MB || r.numa_node != -1)
-		return 2;
-	if (h->magic != NBSHM_REGION_MAGIC || h->generation != 7 ||
-			h->size != 2 * TWO_MB || strcmp(h->name, name) != 0)
-		return 3;
-	for (i = 0; i < 256; i++)
-		if (r.base[NBSHM_REGION_DATA_OFFSET + i] != (uint8_t)(i ^ 0x5a))
-			return 4;
-	if (r.base[r.size - 1] != 0xa5)
-		return 5;
-	nbshm_region_close(&r);
-	return 0;
-}
-
-static void
-test_attach_readonly(void **state)
-{
-	const char *name = tname("attach-ro");
-	struct nbshm_region r, a;
-	unsigned int i;
-	int zfd;
-
-	(void)state;
-	require_hugepages(2);
-	CREATE_OK(&r, name, 2, -1);
-	for (i = 0; i < 256; i++)
-		r.base[NBSHM_REGION_DATA_OFFSET + i] = (uint8_t)(i ^ 0x5a);
-	r.base[r.size - 1] = 0xa5;
-	nbshm_region_header(&r)->generation = 7;
-
-	assert_int_equal(run_child(child_attach_ro, (void *)name), 0);
-	/* an attacher's close leaves the file alone */
-	assert_true(exists(name));
-
-	/* a read-only mapping really is read-only: the kernel cannot write it */
-	ATTACH_OK(&a, name, false);
-	assert_false(a.writable);
-	assert_false(a.owner);
-	assert_true(a.base != r.base);
-	assert_int_equal(a.base[NBSHM_REGION_DATA_OFFSET + 3], 3 ^ 0x5a);
-	zfd = open("/dev/zero", O_RDONLY);
-	assert_true(zfd >= 0);
-	errno = 0;
-	assert_int_equal(read(zfd, a.base + NBSHM_REGION_DATA_OFFSET, 1), -1);
-	assert_int_equal(errno, EFAULT);
-	close(zfd);
-	assert_int_equal(a.base[NBSHM_REGION_DATA_OFFSET], 0x5a);
-	nbshm_region_close(&a);
-	assert_true(exists(name));
-
-	nbshm_region_close(&r);
-	assert_false(exists(name));
-}
-
-struct rw_child {
-	const char *name;
-	int to_parent;
-	int from_parent;
-};
-
-static int
-child_attach_rw(void *arg)
-{
-	struct rw_child *c = arg;
-	struct nbshm_region r;
-	char err[512], b = 0;
-
-	if (nbshm_region_attach(&r, c->name, true, err, sizeof(err)) != 0) {
-		fprintf(stderr, "child attach: %s\n", err);
-		return 1;
-	}
-	if (!r.writable || r.owner)
-		return 2;
-	if (r.base[NBSHM_REGION_DATA_OFFSET] != 0x42)
-		return 3;
-	r.base[NBSHM_REGION_DATA_OFFSET + 1] = 0x43;
-	r.base[r.size - 2] = 0x44;
-	if (write(c->to_parent, "w", 1) != 1)
-		return 4;
-	if (read(c->from_parent, &b, 1) != 1 || b != 'p')
-		return 5;
-	if (r.base[NBSHM_REGION_DATA_OFFSET + 2] != 0x45)
-		return 6;
-	nbshm_region_close(&r);
-	return 0;
-}
-
-static void
-test_attach_writable(void **state)
-{
-	const char *name = tname("attach-rw");
-	struct nbshm_region r, a;
-	int to_parent[2], from_parent[2], status;
-	struct rw_child c;
-	char b = 0;
-	pid_t pid;
-
-	(void)state;
-	require_hugepages(2);
-	CREATE_OK(&r, name, 2, -1);
-
-	/* two mappings in one process: writes show both ways */
-	ATTACH_OK(&a, name, true);
-	assert_true(a.writable);
-	assert_false(a.owner);
-	assert_true(a.size == r.size);
-	r.base[TWO_MB + 5] = 0x17;
-	assert_int_equal(a.base[TWO_MB + 5], 0x17);
-	a.base[TWO_MB + 6] = 0x18;
-	assert_int_equal(r.base[TWO_MB + 6], 0x18);
-	nbshm_region_close(&a);
-	assert_true(exists(name));
-
-	/* and across processes */
-	r.base[NBSHM_REGION_DATA_OFFSET] = 0x42;
-	assert_int_equal(pipe(to_parent), 0);
-	assert_int_equal(pipe(from_parent), 0);
-	c.name = name;
-	c.to_parent = to_parent[1];
-	c.from_parent = from_parent[0];
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(child_attach_rw(&c));
-	close(to_parent[1]);
-	close(from_parent[0]);
-	assert_int_equal(read(to_parent[0], &b, 1), 1);
-	assert_int_equal(b, 'w');
-	assert_int_equal(r.base[NBSHM_REGION_DATA_OFFSET + 1], 0x43);
-	assert_int_equal(r.base[r.size - 2], 0x44);
-	r.base[NBSHM_REGION_DATA_OFFSET + 2] = 0x45;
-	assert_int_equal(write(from_parent[1], "p", 1), 1);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	close(to_parent[0]);
-	close(from_parent[1]);
-
-	nbshm_region_close(&r);
 	assert_false(exists(name));
 }
 
@@ -776,128 +610,11 @@ test_stale_crafted(void **state)
 }
 
 static void
-test_attach_missing(void **state)
-{
-	const char *name = tname("missing");
-	struct nbshm_region r;
-	char err[512];
-
-	(void)state;
-	require_hugepages(0);
-	assert_int_equal(nbshm_region_attach(&r, name, false, err, sizeof(err)), -1);
-	assert_has(err, "not found");
-	assert_has(err, name);
-	assert_has(err, g_dir);
-	assert_failed_region(&r);
-	assert_int_equal(nbshm_region_attach(&r, name, true, err, sizeof(err)), -1);
-	assert_has(err, "not found");
-	assert_failed_region(&r);
-}
-
-enum bad_kind {
-	BAD_MAGIC, BAD_VERSION, BAD_TRUNCATED, BAD_SIZE_BIGGER, BAD_SIZE_SMALLER,
-	BAD_HDR_SIZE, BAD_PAGE_SIZE, BAD_NAME, BAD_NO_NUL, BAD_NODE, BAD_DIR, BAD_MAX
-};
-
-static const struct {
-	const char *tag;
-	const char *msg;
-} bad_cases[BAD_MAX] = {
-	[BAD_MAGIC] = { "badmagic", "bad magic" },
-	[BAD_VERSION] = { "badversion", "version 2" },
-	[BAD_TRUNCATED] = { "truncated", "smaller than the 4096-byte header" },
-	[BAD_SIZE_BIGGER] = { "bigsize", "says 4194304 bytes, the file has 2097152" },
-	[BAD_SIZE_SMALLER] = { "smallsize", "says 2097152 bytes, the file has 4194304" },
-	[BAD_HDR_SIZE] = { "hdrsize", "header size 8192" },
-	[BAD_PAGE_SIZE] = { "pagesize", "page size 4096" },
-	[BAD_NAME] = { "badname", "header names region \"someone-else\"" },
-	[BAD_NO_NUL] = { "nonul", "not NUL-terminated" },
-	[BAD_NODE] = { "badnode", "NUMA node -7" },
-	[BAD_DIR] = { "isdir", "not a regular file" },
-};
-
-static void
-test_attach_bad_files(void **state)
-{
-	struct nbshm_region_hdr h;
-	struct nbshm_region r;
-	char err[512], path[PATH_MAX];
-	unsigned int k;
-	int wr;
-
-	(void)state;
-	require_hugepages(4);
-	for (k = 0; k < BAD_MAX; k++) {
-		const char *name = tname(bad_cases[k].tag);
-		unsigned int pages = 1;
-
-		good_hdr(&h, name, 1);
-		switch ((enum bad_kind)k) {
-		case BAD_MAGIC:
-			h.magic ^= 1;
-			break;
-		case BAD_VERSION:
-			h.version = 2;
-			break;
-		case BAD_TRUNCATED:
-			pages = 0;
-			break;
-		case BAD_SIZE_BIGGER:
-			h.size = 2 * TWO_MB;
-			break;
-		case BAD_SIZE_SMALLER:
-			pages = 2;
-			break;
-		case BAD_HDR_SIZE:
-			h.hdr_size = 8192;
-			break;
-		case BAD_PAGE_SIZE:
-			h.page_size = 4096;
-			break;
-		case BAD_NAME:
-			snprintf(h.name, sizeof(h.name), "someone-else");
-			break;
-		case BAD_NO_NUL:
-			memset(h.name, 'x', sizeof(h.name));
-			break;
-		case BAD_NODE:
-			h.numa_node = -7;
-			break;
-		case BAD_DIR:
-		case BAD_MAX:
-			break;
-		}
-		if (k == BAD_DIR) {
-			tpath(name, path, sizeof(path));
-			assert_int_equal(mkdir(path, 0700), 0);
-		} else {
-			craft(name, pages, &h);
-		}
-		for (wr = 0; wr < 2; wr++) {
-			memset(err, 0, sizeof(err));
-			if (nbshm_region_attach(&r, name, wr != 0, err, sizeof(err)) == 0)
-				fail_msg("attach to a %s file succeeded", bad_cases[k].tag);
-			assert_has(err, bad_cases[k].msg);
-			assert_has(err, name);
-			assert_null(strchr(err, '\n'));
-			assert_failed_region(&r);
-		}
-		/* a creator replaces any of them: none has a lock holder */
-		if (k != BAD_DIR) {
-			CREATE_OK(&r, name, 1, -1);
-			nbshm_region_close(&r);
-			assert_false(exists(name));
-		}
-	}
-	cleanup_files(NULL);
-}
-
-static void
 test_close_keeps_a_replacement(void **state)
 {
 	const char *name = tname("replaced");
 	struct nbshm_region_hdr h;
-	struct nbshm_region r, a;
+	struct nbshm_region r;
 	char path[PATH_MAX];
 
 	(void)state;
@@ -910,9 +627,6 @@ test_close_keeps_a_replacement(void **state)
 	craft(name, 1, &h);
 	nbshm_region_close(&r);
 	/* the owner removed only its own file */
-	assert_true(exists(name));
-	ATTACH_OK(&a, name, false);
-	nbshm_region_close(&a);
 	assert_true(exists(name));
 	assert_int_equal(unlink(path), 0);
 }
@@ -937,13 +651,9 @@ test_bad_names(void **state)
 			err, sizeof(err)), -1);
 		assert_has(err, "bad region name");
 		assert_failed_region(&r);
-		err[0] = '\0';
-		assert_int_equal(nbshm_region_attach(&r, bad[i], false, err, sizeof(err)), -1);
-		assert_has(err, "bad region name");
 	}
 	assert_int_equal(nbshm_region_create(&r, NULL, TWO_MB, 1, -1, err, sizeof(err)), -1);
 	assert_has(err, "bad region name");
-	assert_int_equal(nbshm_region_attach(&r, NULL, false, err, sizeof(err)), -1);
 
 	memset(longname, 'x', 100);
 	longname[100] = '\0';
@@ -1068,13 +778,9 @@ main(void)
 		cmocka_unit_test_teardown(test_create_header_carve_close, cleanup_files),
 		cmocka_unit_test_teardown(test_create_numa, cleanup_files),
 		cmocka_unit_test_teardown(test_create_split, cleanup_files),
-		cmocka_unit_test_teardown(test_attach_readonly, cleanup_files),
-		cmocka_unit_test_teardown(test_attach_writable, cleanup_files),
 		cmocka_unit_test_teardown(test_create_in_use, cleanup_files),
 		cmocka_unit_test_teardown(test_stale_from_dead_creator, cleanup_files),
 		cmocka_unit_test_teardown(test_stale_crafted, cleanup_files),
-		cmocka_unit_test_teardown(test_attach_missing, cleanup_files),
-		cmocka_unit_test_teardown(test_attach_bad_files, cleanup_files),
 		cmocka_unit_test_teardown(test_close_keeps_a_replacement, cleanup_files),
 		cmocka_unit_test_teardown(test_bad_names, cleanup_files),
 		cmocka_unit_test_teardown(test_bad_sizes, cleanup_files),

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * lib/region: region table and (handle, offset, length) resolution, single and
- * burst. Region memory is plain malloc'd memory; the large-region cases use a
+ * lib/region: region table and (handle, offset, length) resolution. Region
+ * memory is plain malloc'd memory; the large-region cases use a
  * fake base pointer (resolution never dereferences it).
  */
 
@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "nbshm_region_table.h"
+#include "test_region_table.h"
 
 #define N_SLOTS 4u
 #define REGION_LEN UINT64_C(0x100000)
@@ -170,10 +171,10 @@ test_empty_slot_and_generations(void **state)
 	assert_int_equal(t->n_used, 2);
 
 	/* removed: the slot is empty, the old handle is a bad handle */
-	assert_int_equal(nbshm_region_table_remove(t, h0), 0);
+	assert_int_equal(test_region_table_remove(t, h0), 0);
 	assert_int_equal(t->n_used, 1);
 	assert_int_equal(res(t, h0, 0, 1, NULL), NET_BUFFER_BAD_HANDLE);
-	assert_int_equal(nbshm_region_table_remove(t, h0), -1);	/* twice */
+	assert_int_equal(test_region_table_remove(t, h0), -1);	/* twice */
 	/* re-added into the same slot with a new generation */
 	assert_int_equal(nbshm_region_table_add(t, mem[1], sizeof(mem[1]), &h0b), 0);
 	assert_int_equal(NET_BUFFER_SHM_HANDLE_INDEX(h0b), 0);
@@ -182,10 +183,10 @@ test_empty_slot_and_generations(void **state)
 	assert_int_equal(res(t, h0b, 5, 1, &p), NET_BUFFER_OK);
 	assert_ptr_equal(p, mem[1] + 5);
 	/* a stale handle cannot remove the new region */
-	assert_int_equal(nbshm_region_table_remove(t, h0), -1);
+	assert_int_equal(test_region_table_remove(t, h0), -1);
 	assert_int_equal(res(t, h0b, 0, 1, NULL), NET_BUFFER_OK);
 	/* and once more: every earlier handle stays stale */
-	assert_int_equal(nbshm_region_table_remove(t, h0b), 0);
+	assert_int_equal(test_region_table_remove(t, h0b), 0);
 	assert_int_equal(nbshm_region_table_add(t, mem[0], sizeof(mem[0]), &h0c), 0);
 	assert_int_equal(NET_BUFFER_SHM_HANDLE_INDEX(h0c), 0);
 	assert_int_equal(res(t, h0, 0, 1, NULL), NET_BUFFER_STALE_GENERATION);
@@ -204,10 +205,10 @@ test_generation_wrap_skips_zero(void **state)
 
 	(void)state;
 	assert_non_null(t);
-	assert_int_equal(nbshm_region_table_set(t, 0, 0xffffffffu, mem, sizeof(mem)), 0);
+	assert_int_equal(test_region_table_set(t, 0, 0xffffffffu, mem, sizeof(mem)), 0);
 	h = NET_BUFFER_SHM_HANDLE(0, 0xffffffffu);
 	assert_int_equal(res(t, h, 0, 1, NULL), NET_BUFFER_OK);
-	assert_int_equal(nbshm_region_table_remove(t, h), 0);
+	assert_int_equal(test_region_table_remove(t, h), 0);
 	assert_int_equal(nbshm_region_table_add(t, mem, sizeof(mem), &h), 0);
 	assert_int_not_equal(NET_BUFFER_SHM_HANDLE_GEN(h), 0);
 	assert_int_equal(res(t, h, 0, 1, NULL), NET_BUFFER_OK);
@@ -238,12 +239,12 @@ test_table_full_and_bad_args(void **state)
 	assert_int_equal(t->n_used, 3);
 
 	/* set: index in range, gen != 0, base and len given */
-	assert_int_equal(nbshm_region_table_set(t, 3, 1, mem, 64), -1);
-	assert_int_equal(nbshm_region_table_set(t, 0, 0, mem, 64), -1);
-	assert_int_equal(nbshm_region_table_set(t, 0, 1, NULL, 64), -1);
-	assert_int_equal(nbshm_region_table_set(t, 0, 1, mem, 0), -1);
+	assert_int_equal(test_region_table_set(t, 3, 1, mem, 64), -1);
+	assert_int_equal(test_region_table_set(t, 0, 0, mem, 64), -1);
+	assert_int_equal(test_region_table_set(t, 0, 1, NULL, 64), -1);
+	assert_int_equal(test_region_table_set(t, 0, 1, mem, 0), -1);
 	/* set replaces: the old handle goes stale, the count stays */
-	assert_int_equal(nbshm_region_table_set(t, 2, 9, mem + 1, 32), 0);
+	assert_int_equal(test_region_table_set(t, 2, 9, mem + 1, 32), 0);
 	assert_int_equal(t->n_used, 3);
 	assert_int_equal(res(t, NET_BUFFER_SHM_HANDLE(2, 1), 0, 1, NULL),
 		NET_BUFFER_STALE_GENERATION);
@@ -251,9 +252,8 @@ test_table_full_and_bad_args(void **state)
 	assert_int_equal(res(t, NET_BUFFER_SHM_HANDLE(2, 9), 32, 1, NULL),
 		NET_BUFFER_OUT_OF_BOUNDS);
 	/* remove with an out-of-range or zero handle */
-	assert_int_equal(nbshm_region_table_remove(t, NET_BUFFER_SHM_HANDLE(3, 1)), -1);
-	assert_int_equal(nbshm_region_table_remove(t, 0), -1);
-	assert_int_equal(nbshm_region_table_remove(NULL, NET_BUFFER_SHM_HANDLE(0, 1)), -1);
+	assert_int_equal(test_region_table_remove(t, NET_BUFFER_SHM_HANDLE(3, 1)), -1);
+	assert_int_equal(test_region_table_remove(t, 0), -1);
 	assert_int_equal(t->n_used, 3);
 	nbshm_region_table_free(t);
 }
@@ -305,9 +305,9 @@ test_bounds_large_fake(void **state)
 	(void)state;
 	assert_non_null(t);
 	/* len UINT32_MAX: bytes 0 .. 0xfffffffe */
-	assert_int_equal(nbshm_region_table_set(t, 0, 5, FAKE_BASE, UINT32_MAX), 0);
+	assert_int_equal(test_region_table_set(t, 0, 5, FAKE_BASE, UINT32_MAX), 0);
 	/* len 2^32 + 16: every 32-bit offset and length fit in some combination */
-	assert_int_equal(nbshm_region_table_set(t, 1, 6, FAKE_BASE,
+	assert_int_equal(test_region_table_set(t, 1, 6, FAKE_BASE,
 		(UINT64_C(1) << 32) + 16), 0);
 
 	assert_int_equal(res(t, h32, 0, 0xffffffffu, &p), NET_BUFFER_OK);
@@ -337,188 +337,6 @@ test_bounds_large_fake(void **state)
 	nbshm_region_table_free(t);
 }
 
-static void
-seg_init(NET_BUFFER_SHARED_MEMORY *s, uint64_t h, uint32_t off, uint32_t len)
-{
-	memset(s, 0, sizeof(*s));
-	NET_BUFFER_SHARED_MEM_HANDLE(s) = h;
-	NET_BUFFER_SHARED_MEM_OFFSET(s) = off;
-	NET_BUFFER_SHARED_MEM_LENGTH(s) = len;
-}
-
-#define BURST 32
-
-static void
-test_burst_all_good(void **state)
-{
-	struct fixture *f = *state;
-	NET_BUFFER_SHARED_MEMORY seg[BURST];
-	const NET_BUFFER_SHARED_MEMORY *segs[BURST];
-	void *ptrs[BURST];
-	uint8_t status[BURST];
-	unsigned int i;
-
-	for (i = 0; i < BURST; i++) {
-		seg_init(&seg[i], f->h[i % N_SLOTS], i * 1000, 64 + i);
-		segs[i] = &seg[i];
-	}
-	/* the last byte of a region is fine */
-	seg_init(&seg[BURST - 1], f->h[1], (uint32_t)REGION_LEN - 1, 1);
-	memset(status, 0xee, sizeof(status));
-	memset(ptrs, 0, sizeof(ptrs));
-	assert_int_equal(nbshm_region_resolve_burst(f->t, segs, BURST, ptrs, status), 0);
-	for (i = 0; i < BURST - 1; i++)
-		assert_ptr_equal(ptrs[i], f->mem[i % N_SLOTS] + i * 1000);
-	assert_ptr_equal(ptrs[BURST - 1], f->mem[1] + REGION_LEN - 1);
-	/* status is documented as written only when something is bad */
-	for (i = 0; i < BURST; i++)
-		assert_int_equal(status[i], 0xee);
-
-	/* a burst of 0 */
-	assert_int_equal(nbshm_region_resolve_burst(f->t, segs, 0, ptrs, status), 0);
-	/* a burst of 1 */
-	assert_int_equal(nbshm_region_resolve_burst(f->t, segs, 1, ptrs, status), 0);
-	assert_ptr_equal(ptrs[0], f->mem[0]);
-}
-
-static void
-check_burst_matches_single(const struct nbshm_region_table *t,
-		NET_BUFFER_SHARED_MEMORY *seg, unsigned int n, unsigned int want_bad)
-{
-	const NET_BUFFER_SHARED_MEMORY *segs[BURST];
-	void *ptrs[BURST];
-	uint8_t status[BURST];
-	unsigned int i, n_bad = 0;
-
-	assert_true(n <= BURST);
-	for (i = 0; i < n; i++)
-		segs[i] = &seg[i];
-	memset(status, 0xee, sizeof(status));
-	assert_int_equal(nbshm_region_resolve_burst(t, segs, n, ptrs, status), want_bad);
-	for (i = 0; i < n; i++) {
-		enum net_buffer_reason why;
-		void *p = nbshm_region_resolve_shm(t, &seg[i], &why);
-
-		/* status is written only when the burst has a bad segment */
-		assert_int_equal(status[i], want_bad != 0 ? (uint8_t)why : 0xee);
-		assert_ptr_equal(ptrs[i], p);
-		n_bad += why != NET_BUFFER_OK;
-	}
-	assert_int_equal(n_bad, want_bad);
-}
-
-static void
-test_burst_mixed(void **state)
-{
-	struct fixture *f = *state;
-	NET_BUFFER_SHARED_MEMORY seg[BURST];
-	const uint32_t len = (uint32_t)REGION_LEN;
-	uint64_t stale;
-	unsigned int n = 0;
-
-	/* make slot 3 hold a newer generation so its old handle is stale */
-	stale = f->h[3];
-	assert_int_equal(nbshm_region_table_remove(f->t, stale), 0);
-	assert_int_equal(nbshm_region_table_add(f->t, f->mem[3], REGION_LEN, &f->h[3]), 0);
-
-	seg_init(&seg[n++], f->h[0], 0, 64);				/* ok */
-	seg_init(&seg[n++], NET_BUFFER_SHM_HANDLE(N_SLOTS, 1), 0, 64);	/* bad index */
-	seg_init(&seg[n++], NET_BUFFER_SHM_HANDLE(0xffffffffu, 1), 0, 64);
-	seg_init(&seg[n++], NET_BUFFER_SHM_HANDLE(1, 0), 0, 64);	/* gen 0 */
-	seg_init(&seg[n++], 0, 0, 64);					/* zeroed */
-	seg_init(&seg[n++], stale, 0, 64);				/* stale */
-	seg_init(&seg[n++], f->h[3], 0, 64);				/* ok */
-	seg_init(&seg[n++], f->h[1], 10, 0);				/* zero length */
-	seg_init(&seg[n++], f->h[1], len, 1);				/* oob */
-	seg_init(&seg[n++], f->h[1], len - 1, 1);			/* ok, last byte */
-	seg_init(&seg[n++], f->h[1], 0xfffffff0u, 0x20);		/* 32-bit wrap */
-	seg_init(&seg[n++], f->h[1], 0xffffffffu, 0xffffffffu);
-	seg_init(&seg[n++], f->h[2], 0, len);				/* ok, whole */
-	seg_init(&seg[n++], f->h[2], 0, len + 1);			/* oob */
-	check_burst_matches_single(f->t, seg, n, 10);
-
-	/* one bad segment in an otherwise good burst */
-	seg_init(&seg[0], f->h[0], 0, 64);
-	seg_init(&seg[1], f->h[1], 0, 64);
-	seg_init(&seg[2], f->h[2], len, 1);
-	seg_init(&seg[3], f->h[3], 0, 64);
-	check_burst_matches_single(f->t, seg, 4, 1);
-
-	/* every segment bad */
-	seg_init(&seg[0], stale, 0, 64);
-	seg_init(&seg[1], 0, 0, 0);
-	check_burst_matches_single(f->t, seg, 2, 2);
-}
-
-static void
-test_burst_empty_slot_zero(void **state)
-{
-	struct nbshm_region_table *t = nbshm_region_table_create(4);
-	NET_BUFFER_SHARED_MEMORY seg[4];
-	static uint8_t mem[128];
-	uint64_t h;
-
-	(void)state;
-	assert_non_null(t);
-	/* slot 0 empty: an out-of-range index must not borrow slot 0's state */
-	assert_int_equal(nbshm_region_table_set(t, 2, 3, mem, sizeof(mem)), 0);
-	h = NET_BUFFER_SHM_HANDLE(2, 3);
-	seg_init(&seg[0], h, 0, 128);
-	seg_init(&seg[1], NET_BUFFER_SHM_HANDLE(0, 0), 0, 1);	/* empty slot, gen 0 */
-	seg_init(&seg[2], NET_BUFFER_SHM_HANDLE(7, 0), 0, 1);	/* out of range, gen 0 */
-	seg_init(&seg[3], NET_BUFFER_SHM_HANDLE(1, 1), 0, 1);	/* empty slot */
-	check_burst_matches_single(t, seg, 4, 3);
-	check_burst_matches_single(t, seg, 1, 0);
-
-	/* the fake large regions through the burst path */
-	assert_int_equal(nbshm_region_table_set(t, 0, 1, FAKE_BASE, UINT32_MAX), 0);
-	assert_int_equal(nbshm_region_table_set(t, 1, 1, FAKE_BASE,
-		(UINT64_C(1) << 32) + 16), 0);
-	seg_init(&seg[0], NET_BUFFER_SHM_HANDLE(0, 1), 0xfffffff0u, 0x20);	/* oob */
-	seg_init(&seg[1], NET_BUFFER_SHM_HANDLE(1, 1), 0xfffffff0u, 0x20);	/* ok */
-	seg_init(&seg[2], NET_BUFFER_SHM_HANDLE(0, 1), 0xfffffffeu, 1);	/* ok */
-	seg_init(&seg[3], NET_BUFFER_SHM_HANDLE(1, 1), 0xffffffffu, 0x12);	/* oob */
-	check_burst_matches_single(t, seg, 4, 2);
-	nbshm_region_table_free(t);
-}
-
-static void
-test_find(void **state)
-{
-	struct fixture *f = *state;
-	uint64_t h = 0, off = 0;
-	void *p;
-
-	assert_int_equal(nbshm_region_table_find(f->t, f->mem[2] + 1234, 10, &h, &off), 0);
-	assert_true(h == f->h[2]);
-	assert_true(off == 1234);
-	assert_int_equal(nbshm_region_table_find(f->t, f->mem[1], REGION_LEN, &h, &off), 0);
-	assert_true(h == f->h[1]);
-	assert_true(off == 0);
-	/* the last byte, then one past it */
-	assert_int_equal(nbshm_region_table_find(f->t, f->mem[3] + REGION_LEN - 1, 1,
-		&h, &off), 0);
-	assert_true(h == f->h[3]);
-	assert_true(off == REGION_LEN - 1);
-	/* a range running off the end */
-	h = 77;
-	assert_int_not_equal(nbshm_region_table_find(f->t, f->mem[3] + REGION_LEN - 1, 2,
-		&h, &off), 0);
-	assert_true(h == 77);
-	assert_int_not_equal(nbshm_region_table_find(f->t, f->mem[0], REGION_LEN + 1,
-		&h, &off), 0);
-	/* memory no region holds */
-	assert_int_not_equal(nbshm_region_table_find(f->t, &h, sizeof(h), &h, &off), 0);
-	assert_int_not_equal(nbshm_region_table_find(NULL, f->mem[0], 1, &h, &off), 0);
-	/* a removed region is not found */
-	assert_int_equal(nbshm_region_table_remove(f->t, f->h[2]), 0);
-	assert_int_not_equal(nbshm_region_table_find(f->t, f->mem[2] + 1, 1, &h, &off), 0);
-	/* a found handle resolves to the same address */
-	assert_int_equal(nbshm_region_table_find(f->t, f->mem[1] + 99, 1, &h, &off), 0);
-	assert_int_equal(res(f->t, h, (uint32_t)off, 1, &p), NET_BUFFER_OK);
-	assert_ptr_equal(p, f->mem[1] + 99);
-}
-
 int
 main(void)
 {
@@ -531,10 +349,6 @@ main(void)
 		cmocka_unit_test(test_table_full_and_bad_args),
 		cmocka_unit_test_setup_teardown(test_bounds_small, setup_full, teardown_full),
 		cmocka_unit_test(test_bounds_large_fake),
-		cmocka_unit_test_setup_teardown(test_burst_all_good, setup_full, teardown_full),
-		cmocka_unit_test_setup_teardown(test_burst_mixed, setup_full, teardown_full),
-		cmocka_unit_test(test_burst_empty_slot_zero),
-		cmocka_unit_test_setup_teardown(test_find, setup_full, teardown_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
