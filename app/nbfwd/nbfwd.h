@@ -21,11 +21,11 @@
 #include "nbshm_region.h"
 #include "nbshm_region_table.h"
 #include "nbfwd_config.h"
+#include "nbfwd_plan.h"
 
 #define NBFWD_MAX_BURST 512
-#define NBFWD_MAX_RUN_PORTS 32
+#define NBFWD_MAX_RUN_PORTS NBFWD_PLAN_MAX_PORTS
 #define NBFWD_MAX_WORKERS 64
-#define NBFWD_MEMPOOL_CACHE 256
 
 /** Drop reasons: the NET_BUFFER reasons, then nbfwd's own. */
 enum nbfwd_drop {
@@ -84,7 +84,7 @@ struct nbfwd_port {
 	uint16_t nb_txq;
 	uint16_t rx_desc;
 	uint16_t tx_desc;
-	uint32_t pool_size;
+	uint32_t pool_size;		/**< mbufs in its pool (as planned) */
 	uint16_t mtu;
 	int region;			/**< index in nbfwd_ctx.regions */
 	struct rte_mempool *pool;
@@ -104,7 +104,7 @@ struct nbfwd_port {
 struct nbfwd_region {
 	struct nbshm_region r;
 	uint64_t handle;
-	uint32_t pages;
+	uint32_t pages;			/**< as planned (or configured) */
 	uint64_t page_size;
 	int numa_node;
 	enum nbfwd_pool_layout layout;
@@ -130,6 +130,7 @@ struct nbfwd_mode_ops;
 struct nbfwd_ctx {
 	struct nbfwd_config cfg;
 	const struct nbfwd_mode_ops *mode;	/**< the steps of cfg.mode */
+	struct nbfwd_plan plan;		/**< pool and region sizes (nbfwd_setup_regions()) */
 	char file_prefix[64];
 	unsigned int n_ports;
 	struct nbfwd_port ports[NBFWD_MAX_RUN_PORTS];

@@ -27,7 +27,7 @@
 #include "nbfwd_setup.h"
 #include "nbshm_region_dpdk.h"
 
-#define NBFWD_BUF_SIZE RTE_MBUF_DEFAULT_BUF_SIZE
+#define NBFWD_BUF_SIZE NBFWD_PLAN_BUF_SIZE
 
 static int
 nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
@@ -97,7 +97,6 @@ nbfwd_ports_from_config(struct nbfwd_ctx *ctx)
 		p->nb_rxq = pc->queues;
 		p->rx_desc = pc->rx_desc;
 		p->tx_desc = pc->tx_desc;
-		p->pool_size = pc->pool_size;
 		p->mtu = pc->mtu;
 		ctx->n_ports++;
 	}
@@ -294,20 +293,6 @@ nbfwd_setup_workers(struct nbfwd_ctx *ctx)
 	return 0;
 }
 
-static uint32_t
-nbfwd_pool_size_auto(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p)
-{
-	const struct nbfwd_port *peer = &ctx->ports[p->peer];
-	uint64_t n = (uint64_t)p->nb_rxq * p->rx_desc +
-		(uint64_t)ctx->n_workers * peer->tx_desc +
-		(uint64_t)ctx->n_workers * (NBFWD_MEMPOOL_CACHE + 2 * ctx->cfg.burst) + 1024;
-	uint64_t pow = 1;
-
-	while (pow - 1 < n)
-		pow <<= 1;
-	return (uint32_t)(pow - 1);
-}
-
 static int
 nbfwd_find_region(const struct nbfwd_ctx *ctx, const char *name)
 {
@@ -349,15 +334,53 @@ nbfwd_port_region(struct nbfwd_ctx *ctx, unsigned int pi)
 	rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
 	rg->numa_node = p->socket;
 	rg->layout = ctx->cfg.pool_layout;
-	rg->pages = 0;	/* automatic: sized to its pools */
 	return (int)ctx->n_regions++;
 }
 
-/* Regions named in the INI file, then one automatic region per NUMA node. */
+/* What the planner needs of the ports and regions, as set up so far. */
+static void
+nbfwd_plan_facts(const struct nbfwd_ctx *ctx, struct nbfwd_plan_in *in)
+{
+	unsigned int i;
+
+	memset(in, 0, sizeof(*in));
+	in->cfg = &ctx->cfg;
+	in->n_workers = ctx->n_workers;
+	in->n_ports = ctx->n_ports;
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+
+		in->ports[i] = (struct nbfwd_plan_port){
+			.nb_rxq = p->nb_rxq,
+			.rx_desc = p->rx_desc,
+			.tx_desc = p->tx_desc,
+			.peer = p->peer,
+			/* configured, 0 = automatic */
+			.pool_size = ctx->cfg.n_ports > 0 ? ctx->cfg.ports[i].pool_size : 0,
+			.region = (uint16_t)p->region,
+		};
+	}
+	in->n_regions = ctx->n_regions;
+	for (i = 0; i < ctx->n_regions; i++) {
+		const struct nbfwd_region *rg = &ctx->regions[i];
+
+		in->regions[i] = (struct nbfwd_plan_region){
+			.page_size = rg->page_size,
+			/* configured (the first cfg.n_regions), 0 = automatic */
+			.pages = i < ctx->cfg.n_regions ? ctx->cfg.regions[i].pages : 0,
+			.layout = rg->layout,
+		};
+	}
+}
+
+/*
+ * Regions named in the INI file, then one automatic region per NUMA node,
+ * sized by the planner with the pools; then the mode's regions.
+ */
 static int
 nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 {
-	uint64_t used[NBFWD_MAX_REGIONS];
+	struct nbfwd_plan_in in;
 	unsigned int i;
 
 	for (i = 0; i < ctx->cfg.n_regions; i++) {
@@ -365,7 +388,6 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 		struct nbfwd_region *rg = &ctx->regions[ctx->n_regions++];
 
 		snprintf(rg->r.name, sizeof(rg->r.name), "%.31s.%.31s", ctx->file_prefix, rc->name);
-		rg->pages = rc->pages;
 		rg->page_size = rc->page_size;
 		rg->numa_node = rc->numa_node;
 		rg->layout = rc->layout >= 0 ? (enum nbfwd_pool_layout)rc->layout :
@@ -377,34 +399,20 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 
 		if (ri < 0)
 			return -1;
-		if (p->pool_size == 0)
-			p->pool_size = nbfwd_pool_size_auto(ctx, p);
 		if (ctx->regions[ri].numa_node < 0)
 			ctx->regions[ri].numa_node = p->socket;
 		p->region = ri;
 	}
-	/* size the automatic regions to hold their pools */
+	nbfwd_plan_facts(ctx, &in);
+	if (nbfwd_plan(&in, &ctx->plan) != 0) {
+		APP_LOG(ERR, "cannot plan pools and regions for %u ports and %u regions",
+			ctx->n_ports, ctx->n_regions);
+		return -1;
+	}
+	for (i = 0; i < ctx->n_ports; i++)
+		ctx->ports[i].pool_size = ctx->plan.pool_size[i];
 	for (i = 0; i < ctx->n_regions; i++)
-		used[i] = ctx->regions[i].layout == NBFWD_POOL_HEAP ?
-			ctx->regions[i].page_size : NBSHM_REGION_DATA_OFFSET;
-	for (i = 0; i < ctx->n_ports; i++) {
-		struct nbfwd_port *p = &ctx->ports[i];
-		struct nbfwd_region *rg = &ctx->regions[p->region];
-
-		if (rg->layout == NBFWD_POOL_HEAP)
-			used[p->region] += nbshm_region_heap_pool_bytes(p->pool_size,
-				NBFWD_BUF_SIZE);
-		else
-			used[p->region] += nbshm_region_pool_bytes(used[p->region],
-				rg->page_size, p->pool_size, NBFWD_BUF_SIZE);
-	}
-	for (i = ctx->cfg.n_regions; i < ctx->n_regions; i++) {
-		struct nbfwd_region *rg = &ctx->regions[i];
-
-		rg->pages = (used[i] + rg->page_size - 1) / rg->page_size;
-		if (rg->layout == NBFWD_POOL_HEAP)
-			rg->pages++;	/* the heap loses some to page boundaries */
-	}
+		ctx->regions[i].pages = ctx->plan.pages[i];
 	/* the mode's regions (vmq: one per consumer) after the ports' */
 	if (ctx->mode->plan != NULL)
 		return ctx->mode->plan(ctx);

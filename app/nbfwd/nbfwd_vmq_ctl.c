@@ -68,46 +68,6 @@ nbfwd_cons_state_name(unsigned int state)
 		"unknown";
 }
 
-/* Pool buffer bytes (headroom included, cache-line rounded as the pool does). */
-static uint16_t
-nbfwd_cons_buf_size(const struct nbfwd_consumer_cfg *k)
-{
-	return (uint16_t)RTE_ALIGN_CEIL(k->buffer_size + RTE_PKTMBUF_HEADROOM,
-		RTE_CACHE_LINE_SIZE);
-}
-
-static uint64_t
-nbfwd_cons_ring_stride(const struct nbfwd_consumer_cfg *k)
-{
-	return RTE_ALIGN_CEIL(NBSHM_RING_BYTES(k->ring_size), NBSHM_CHAN_CACHE_LINE);
-}
-
-/*
- * The region of a consumer, front to back: header page, rings, tx buffers
- * (the control file, whole pages), then rx buffers (the rx file, from a page
- * boundary). Fills the offsets of @p l and returns the bytes needed.
- */
-static uint64_t
-nbfwd_cons_layout(const struct nbfwd_consumer_cfg *k, unsigned int n_qp, uint64_t page,
-		struct nbshm_chan_layout *l)
-{
-	uint16_t buf_size = nbfwd_cons_buf_size(k);
-	uint64_t off;
-
-	memset(l, 0, sizeof(*l));
-	l->rings_off = NBSHM_REGION_DATA_OFFSET;
-	l->ring_stride = nbfwd_cons_ring_stride(k);
-	l->ring_size = k->ring_size;
-	l->n_qp = n_qp;
-	off = l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp);
-	l->tx_off = RTE_ALIGN_CEIL(off, NBSHM_REGION_DATA_OFFSET);
-	l->tx_buf_size = k->tx_buffer_size;
-	l->n_tx_bufs = k->tx_buffers;
-	l->rx_off = RTE_ALIGN_CEIL(l->tx_off + (uint64_t)l->n_tx_bufs * l->tx_buf_size, page);
-	l->rx_len = nbshm_region_pool_bytes(l->rx_off, page, k->buffers, buf_size);
-	return RTE_ALIGN_CEIL(l->rx_off + l->rx_len, page);
-}
-
 /*
  * steering = flow: a queue of its own on its port, polled by its home worker
  * (the device must have one to spare and, with RSS across several worker
@@ -148,9 +108,9 @@ nbfwd_cons_plan_queue(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nb
 static int
 nbfwd_cons_plan_port(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c, struct nbfwd_port *p)
 {
-	uint64_t need = (uint64_t)p->nb_rxq * p->rx_desc +
-		(uint64_t)c->n_qp * c->cfg->ring_size +
-		(uint64_t)ctx->n_workers * (NBFWD_MEMPOOL_CACHE + 2 * ctx->cfg.burst);
+	const struct nbfwd_plan_port facts = { .nb_rxq = p->nb_rxq, .rx_desc = p->rx_desc };
+	uint64_t need = nbfwd_plan_owned_buffers(&ctx->cfg, ctx->n_workers, &facts,
+		c->cfg->ring_size);
 	unsigned int i;
 
 	for (i = 0; i < ctx->n_consumers; i++)
@@ -223,7 +183,7 @@ nbfwd_vmq_plan(struct nbfwd_ctx *ctx)
 		const struct nbfwd_consumer_cfg *k = &ctx->cfg.consumers[i];
 		struct nbfwd_consumer *c = &ctx->consumers[i];
 		struct nbfwd_region *rg;
-		uint64_t bytes;
+		const struct nbfwd_plan_consumer *pc = &ctx->plan.consumers[i];
 		int pi = nbfwd_find_port(ctx, k->port);
 		unsigned int b;
 
@@ -269,12 +229,14 @@ nbfwd_vmq_plan(struct nbfwd_ctx *ctx)
 		memset(rg, 0, sizeof(*rg));
 		snprintf(rg->r.name, sizeof(rg->r.name), "%.28s.c.%.31s", ctx->file_prefix,
 			k->name);
-		rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
 		rg->numa_node = k->numa_node >= 0 ? k->numa_node : ctx->ports[pi].socket;
 		rg->layout = NBFWD_POOL_EXTBUF;
-		bytes = nbfwd_cons_layout(k, c->n_qp, rg->page_size, &c->layout);
-		rg->pages = (uint32_t)(bytes / rg->page_size);
-		rg->split = c->layout.rx_off;
+		/* as planned with the ports' (nbfwd_plan()) */
+		c->layout = pc->layout;
+		c->buf_size = pc->buf_size;
+		rg->page_size = pc->page_size;
+		rg->pages = pc->pages;
+		rg->split = pc->layout.rx_off;
 		rg->no_dma = !nbfwd_consumer_device_writes(c);
 		c->region = (int)ctx->n_regions++;
 	}
@@ -358,7 +320,6 @@ nbfwd_consumer_setup(struct nbfwd_ctx *ctx, struct nbfwd_consumer *c)
 	rg->r.used = l->rx_off;
 	c->rg_handle = rg->handle;
 	c->gen = NET_BUFFER_SHM_HANDLE_GEN(rg->handle);
-	c->buf_size = nbfwd_cons_buf_size(c->cfg);
 	c->base = rg->r.base;
 	n_slots = nbshm_lent_slots(l->rx_len, rg->page_size, c->buf_size);
 	snprintf(name, sizeof(name), "nbfwd_c%u", c->index);
