@@ -24,10 +24,10 @@
 #include "nbfwd.h"
 #include "nbfwd_args.h"
 #include "nbfwd_capture.h"
-#include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
 #include "nbfwd_guard.h"
 #include "nbfwd_log.h"
+#include "nbfwd_mode.h"
 #include "nbfwd_preflight.h"
 #include "nbfwd_quiesce.h"
 #include "nbfwd_setup.h"
@@ -179,11 +179,9 @@ nbfwd_setup(struct nbfwd_ctx *ctx)
 			nbfwd_setup_workers(ctx) != 0 ||
 			nbfwd_setup_regions(ctx) != 0 ||
 			nbfwd_setup_pools(ctx) != 0 ||
-			nbfwd_consumers_setup(ctx) != 0 ||
+			nbfwd_mode_step(ctx, ctx->mode->setup) != 0 ||
 			nbfwd_start_ports(ctx) != 0 ||
-			nbfwd_consumers_tx_init(ctx) != 0 ||
-			nbfwd_consumers_steer(ctx) != 0 ||
-			nbfwd_consumers_start(ctx) != 0)
+			nbfwd_mode_step(ctx, ctx->mode->start) != 0)
 		return -1;
 	return 0;
 }
@@ -214,7 +212,8 @@ nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 {
 	nbfwd_telemetry_stop();
 	nbfwd_capture_uninit();
-	nbfwd_consumers_stop(ctx);
+	if (ctx->mode->stop != NULL)
+		ctx->mode->stop(ctx);
 	nbfwd_stop_ports(ctx);
 	if (nbfwd_check_mbufs(ctx) != 0 && status == 0)
 		status = NBFWD_EXIT_LEAK;
@@ -254,6 +253,7 @@ main(int argc, char **argv)
 	default:
 		break;
 	}
+	ctx->mode = nbfwd_mode_ops_get(ctx->cfg.mode);
 
 	nbfwd_preflight_scan(app_argc > 1 ? argc - app_argc : argc, argv, &ea);
 	if (nbfwd_preflight_hugepages(&ctx->cfg, &ea, err, sizeof(err)) != 0) {

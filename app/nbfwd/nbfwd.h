@@ -21,11 +21,11 @@
 #include "nbshm_region.h"
 #include "nbshm_region_table.h"
 #include "nbfwd_config.h"
+#include "nbfwd_plan.h"
 
 #define NBFWD_MAX_BURST 512
-#define NBFWD_MAX_RUN_PORTS 32
+#define NBFWD_MAX_RUN_PORTS NBFWD_PLAN_MAX_PORTS
 #define NBFWD_MAX_WORKERS 64
-#define NBFWD_MEMPOOL_CACHE 256
 
 /** Drop reasons: the NET_BUFFER reasons, then nbfwd's own. */
 enum nbfwd_drop {
@@ -47,11 +47,14 @@ struct nbfwd_qstats {
 	uint64_t drop[NBFWD_DROP_MAX];	/**< packets dropped, per reason */
 } __rte_cache_aligned;
 
+/** nbfwd_rxq.cons of a queue that is no consumer's own. */
+#define NBFWD_NO_CONSUMER UINT16_MAX
+
 /** One rx queue as an lcore polls it. */
 struct nbfwd_rxq {
-	uint16_t port;		/**< rx port id */
+	uint16_t port;		/**< rx port id (set when the ports start) */
 	uint16_t port_index;	/**< its index in nbfwd_ctx.ports */
-	uint16_t cons1;		/**< vmq: 1 + consumer whose own queue this is, 0 = none */
+	uint16_t cons;		/**< vmq: consumer whose own queue this is, or NBFWD_NO_CONSUMER */
 	uint16_t queue;		/**< rx queue */
 	uint16_t tx_port;	/**< where packets go */
 	uint16_t tx_queue;	/**< the polling lcore's tx queue on tx_port */
@@ -81,7 +84,7 @@ struct nbfwd_port {
 	uint16_t nb_txq;
 	uint16_t rx_desc;
 	uint16_t tx_desc;
-	uint32_t pool_size;
+	uint32_t pool_size;		/**< mbufs in its pool (as planned) */
 	uint16_t mtu;
 	int region;			/**< index in nbfwd_ctx.regions */
 	struct rte_mempool *pool;
@@ -101,24 +104,33 @@ struct nbfwd_port {
 struct nbfwd_region {
 	struct nbshm_region r;
 	uint64_t handle;
-	uint32_t pages;
+	uint32_t pages;			/**< as planned (or configured) */
 	uint64_t page_size;
 	int numa_node;
 	enum nbfwd_pool_layout layout;
 	char heap[32];			/**< heap name (heap layout) */
 	int heap_socket;		/**< its socket id */
 	bool registered;		/**< extmem registered or heap added */
-	int consumer;			/**< 1 + index of the consumer it is for, 0 = none */
-	uint64_t split;			/**< consumer: bytes of its control file */
+	uint64_t split;			/**< two files, this many bytes in the first (a
+					 *   consumer's control file), 0 = one file */
 	bool no_dma;			/**< never DMA-mapped (no device writes it) */
+};
+
+/** A pool of the mode's own (vmq: a consumer's), counted at exit like the ports'. */
+struct nbfwd_mode_pool {
+	struct rte_mempool *mp;
+	char owner[48];			/**< what it is for ("consumer NAME") */
 };
 
 struct nbfwd_consumer;
 struct nbfwd_chansrv;
+struct nbfwd_mode_ops;
 
 /** Everything. */
 struct nbfwd_ctx {
 	struct nbfwd_config cfg;
+	const struct nbfwd_mode_ops *mode;	/**< the steps of cfg.mode */
+	struct nbfwd_plan plan;		/**< pool and region sizes (nbfwd_setup_regions()) */
 	char file_prefix[64];
 	unsigned int n_ports;
 	struct nbfwd_port ports[NBFWD_MAX_RUN_PORTS];
@@ -130,6 +142,8 @@ struct nbfwd_ctx {
 	uint64_t start_tsc;
 	uint64_t stop_tsc;
 	uint64_t mbufs_in_use_at_exit;
+	unsigned int n_mode_pools;
+	struct nbfwd_mode_pool mode_pools[NBFWD_MAX_CONSUMERS];
 	unsigned int n_consumers;
 	struct nbfwd_consumer *consumers;	/**< n_consumers (vmq) */
 	struct nbfwd_chansrv *chansrv;		/**< the attach socket's thread */

@@ -929,7 +929,7 @@ nbfwd_chansrv_listen(struct nbfwd_chansrv *s)
 }
 
 int
-nbfwd_consumers_start(struct nbfwd_ctx *ctx)
+nbfwd_chansrv_start(struct nbfwd_ctx *ctx)
 {
 	struct nbfwd_chansrv *s;
 	struct stat st;
@@ -978,7 +978,7 @@ nbfwd_consumers_start(struct nbfwd_ctx *ctx)
 }
 
 void
-nbfwd_consumers_stop(struct nbfwd_ctx *ctx)
+nbfwd_chansrv_stop(struct nbfwd_ctx *ctx)
 {
 	struct nbfwd_chansrv *s = ctx->chansrv;
 	unsigned int i, q;
@@ -1015,7 +1015,7 @@ nbfwd_consumers_stop(struct nbfwd_ctx *ctx)
 	}
 	s->epfd = -1;
 	s->lfd = -1;
-	/* s stays for its counters: nbfwd_consumers_teardown() frees it */
+	/* s stays for its counters: vmq's teardown step frees it */
 }
 
 int

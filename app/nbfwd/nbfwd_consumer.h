@@ -5,12 +5,17 @@
 
 /**
  * @file
- * Consumers (VMQ queues): one per [consumer NAME] section. Each has its own
+ * Consumers (VMQ queues) of mode vmq: one per [consumer NAME] section, and
+ * what vmq's files tell each other: nbfwd_vmq_ctl.c (control plane),
+ * nbfwd_vmq_steer.c (rte_flow), nbfwd_chansrv.c (attach server),
+ * nbfwd_vmq_fwd.c (data plane); stats and telemetry read the counters.
+ * The mode's steps are nbfwd_vmq_ops (nbfwd_mode.h). Each consumer has its own
  * region of two files: a control file with its channel rings and the tx
  * buffers the consumer owns, and an rx file with the data buffers of its own
  * mbuf pool (extbuf layout: mbuf headers stay in nbfwd's memory), sealed
  * against the consumer's writes. Every attach gets new files over the same
- * addresses and a new handle generation (nbfwd_consumer_renew()). Packets steered to it are lent as descriptor chains on the
+ * addresses and a new handle generation (nbfwd_consumer_renew()). Packets
+ * steered to it are lent as descriptor chains on the
  * rx ring of the polling lcore's queue pair and reused only after they come
  * back on the matching return ring.
  *
@@ -159,7 +164,7 @@ struct nbfwd_attach_stats {
 const char *nbfwd_attach_refusal_name(unsigned int reason);
 
 /**
- * The attach socket's counters, also after nbfwd_consumers_stop().
+ * The attach socket's counters, also after nbfwd_chansrv_stop().
  * @return 0, or -1 when nbfwd serves no consumers.
  */
 int nbfwd_consumers_attach_stats(const struct nbfwd_ctx *ctx, struct nbfwd_attach_stats *out);
@@ -171,31 +176,17 @@ const char *nbfwd_cons_drop_name(unsigned int reason);
 const char *nbfwd_cons_state_name(unsigned int state);
 
 /**
- * Plan the consumers' regions (append to ctx->regions, sized to rings, rx
- * buffers and tx buffers) after the ports' regions are planned.
- * @return 0, or -1 with the reason logged.
- */
-int nbfwd_consumers_plan(struct nbfwd_ctx *ctx);
-
-/**
- * Lay out each consumer's region (rings, rx pool, tx buffers) and make its
- * pool and lent tables, once the regions exist.
- * @return 0, or -1 with the reason logged.
- */
-int nbfwd_consumers_setup(struct nbfwd_ctx *ctx);
-
-/**
  * Start attaching: bind the socket, start the control thread.
  * @return 0, or -1 with the reason logged.
  */
-int nbfwd_consumers_start(struct nbfwd_ctx *ctx);
+int nbfwd_chansrv_start(struct nbfwd_ctx *ctx);
 
 /**
  * After the workers stopped: stop the control thread, take back every lent
  * buffer, close every consumer's socket and remove the socket file. The
- * counters stay readable until nbfwd_consumers_teardown().
+ * counters stay readable until vmq's teardown step.
  */
-void nbfwd_consumers_stop(struct nbfwd_ctx *ctx);
+void nbfwd_chansrv_stop(struct nbfwd_ctx *ctx);
 
 /** Path of the attach socket ("" when not listening). */
 const char *nbfwd_consumers_socket(const struct nbfwd_ctx *ctx);
@@ -221,17 +212,6 @@ void nbfwd_consumers_unsteer(struct nbfwd_ctx *ctx);
 const char *nbfwd_consumer_steering(const struct nbfwd_consumer *c);
 
 /**
- * Worker: lend packets that arrived in @p c's own queue (their data already in
- * its region) without a copy. Their NET_BUFFERs must have been built and
- * resolved in this burst (nbshm_mbuf_build_resolve_burst() said OK); a segment
- * outside @p c's region is refused. Packets that cannot be lent are freed
- * and counted.
- * @return number lent.
- */
-uint16_t nbfwd_consumer_lend(struct nbfwd_consumer *c, unsigned int qp,
-		struct rte_mbuf **pkts, uint16_t n);
-
-/**
  * Control thread, before ATTACH_OK: memory no earlier attachment can reach
  * (new control file, and a new rx file when rx_renew, mapped over the same
  * addresses), a new handle generation, fresh rings.
@@ -255,13 +235,6 @@ nbfwd_consumer_device_writes(const struct nbfwd_consumer *c)
 }
 
 /**
- * After the ports are configured: what each consumer may send on its port
- * (MTU, mbufs per frame, spoof check) and its share of its worker's tx budget.
- * @return 0, or -1 with the reason logged.
- */
-int nbfwd_consumers_tx_init(struct nbfwd_ctx *ctx);
-
-/**
  * Control thread: has @p c, attached, held lent buffers without returning
  * any for its stall_ms since packets for it first found no room (or, for a
  * pool that fills rx queues, fewer than @p burst buffers were left)? Call it
@@ -270,25 +243,11 @@ int nbfwd_consumers_tx_init(struct nbfwd_ctx *ctx);
  */
 bool nbfwd_consumer_stalled(struct nbfwd_consumer *c, unsigned int burst, uint64_t now_tsc);
 
-/** Free pools and tables (before the regions go). */
-void nbfwd_consumers_teardown(struct nbfwd_ctx *ctx);
-
 /**
- * Worker: take back returns on every attached consumer's ret ring of this
- * worker's queue pair, serve the tx ring of consumers it is home for, and
- * acknowledge detach requests.
+ * Worker, vmq's poll step: one poll of its rx queues (steer to consumers,
+ * forward or drop the rest) and of its consumers' return and tx rings.
  */
-void nbfwd_consumers_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
-
-/**
- * Worker: lend copies of @p n packets to consumer @p c on this worker's queue
- * pair. @p data holds each packet's resolved first segment (its NET_BUFFER
- * built and resolved in this burst). The originals are left to the caller.
- * Copies that cannot be lent are counted on the consumer.
- * @return number delivered.
- */
-uint16_t nbfwd_consumer_deliver(const struct nbfwd_ctx *ctx, struct nbfwd_consumer *c,
-		unsigned int qp, struct rte_mbuf **pkts, void * const *data, uint16_t n);
+void nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
 
 /** Take back everything queue pair @p qp of @p c lent (worker or shutdown). */
 uint32_t nbfwd_consumer_reclaim(struct nbfwd_consumer *c, unsigned int qp);

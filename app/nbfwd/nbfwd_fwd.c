@@ -20,6 +20,7 @@
 #include "nbfwd_cycles.h"
 #include "nbfwd_fwd.h"
 #include "nbfwd_guard.h"
+#include "nbfwd_mode.h"
 #include "nbfwd_quiesce.h"
 #include "nbshm_region_dpdk.h"
 
@@ -150,24 +151,35 @@ NBFWD_POLL_FN(nbfwd_poll_io, NBFWD_MODE_IO)
 NBFWD_POLL_FN(nbfwd_poll_macswap, NBFWD_MODE_MACSWAP)
 NBFWD_POLL_FN(nbfwd_poll_l2fwd, NBFWD_MODE_L2FWD)
 
-typedef void (*nbfwd_poll_fn)(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
+/* io, macswap and l2fwd only poll; vmq's steps are in nbfwd_vmq_ctl.c */
+static const struct nbfwd_mode_ops nbfwd_io_ops = { .poll = nbfwd_poll_io };
+static const struct nbfwd_mode_ops nbfwd_macswap_ops = { .poll = nbfwd_poll_macswap };
+static const struct nbfwd_mode_ops nbfwd_l2fwd_ops = { .poll = nbfwd_poll_l2fwd };
+
+const struct nbfwd_mode_ops *
+nbfwd_mode_ops_get(enum nbfwd_mode mode)
+{
+	static const struct nbfwd_mode_ops * const ops[NBFWD_MODE_MAX] = {
+		[NBFWD_MODE_IO] = &nbfwd_io_ops,
+		[NBFWD_MODE_MACSWAP] = &nbfwd_macswap_ops,
+		[NBFWD_MODE_L2FWD] = &nbfwd_l2fwd_ops,
+		[NBFWD_MODE_VMQ] = &nbfwd_vmq_ops,
+	};
+
+	return (unsigned int)mode < NBFWD_MODE_MAX ? ops[mode] : NULL;
+}
 
 int
 nbfwd_worker_loop(struct nbfwd_ctx *ctx, const struct nbfwd_worker *w,
 		nbfwd_tick_fn tick, void *tick_arg)
 {
-	static const nbfwd_poll_fn poll[NBFWD_MODE_MAX] = {
-		[NBFWD_MODE_IO] = nbfwd_poll_io,
-		[NBFWD_MODE_MACSWAP] = nbfwd_poll_macswap,
-		[NBFWD_MODE_L2FWD] = nbfwd_poll_l2fwd,
-		[NBFWD_MODE_VMQ] = nbfwd_vmq_poll,
-	};
-	const nbfwd_poll_fn fn = poll[ctx->cfg.mode];
+	void (* const poll)(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w) =
+		ctx->mode->poll;
 	uint64_t polls = 0;
 
 	nbfwd_quiesce_online(w->index);
 	while (!nbfwd_force_quit) {
-		fn(ctx, w);
+		poll(ctx, w);
 		/* between polls: no capture callback or port state held */
 		nbfwd_quiesce_report(w->index);
 		if (tick != NULL && (++polls & 0x3ff) == 0)

@@ -81,17 +81,12 @@ nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t 
 	return kept;
 }
 
-/**
- * vmq mode: one poll of the worker's rx queues (steer to consumers, forward
- * or drop the rest) and of its consumers' return and tx rings.
- */
-void nbfwd_vmq_poll(const struct nbfwd_ctx *ctx, const struct nbfwd_worker *w);
-
 /** Called every 1024 polls by a loop that also has control work (main lcore). */
 typedef void (*nbfwd_tick_fn)(void *arg);
 
 /**
- * Poll the worker's rx queues until nbfwd_force_quit is set.
+ * Poll the worker's rx queues with its mode's poll (ctx->mode) until
+ * nbfwd_force_quit is set.
  *
  * @param ctx
  *   Run-time state (read-only here).

@@ -9,15 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
+
 #include "nbfwd_preflight.h"
 #include "nbshm_region.h"
 
 /* 2 MB pages DPDK itself takes beyond the mbuf headers (measured: about 6). */
 #define NBFWD_EAL_BASE_PAGES 8
-/* Default pool per port and what one mbuf costs in DPDK memory and a region. */
-#define NBFWD_EST_POOL 4095
+/* What one mbuf header costs in DPDK memory. */
 #define NBFWD_EST_MBUF_HDR 320
-#define NBFWD_EST_MBUF_BUF 2176
 
 static bool
 nbfwd_arg_is(const char *arg, const char *name)
@@ -69,44 +69,108 @@ nbfwd_preflight_scan(int eal_argc, char **eal_argv, struct nbfwd_eal_args *ea)
 	ea->n_ports = nbfwd_count_ports(eal_argc, eal_argv);
 }
 
+/* Index of the entry named @p name in a table of @p n (names @p stride apart), @p n if none. */
+static unsigned int
+nbfwd_find_named(const char *first, size_t stride, unsigned int n, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && strcmp(first + i * stride, name) != 0; i++)
+		;
+	return i;
+}
+
+/*
+ * The planner's input as the configuration alone tells it: ports as
+ * configured (or as many as the EAL options name, at least 2, with the
+ * defaults), one worker per [lcore] section (at least one), the regions
+ * configured and one automatic region (the NUMA nodes are not known yet).
+ */
+void
+nbfwd_preflight_plan_in(const struct nbfwd_config *cfg, const struct nbfwd_eal_args *ea,
+		struct nbfwd_plan_in *in)
+{
+	unsigned int i, auto_rg;
+
+	memset(in, 0, sizeof(*in));
+	in->cfg = cfg;
+	in->n_workers = RTE_MAX(cfg->n_lcores, 1u);
+	in->n_ports = cfg->n_ports ? cfg->n_ports : ea->n_ports;
+	if (in->n_ports == 0)
+		in->n_ports = 2;
+	in->n_ports = RTE_MIN(in->n_ports, (unsigned int)NBFWD_PLAN_MAX_PORTS);
+	for (i = 0; i < cfg->n_regions; i++) {
+		in->regions[i].page_size = cfg->regions[i].page_size;
+		in->regions[i].pages = cfg->regions[i].pages;
+		in->regions[i].layout = cfg->regions[i].layout >= 0 ?
+			(enum nbfwd_pool_layout)cfg->regions[i].layout : cfg->pool_layout;
+	}
+	auto_rg = cfg->n_regions;
+	in->n_regions = auto_rg + 1;
+	in->regions[auto_rg].page_size = NBFWD_DEFAULT_PAGE_SIZE;
+	in->regions[auto_rg].layout = cfg->pool_layout;
+	for (i = 0; i < in->n_ports; i++) {
+		struct nbfwd_plan_port *p = &in->ports[i];
+		const struct nbfwd_port_cfg *pc = i < cfg->n_ports ? &cfg->ports[i] : NULL;
+
+		p->peer = (uint16_t)(i % 2 == 0 ? (i + 1 < in->n_ports ? i + 1 : i) : i - 1);
+		p->nb_rxq = 1;
+		p->rx_desc = NBFWD_DEFAULT_RX_DESC;
+		p->tx_desc = NBFWD_DEFAULT_TX_DESC;
+		p->region = (uint16_t)auto_rg;
+		if (pc == NULL)
+			continue;
+		p->nb_rxq = pc->queues != 0 ? pc->queues : (uint16_t)in->n_workers;
+		p->rx_desc = pc->rx_desc;
+		p->tx_desc = pc->tx_desc;
+		p->pool_size = pc->pool_size;
+		if (pc->peer[0] != '\0')
+			p->peer = (uint16_t)nbfwd_find_named(cfg->ports[0].name,
+				sizeof(cfg->ports[0]), cfg->n_ports, pc->peer);
+		if (pc->region[0] != '\0')
+			p->region = (uint16_t)nbfwd_find_named(cfg->regions[0].name,
+				sizeof(cfg->regions[0]), cfg->n_regions, pc->region);
+	}
+}
+
 int
 nbfwd_preflight_hugepages(const struct nbfwd_config *cfg, const struct nbfwd_eal_args *ea,
 		char *err, size_t errlen)
 {
 	const uint64_t page = 2ull << 20;
-	unsigned int n_ports = cfg->n_ports ? cfg->n_ports : ea->n_ports;
-	uint64_t region_pages = 0, eal_pages = 0, pool;
+	struct nbfwd_plan_in in;
+	struct nbfwd_plan plan;
+	uint64_t region_pages = 0, eal_pages = 0;
 	char dir[PATH_MAX];
 	unsigned int i;
 	long free_pages;
 
-	if (n_ports == 0)
-		n_ports = 2;
-	if (cfg->n_regions > 0) {
-		for (i = 0; i < cfg->n_regions; i++)
-			if (cfg->regions[i].page_size == page)
-				region_pages += cfg->regions[i].pages;
-	} else {
-		for (i = 0; i < n_ports; i++) {
-			pool = i < cfg->n_ports && cfg->ports[i].pool_size ?
-				cfg->ports[i].pool_size : NBFWD_EST_POOL;
-			region_pages += (pool * NBFWD_EST_MBUF_BUF + page - 1) / page;
-		}
-		region_pages += 1;
+	nbfwd_preflight_plan_in(cfg, ea, &in);
+	if (nbfwd_plan(&in, &plan) != 0) {
+		snprintf(err, errlen, "cannot size this configuration (a port's peer is "
+			"not one of its ports)");
+		return -1;
 	}
+	/*
+	 * Regions of 2 MB pages: the configured ones, or, when there are none,
+	 * the automatic one (with [region] sections, ports that name none are
+	 * not counted: the estimate has always been the sections' pages)
+	 */
+	for (i = 0; i < in.n_regions; i++)
+		if (in.regions[i].page_size == page &&
+				(cfg->n_regions == 0 || i < cfg->n_regions))
+			region_pages += plan.pages[i];
+	for (i = 0; i < plan.n_consumers; i++)
+		region_pages += plan.consumers[i].pages;
+	/* DPDK's own memory: its base, and the mbuf headers of every pool */
 	if (!ea->no_huge) {
 		eal_pages = NBFWD_EAL_BASE_PAGES;
-		for (i = 0; i < n_ports; i++)
-			eal_pages += (NBFWD_EST_POOL * NBFWD_EST_MBUF_HDR + page - 1) / page;
-	}
-	/* vmq: a region per consumer (rings, rx and tx buffers) and its mbuf headers */
-	for (i = 0; cfg->mode == NBFWD_MODE_VMQ && i < cfg->n_consumers; i++) {
-		const struct nbfwd_consumer_cfg *k = &cfg->consumers[i];
-
-		region_pages += 2 + ((uint64_t)k->buffers * (k->buffer_size + 256) +
-			(uint64_t)k->tx_buffers * k->tx_buffer_size + page - 1) / page;
-		if (!ea->no_huge)
-			eal_pages += ((uint64_t)k->buffers * NBFWD_EST_MBUF_HDR + page - 1) / page;
+		for (i = 0; i < in.n_ports; i++)
+			eal_pages += ((uint64_t)plan.pool_size[i] * NBFWD_EST_MBUF_HDR + page - 1) /
+				page;
+		for (i = 0; i < plan.n_consumers; i++)
+			eal_pages += ((uint64_t)cfg->consumers[i].buffers * NBFWD_EST_MBUF_HDR +
+				page - 1) / page;
 	}
 
 	if (nbshm_hugetlbfs_dir(page, dir, sizeof(dir)) != 0) {

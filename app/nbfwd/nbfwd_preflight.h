@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "nbfwd_config.h"
+#include "nbfwd_plan.h"
 
 /** What nbfwd needs to know of the EAL options. */
 struct nbfwd_eal_args {
@@ -28,8 +29,15 @@ struct nbfwd_eal_args {
 void nbfwd_preflight_scan(int eal_argc, char **eal_argv, struct nbfwd_eal_args *ea);
 
 /**
- * Compare the hugepages the configuration needs (regions, plus DPDK's own
- * unless --no-huge) with the free 2 MB pages.
+ * The planner's input as the configuration and the EAL options tell it,
+ * before EAL probes the ports (nbfwd_plan.h).
+ */
+void nbfwd_preflight_plan_in(const struct nbfwd_config *cfg, const struct nbfwd_eal_args *ea,
+		struct nbfwd_plan_in *in);
+
+/**
+ * Compare the hugepages the configuration needs (the regions as planned by
+ * nbfwd_plan(), plus DPDK's own unless --no-huge) with the free 2 MB pages.
  *
  * @return
  *   0, or -1 with one sentence in @p err: what is needed, what is free, what to run.

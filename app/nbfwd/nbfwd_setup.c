@@ -22,12 +22,12 @@
 
 #include "nbfwd.h"
 #include "nbfwd_log.h"
-#include "nbfwd_consumer.h"
 #include "nbfwd_guard.h"
+#include "nbfwd_mode.h"
 #include "nbfwd_setup.h"
 #include "nbshm_region_dpdk.h"
 
-#define NBFWD_BUF_SIZE RTE_MBUF_DEFAULT_BUF_SIZE
+#define NBFWD_BUF_SIZE NBFWD_PLAN_BUF_SIZE
 
 static int
 nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
@@ -97,7 +97,6 @@ nbfwd_ports_from_config(struct nbfwd_ctx *ctx)
 		p->nb_rxq = pc->queues;
 		p->rx_desc = pc->rx_desc;
 		p->tx_desc = pc->tx_desc;
-		p->pool_size = pc->pool_size;
 		p->mtu = pc->mtu;
 		ctx->n_ports++;
 	}
@@ -170,18 +169,37 @@ nbfwd_add_worker(struct nbfwd_ctx *ctx, unsigned int lcore_id)
 	return 0;
 }
 
-static int
-nbfwd_worker_add_rxq(struct nbfwd_worker *w, unsigned int pi, uint16_t queue)
+int
+nbfwd_worker_add_rxq(struct nbfwd_worker *w, unsigned int port_index, uint16_t queue,
+		uint16_t cons)
 {
+	struct nbfwd_rxq *q;
+
 	if (w->n_rxq == NBFWD_MAX_LCORE_RXQ) {
 		APP_LOG(ERR, "lcore %u polls more than %u queues", w->lcore_id,
 			NBFWD_MAX_LCORE_RXQ);
 		return -1;
 	}
-	w->rxq[w->n_rxq].port = pi;	/* index for now, port id after setup */
-	w->rxq[w->n_rxq].queue = queue;
-	w->n_rxq++;
+	q = &w->rxq[w->n_rxq++];
+	q->port_index = (uint16_t)port_index;	/* q->port: when the ports start */
+	q->queue = queue;
+	q->cons = cons;
 	return 0;
+}
+
+void
+nbfwd_port_give_rxqs(struct nbfwd_ctx *ctx, unsigned int port_index, uint16_t cons)
+{
+	unsigned int w, i;
+
+	for (w = 0; w < ctx->n_workers; w++) {
+		struct nbfwd_worker *wk = &ctx->workers[w];
+
+		for (i = 0; i < wk->n_rxq; i++)
+			if (wk->rxq[i].port_index == port_index &&
+					wk->rxq[i].cons == NBFWD_NO_CONSUMER)
+				wk->rxq[i].cons = cons;
+	}
 }
 
 /* [lcore N] rx = PORT:Q ... from the INI file. */
@@ -215,7 +233,8 @@ nbfwd_workers_from_config(struct nbfwd_ctx *ctx)
 			p = &ctx->ports[pi];
 			if (p->nb_rxq <= lc->rxq[j].queue)
 				p->nb_rxq = lc->rxq[j].queue + 1;
-			if (nbfwd_worker_add_rxq(w, pi, lc->rxq[j].queue) != 0)
+			if (nbfwd_worker_add_rxq(w, pi, lc->rxq[j].queue,
+					NBFWD_NO_CONSUMER) != 0)
 				return -1;
 		}
 	}
@@ -266,25 +285,12 @@ nbfwd_setup_workers(struct nbfwd_ctx *ctx)
 			APP_LOG(NOTICE, "port %u (%s): %u rx queue(s) for %u workers",
 				p->port_id, p->name, p->nb_rxq, ctx->n_workers);
 		for (w = 0; w < p->nb_rxq; w++) {
-			if (nbfwd_worker_add_rxq(&ctx->workers[w % ctx->n_workers], i, w) != 0)
+			if (nbfwd_worker_add_rxq(&ctx->workers[w % ctx->n_workers], i, w,
+					NBFWD_NO_CONSUMER) != 0)
 				return -1;
 		}
 	}
 	return 0;
-}
-
-static uint32_t
-nbfwd_pool_size_auto(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p)
-{
-	const struct nbfwd_port *peer = &ctx->ports[p->peer];
-	uint64_t n = (uint64_t)p->nb_rxq * p->rx_desc +
-		(uint64_t)ctx->n_workers * peer->tx_desc +
-		(uint64_t)ctx->n_workers * (NBFWD_MEMPOOL_CACHE + 2 * ctx->cfg.burst) + 1024;
-	uint64_t pow = 1;
-
-	while (pow - 1 < n)
-		pow <<= 1;
-	return (uint32_t)(pow - 1);
 }
 
 static int
@@ -328,15 +334,53 @@ nbfwd_port_region(struct nbfwd_ctx *ctx, unsigned int pi)
 	rg->page_size = NBFWD_DEFAULT_PAGE_SIZE;
 	rg->numa_node = p->socket;
 	rg->layout = ctx->cfg.pool_layout;
-	rg->pages = 0;	/* automatic: sized to its pools */
 	return (int)ctx->n_regions++;
 }
 
-/* Regions named in the INI file, then one automatic region per NUMA node. */
+/* What the planner needs of the ports and regions, as set up so far. */
+static void
+nbfwd_plan_facts(const struct nbfwd_ctx *ctx, struct nbfwd_plan_in *in)
+{
+	unsigned int i;
+
+	memset(in, 0, sizeof(*in));
+	in->cfg = &ctx->cfg;
+	in->n_workers = ctx->n_workers;
+	in->n_ports = ctx->n_ports;
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+
+		in->ports[i] = (struct nbfwd_plan_port){
+			.nb_rxq = p->nb_rxq,
+			.rx_desc = p->rx_desc,
+			.tx_desc = p->tx_desc,
+			.peer = p->peer,
+			/* configured, 0 = automatic */
+			.pool_size = ctx->cfg.n_ports > 0 ? ctx->cfg.ports[i].pool_size : 0,
+			.region = (uint16_t)p->region,
+		};
+	}
+	in->n_regions = ctx->n_regions;
+	for (i = 0; i < ctx->n_regions; i++) {
+		const struct nbfwd_region *rg = &ctx->regions[i];
+
+		in->regions[i] = (struct nbfwd_plan_region){
+			.page_size = rg->page_size,
+			/* configured (the first cfg.n_regions), 0 = automatic */
+			.pages = i < ctx->cfg.n_regions ? ctx->cfg.regions[i].pages : 0,
+			.layout = rg->layout,
+		};
+	}
+}
+
+/*
+ * Regions named in the INI file, then one automatic region per NUMA node,
+ * sized by the planner with the pools; then the mode's regions.
+ */
 static int
 nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 {
-	uint64_t used[NBFWD_MAX_REGIONS];
+	struct nbfwd_plan_in in;
 	unsigned int i;
 
 	for (i = 0; i < ctx->cfg.n_regions; i++) {
@@ -344,7 +388,6 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 		struct nbfwd_region *rg = &ctx->regions[ctx->n_regions++];
 
 		snprintf(rg->r.name, sizeof(rg->r.name), "%.31s.%.31s", ctx->file_prefix, rc->name);
-		rg->pages = rc->pages;
 		rg->page_size = rc->page_size;
 		rg->numa_node = rc->numa_node;
 		rg->layout = rc->layout >= 0 ? (enum nbfwd_pool_layout)rc->layout :
@@ -356,36 +399,28 @@ nbfwd_plan_regions(struct nbfwd_ctx *ctx)
 
 		if (ri < 0)
 			return -1;
-		if (p->pool_size == 0)
-			p->pool_size = nbfwd_pool_size_auto(ctx, p);
 		if (ctx->regions[ri].numa_node < 0)
 			ctx->regions[ri].numa_node = p->socket;
 		p->region = ri;
 	}
-	/* size the automatic regions to hold their pools */
+	nbfwd_plan_facts(ctx, &in);
+	if (nbfwd_plan(&in, &ctx->plan) != 0) {
+		APP_LOG(ERR, "cannot plan pools and regions for %u ports and %u regions",
+			ctx->n_ports, ctx->n_regions);
+		return -1;
+	}
+	for (i = 0; i < ctx->n_ports; i++)
+		ctx->ports[i].pool_size = ctx->plan.pool_size[i];
 	for (i = 0; i < ctx->n_regions; i++)
-		used[i] = ctx->regions[i].layout == NBFWD_POOL_HEAP ?
-			ctx->regions[i].page_size : NBSHM_REGION_DATA_OFFSET;
-	for (i = 0; i < ctx->n_ports; i++) {
-		struct nbfwd_port *p = &ctx->ports[i];
-		struct nbfwd_region *rg = &ctx->regions[p->region];
-
-		if (rg->layout == NBFWD_POOL_HEAP)
-			used[p->region] += nbshm_region_heap_pool_bytes(p->pool_size,
-				NBFWD_BUF_SIZE);
-		else
-			used[p->region] += nbshm_region_pool_bytes(used[p->region],
-				rg->page_size, p->pool_size, NBFWD_BUF_SIZE);
-	}
-	for (i = ctx->cfg.n_regions; i < ctx->n_regions; i++) {
-		struct nbfwd_region *rg = &ctx->regions[i];
-
-		rg->pages = (used[i] + rg->page_size - 1) / rg->page_size;
-		if (rg->layout == NBFWD_POOL_HEAP)
-			rg->pages++;	/* the heap loses some to page boundaries */
-	}
-	/* vmq: one region per consumer, after the ports' */
-	return nbfwd_consumers_plan(ctx);
+		ctx->regions[i].pages = ctx->plan.pages[i];
+	/* the mode's regions (vmq: one per consumer) after the ports' */
+	if (ctx->mode->plan != NULL)
+		return ctx->mode->plan(ctx);
+	if (ctx->cfg.n_consumers != 0)
+		APP_LOG(NOTICE, "mode %s: the %u [consumer] section(s) are not used "
+			"(they take effect with --mode vmq)",
+			nbfwd_config_mode_name(ctx->cfg.mode), ctx->cfg.n_consumers);
+	return 0;
 }
 
 /* Make a region known to DPDK: a malloc heap, or registered external memory. */
@@ -440,7 +475,7 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 
 		snprintf(name, sizeof(name), "%s", rg->r.name);
 		/* a consumer's region goes to it by descriptor: two sealed files */
-		if ((rg->consumer != 0 ? nbshm_region_create_split(&rg->r, name, rg->page_size,
+		if ((rg->split != 0 ? nbshm_region_create_split(&rg->r, name, rg->page_size,
 				rg->pages, rg->numa_node, rg->split, err, sizeof(err)) :
 				nbshm_region_create(&rg->r, name, rg->page_size, rg->pages,
 				rg->numa_node, err, sizeof(err))) != 0) {
@@ -582,7 +617,8 @@ nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 	if (ret != 0)
 		return ret;
 	for (q = 0; q < p->nb_rxq; q++) {
-		struct rte_mempool *mp = nbfwd_consumer_queue_pool(ctx, p, q);
+		struct rte_mempool *mp = ctx->mode->rxq_pool != NULL ?
+			ctx->mode->rxq_pool(ctx, p, q) : p->pool;
 		struct rte_eth_rxconf rxconf = info.default_rxconf;
 
 		/*
@@ -620,7 +656,7 @@ nbfwd_bind_workers(struct nbfwd_ctx *ctx)
 
 		for (i = 0; i < wk->n_rxq; i++) {
 			struct nbfwd_rxq *q = &wk->rxq[i];
-			struct nbfwd_port *p = &ctx->ports[q->port];
+			struct nbfwd_port *p = &ctx->ports[q->port_index];
 			struct nbfwd_port *peer = &ctx->ports[p->peer];
 
 			if (q->queue >= p->nb_rxq) {
@@ -629,7 +665,6 @@ nbfwd_bind_workers(struct nbfwd_ctx *ctx)
 				return -1;
 			}
 			q->st = &p->qstats[q->queue];
-			q->port_index = q->port;
 			q->port = p->port_id;
 			q->tx_port = peer->port_id;
 			q->tx_queue = wk->index;
@@ -711,7 +746,6 @@ nbfwd_stop_ports(struct nbfwd_ctx *ctx)
 {
 	unsigned int i;
 
-	nbfwd_consumers_unsteer(ctx);
 	for (i = 0; i < ctx->n_ports; i++)
 		if (ctx->ports[i].started)
 			nbfwd_drain_rx(&ctx->ports[i]);
@@ -734,6 +768,25 @@ nbfwd_stop_ports(struct nbfwd_ctx *ctx)
 		rte_eth_dev_close(ctx->ports[i].port_id);
 }
 
+/* Count @p mp's mbufs still in use (owner: NULL for a port's pool). @return 1 on a leak. */
+static int
+nbfwd_check_pool(struct nbfwd_ctx *ctx, const struct rte_mempool *mp, const char *owner)
+{
+	unsigned int in_use = rte_mempool_in_use_count(mp);
+	char what[64] = "";
+
+	if (owner != NULL)
+		snprintf(what, sizeof(what), " (%s)", owner);
+	ctx->mbufs_in_use_at_exit += in_use;
+	if (in_use != 0) {
+		APP_LOG(ERR, "leak: pool %s%s has %u of %u mbufs in use at exit", mp->name,
+			what, in_use, mp->size);
+		return 1;
+	}
+	APP_LOG(INFO, "pool %s%s: all %u mbufs returned", mp->name, what, mp->size);
+	return 0;
+}
+
 int
 nbfwd_check_mbufs(struct nbfwd_ctx *ctx)
 {
@@ -741,40 +794,11 @@ nbfwd_check_mbufs(struct nbfwd_ctx *ctx)
 	int leaked = 0;
 
 	ctx->mbufs_in_use_at_exit = 0;
-	for (i = 0; i < ctx->n_ports; i++) {
-		struct nbfwd_port *p = &ctx->ports[i];
-		unsigned int in_use;
-
-		if (p->pool == NULL)
-			continue;
-		in_use = rte_mempool_in_use_count(p->pool);
-		ctx->mbufs_in_use_at_exit += in_use;
-		if (in_use != 0) {
-			APP_LOG(ERR, "leak: pool %s has %u of %u mbufs in use at exit",
-				p->pool->name, in_use, p->pool->size);
-			leaked = 1;
-		} else {
-			APP_LOG(INFO, "pool %s: all %u mbufs returned", p->pool->name,
-				p->pool->size);
-		}
-	}
-	for (i = 0; i < ctx->n_consumers; i++) {
-		struct rte_mempool *mp = ctx->consumers[i].pool;
-		unsigned int in_use;
-
-		if (mp == NULL)
-			continue;
-		in_use = rte_mempool_in_use_count(mp);
-		ctx->mbufs_in_use_at_exit += in_use;
-		if (in_use != 0) {
-			APP_LOG(ERR, "leak: pool %s (consumer %s) has %u of %u mbufs in use at exit",
-				mp->name, ctx->consumers[i].name, in_use, mp->size);
-			leaked = 1;
-		} else {
-			APP_LOG(INFO, "pool %s (consumer %s): all %u mbufs returned", mp->name,
-				ctx->consumers[i].name, mp->size);
-		}
-	}
+	for (i = 0; i < ctx->n_ports; i++)
+		if (ctx->ports[i].pool != NULL)
+			leaked |= nbfwd_check_pool(ctx, ctx->ports[i].pool, NULL);
+	for (i = 0; i < ctx->n_mode_pools; i++)
+		leaked |= nbfwd_check_pool(ctx, ctx->mode_pools[i].mp, ctx->mode_pools[i].owner);
 	return leaked ? -1 : 0;
 }
 
@@ -789,7 +813,8 @@ nbfwd_teardown(struct nbfwd_ctx *ctx)
 		rte_free(ctx->ports[i].qstats);
 		ctx->ports[i].qstats = NULL;
 	}
-	nbfwd_consumers_teardown(ctx);
+	if (ctx->mode->teardown != NULL)
+		ctx->mode->teardown(ctx);
 	for (i = ctx->n_regions; i-- > 0;) {
 		struct nbfwd_region *rg = &ctx->regions[i];
 

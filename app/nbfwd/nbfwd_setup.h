@@ -7,7 +7,9 @@
  * @file
  * Start-up and shut-down of ports, workers, regions and pools. Call in this
  * order: prefix, ports, workers, regions, pools, start; at exit stop_ports
- * then teardown. Each returns 0 or -1 after logging what failed.
+ * then teardown. Each returns 0 or -1 after logging what failed. The mode's
+ * steps (nbfwd_mode.h, ctx->mode) run inside: plan in regions, rxq_pool in
+ * start_ports, teardown in teardown; main.c runs the others.
  */
 
 #include "nbfwd.h"
@@ -18,6 +20,18 @@ int nbfwd_setup_prefix(struct nbfwd_ctx *ctx);
 int nbfwd_find_port(const struct nbfwd_ctx *ctx, const char *name);
 int nbfwd_setup_ports(struct nbfwd_ctx *ctx);
 int nbfwd_setup_workers(struct nbfwd_ctx *ctx);
+
+/**
+ * Give worker @p w rx queue @p queue of port @p port_index (an index in
+ * ctx->ports) to poll; @p cons: the consumer whose own queue it is, or
+ * NBFWD_NO_CONSUMER. For the mode's plan step too.
+ * @return 0, or -1 when @p w polls NBFWD_MAX_LCORE_RXQ queues already (logged).
+ */
+int nbfwd_worker_add_rxq(struct nbfwd_worker *w, unsigned int port_index, uint16_t queue,
+		uint16_t cons);
+
+/** Every rx queue of port @p port_index the workers poll so far that is no consumer's becomes @p cons's. */
+void nbfwd_port_give_rxqs(struct nbfwd_ctx *ctx, unsigned int port_index, uint16_t cons);
 int nbfwd_setup_regions(struct nbfwd_ctx *ctx);
 int nbfwd_setup_pools(struct nbfwd_ctx *ctx);
 int nbfwd_start_ports(struct nbfwd_ctx *ctx);

@@ -7,7 +7,8 @@
  * straight into buffers the consumer maps, and they are lent without a copy.
  * It is asked for per consumer (steering = flow); a port that refuses the
  * rule stops nbfwd with the reason. Whatever arrives in a consumer's queue is
- * still checked against its filter (nbfwd_vmq.c).
+ * still checked against its filter (nbfwd_vmq_fwd.c). Also: the pool that
+ * fills each rx queue (vmq's rxq_pool step).
  */
 
 #include <string.h>
