@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
-/* A capture file for nbcap: opening, the shared write helpers, classic pcap. */
+/* A capture file for nbcap: opening, closing, classic pcap records. */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,36 +27,6 @@ struct nbcap_pcap_rec_hdr {
 	uint32_t incl_len;
 	uint32_t orig_len;
 };
-
-int
-nbcap_pcap_put(struct nbcap_pcap *p, const void *b, size_t n)
-{
-	if (n != 0 && fwrite(b, 1, n, p->f) != n)
-		return -1;
-	p->size += n;
-	return 0;
-}
-
-uint32_t
-nbcap_pcap_caplen(const struct nbcap_pcap *p, const struct nbshm_pkt *pkt)
-{
-	return pkt->len < p->snaplen ? pkt->len : p->snaplen;
-}
-
-int
-nbcap_pcap_put_data(struct nbcap_pcap *p, const struct nbshm_pkt *pkt, uint32_t caplen)
-{
-	uint32_t left = caplen, n;
-	unsigned int i;
-
-	for (i = 0; i < pkt->n_segs && left > 0; i++) {
-		n = pkt->seg[i].len < left ? pkt->seg[i].len : left;
-		if (nbcap_pcap_put(p, pkt->seg[i].data, n) < 0)
-			return -1;
-		left -= n;
-	}
-	return 0;
-}
 
 static int
 nbcap_pcap_header(struct nbcap_pcap *p)

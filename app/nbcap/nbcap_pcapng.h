@@ -12,7 +12,7 @@
 
 #include <time.h>
 
-#include "nbcap_pcap.h"
+#include "nbcap_out.h"
 
 /** Write the SHB and the IDB. @return 0 or -1 (errno). */
 int nbcap_pcapng_header(struct nbcap_pcap *p);
