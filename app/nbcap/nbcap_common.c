@@ -212,7 +212,8 @@ nbcap_connect(const char *prog, const struct nbcap_opts *o, unsigned int flags,
 			nbcap_print_attached(prog, o, *c, nbcap_now() - t0);
 			return 0;
 		}
-		if ((rc == -ENOENT || rc == -ECONNREFUSED) && !nbcap_stop &&
+		/* absent, not listening yet, or busy with other attaches (EAGAIN) */
+		if ((rc == -ENOENT || rc == -ECONNREFUSED || rc == -EAGAIN) && !nbcap_stop &&
 				nbcap_now() < deadline) {
 			nanosleep(&pause, NULL);
 			continue;

@@ -107,7 +107,7 @@ declare -A cap_pid
 capture() {
 	local name=$1
 	shift
-	bg_start 100 "$NBT_TMP/$name.log" "$NBCAP" -s "$sock" -n "$name" -t 90 \
+	bg_start 100 "$NBT_TMP/$name.log" "$NBCAP" -s "$sock" -n "$name" -t 90 --wait-socket 20 \
 		--stats-json "$NBT_TMP/$name.json" "$@"
 	cap_pid[$name]=$BG_PID
 }
