@@ -1,23 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * nbfwd's strict INI loader, in three steps:
+ * nbfwd's strict INI loader, one reader in two steps:
  *
- * 1. The pre-check reads the file itself and checks every line: bytes (no NUL,
- *    no control character, valid UTF-8), length, syntax, duplicates, and the
- *    name and value limits of rte_cfgfile (which would silently truncate). It
- *    records every section and key with its line number.
- * 2. rte_cfgfile_load() loads the same file. Every value the schema uses is
- *    read from it, and compared with the pre-check's text of that line.
- * 3. The schema: known sections and keys, types, ranges, required keys, then
- *    the references between sections.
+ * 1. The reader checks every line of the file: bytes (no NUL, no control
+ *    character, valid UTF-8), length, syntax, duplicates, name and value
+ *    limits. It records every section and key = value with its line number:
+ *    those are the values, and every error can name file:line, section, key.
+ * 2. The schema (nbfwd_config_schema[]): known sections and keys, types,
+ *    ranges, defaults, required keys, then the references between sections.
  *
- * rte_cfgfile knows one comment character (';'). It takes a '#' comment line
- * that holds a '=' for a key: inside a section that key is never looked up
- * (only the keys the pre-check saw are), and before the first section it would
- * make rte_cfgfile_load() fail, unless the entry has a section to go to: hence
- * CFG_FLAG_GLOBAL_SECTION. CFG_FLAG_EMPTY_VALUES lets "# key =" through too; the
- * pre-check rejects empty values itself, with their line number.
+ * The limits (names of 63 bytes, values of 255, lines of 322) and the refusal
+ * of inline comments are those of rte_cfgfile, which nbfwd once read its files
+ * with: files that loaded then load now, the same way.
  *
  * The work is done on a copy of the configuration: on failure the caller's is
  * left as it was.
@@ -37,17 +32,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <rte_cfgfile.h>
 #include <rte_common.h>
 
 #include "nbfwd_config.h"
 
-/*
- * rte_cfgfile_load() reads a line with fgets() into CFG_NAME_LEN +
- * CFG_VALUE_LEN + 4 bytes and fails when a line does not fit: a line, without
- * its '\n', may hold at most 2 bytes less.
- */
-#define NBFWD_CONFIG_LINE_MAX (CFG_NAME_LEN + CFG_VALUE_LEN + 2)
+#define NBFWD_CONFIG_NAME_MAX 63		/* bytes of a section or key name */
+#define NBFWD_CONFIG_VALUE_MAX 255	/* bytes of a value */
+/* a name, " = ", a value and one more: without its end of line */
+#define NBFWD_CONFIG_LINE_MAX (NBFWD_CONFIG_NAME_MAX + NBFWD_CONFIG_VALUE_MAX + 4)
 #define NBFWD_CONFIG_FILE_MAX (1u << 20)	/* bytes */
 #define NBFWD_CONFIG_SECTIONS_MAX 512
 #define NBFWD_CONFIG_KEYS_MAX 4096		/* in the whole file */
@@ -57,13 +49,13 @@
 #define NBFWD_CONFIG_NUMA_MAX 63
 #define NBFWD_CONFIG_MSG_MAX 1024
 
-/* A [section] line, as the pre-check saw it. */
+/* A [section] line, as the reader saw it. */
 struct nbfwd_config_sec {
 	unsigned int line;
 	const char *name;	/* trimmed, in the file's text */
 };
 
-/* A key = value line, as the pre-check saw it. */
+/* A key = value line, as the reader saw it. */
 struct nbfwd_config_ent {
 	unsigned int line;
 	unsigned int sec;	/* index in nbfwd_config_ctx.secs */
@@ -78,7 +70,6 @@ struct nbfwd_config_ctx {
 	size_t errlen;
 	char *text;			/* the file, each line NUL-terminated */
 	size_t len;
-	struct rte_cfgfile *cf;
 	unsigned int n_secs;
 	struct nbfwd_config_sec secs[NBFWD_CONFIG_SECTIONS_MAX];
 	unsigned int n_ents;
@@ -448,7 +439,7 @@ nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
 {
 	char msg[NBFWD_CONFIG_MSG_MAX];
 	char where[16] = "";
-	char ctx[CFG_NAME_LEN + NBFWD_CONFIG_LINE_MAX + 8] = "";
+	char ctx[2 * NBFWD_CONFIG_LINE_MAX + 8] = "";
 	va_list ap;
 
 	if (c->err == NULL || c->errlen == 0)
@@ -465,7 +456,7 @@ nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
 	return -1;
 }
 
-/* Pre-check: the file. */
+/* Reader: the file. */
 
 static const char *
 nbfwd_config_file_kind(mode_t mode)
@@ -566,7 +557,7 @@ nbfwd_config_read(struct nbfwd_config_ctx *c)
 	return 0;
 }
 
-/* Pre-check: bytes. */
+/* Reader: bytes. */
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t
@@ -635,7 +626,7 @@ nbfwd_config_check_bytes(struct nbfwd_config_ctx *c, unsigned int line, const ch
 	return 0;
 }
 
-/* Pre-check: lines. */
+/* Reader: lines. */
 
 static bool
 nbfwd_config_blank(char ch)
@@ -670,7 +661,7 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	if (*after != '\0' && *after != ';' && *after != '#')
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"text after ']': expected nothing or a comment, got \"%s\"", s);
-	/* rte_cfgfile would cut the line at a ';' */
+	/* rte_cfgfile cut the line at a ';': refused, not read another way */
 	bad = strpbrk(s + 1, ";[");
 	if (bad != NULL && bad < close)
 		return nbfwd_config_err(c, line, NULL, NULL,
@@ -680,10 +671,10 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	if (*name == '\0')
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"empty section name: expected [NAME], got \"%s]\"", s);
-	if (strlen(name) > CFG_NAME_LEN - 1)
+	if (strlen(name) > NBFWD_CONFIG_NAME_MAX)
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"section name too long: expected at most %d bytes, got %zu",
-				CFG_NAME_LEN - 1, strlen(name));
+				NBFWD_CONFIG_NAME_MAX, strlen(name));
 	for (i = 0; i < c->n_secs; i++)
 		if (strcmp(c->secs[i].name, name) == 0)
 			return nbfwd_config_err(c, line, name, NULL,
@@ -704,17 +695,17 @@ nbfwd_config_check_key(struct nbfwd_config_ctx *c, unsigned int line, const char
 {
 	unsigned int i;
 
-	if (strlen(key) > CFG_NAME_LEN - 1)
+	if (strlen(key) > NBFWD_CONFIG_NAME_MAX)
 		return nbfwd_config_err(c, line, sec, key,
 				"key too long: expected at most %d bytes, got %zu",
-				CFG_NAME_LEN - 1, strlen(key));
+				NBFWD_CONFIG_NAME_MAX, strlen(key));
 	if (*value == '\0')
 		return nbfwd_config_err(c, line, sec, key,
 				"empty value: expected key = value");
-	if (strlen(value) > CFG_VALUE_LEN - 1)
+	if (strlen(value) > NBFWD_CONFIG_VALUE_MAX)
 		return nbfwd_config_err(c, line, sec, key,
 				"value too long: expected at most %d bytes, got %zu",
-				CFG_VALUE_LEN - 1, strlen(value));
+				NBFWD_CONFIG_VALUE_MAX, strlen(value));
 	if (strchr(value, ';') != NULL)
 		return nbfwd_config_err(c, line, sec, key,
 				"expected a value without ';' (inline comments are not supported), got \"%s\"",
@@ -789,8 +780,39 @@ nbfwd_config_check_line(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	return nbfwd_config_add_key(c, line, s);
 }
 
+static bool nbfwd_config_name_ok(const char *s, size_t max, const char *extra);
+
+/*
+ * An over-long line: the error names the section it is in and, for a
+ * key = value line, its key (when the key alone is a plausible name: what is
+ * printed must be printable), so that the line can be found without a count.
+ */
 static int
-nbfwd_config_precheck(struct nbfwd_config_ctx *c)
+nbfwd_config_line_too_long(struct nbfwd_config_ctx *c, unsigned int line, const char *s,
+		size_t len)
+{
+	const char *end = s + len, *sec = NULL, *eq;
+	char key[NBFWD_CONFIG_NAME_MAX + 1], *k = NULL;
+
+	while (s < end && nbfwd_config_blank(*s))
+		s++;
+	if (s < end && *s != '[' && c->n_secs > 0)
+		sec = c->secs[c->n_secs - 1].name;
+	eq = memchr(s, '=', (size_t)(end - s));
+	if (sec != NULL && *s != ';' && *s != '#' && eq != NULL &&
+			(size_t)(eq - s) < sizeof(key)) {
+		memcpy(key, s, (size_t)(eq - s));
+		k = nbfwd_config_trim(key, key + (eq - s));
+		if (!nbfwd_config_name_ok(k, NBFWD_CONFIG_NAME_MAX, ""))
+			k = NULL;
+	}
+	return nbfwd_config_err(c, line, sec, k,
+			"line too long: expected at most %d bytes, got %zu",
+			NBFWD_CONFIG_LINE_MAX, len);
+}
+
+static int
+nbfwd_config_read_lines(struct nbfwd_config_ctx *c)
 {
 	char *p = c->text, *end = c->text + c->len;
 	unsigned int line = 0;
@@ -802,10 +824,8 @@ nbfwd_config_precheck(struct nbfwd_config_ctx *c)
 
 		line++;
 		if (len > NBFWD_CONFIG_LINE_MAX)
-			return nbfwd_config_err(c, line, NULL, NULL,
-					"line too long: expected at most %d bytes, got %zu",
-					NBFWD_CONFIG_LINE_MAX, len);
-		/* a CRLF end of line is fine: rte_cfgfile strips the '\r' too */
+			return nbfwd_config_line_too_long(c, line, p, len);
+		/* a CRLF end of line is fine */
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (nbfwd_config_check_bytes(c, line, p, len) != 0)
@@ -816,45 +836,6 @@ nbfwd_config_precheck(struct nbfwd_config_ctx *c)
 		p = eol + 1;
 	}
 	return 0;
-}
-
-/* rte_cfgfile. */
-
-static int
-nbfwd_config_cfgfile_load(struct nbfwd_config_ctx *c)
-{
-	int n;
-
-	c->cf = rte_cfgfile_load(c->path, CFG_FLAG_GLOBAL_SECTION | CFG_FLAG_EMPTY_VALUES);
-	if (c->cf == NULL)
-		return nbfwd_config_err(c, 0, NULL, NULL,
-				"rte_cfgfile_load failed on a file the pre-check accepted "
-				"(file changed while loading?)");
-	/* all sections, plus GLOBAL */
-	n = rte_cfgfile_num_sections(c->cf, "", 0);
-	if (n != (int)c->n_secs + 1)
-		return nbfwd_config_err(c, 0, NULL, NULL,
-				"rte_cfgfile found %d sections, the pre-check %u "
-				"(file changed while loading?)", n - 1, c->n_secs);
-	return 0;
-}
-
-/* The value of a key, from rte_cfgfile, checked against the pre-check's text. */
-static const char *
-nbfwd_config_value(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e)
-{
-	const char *sec = c->secs[e->sec].name;
-	const char *v = rte_cfgfile_get_entry(c->cf, sec, e->key);
-
-	if (v == NULL || strcmp(v, e->value) != 0) {
-		nbfwd_config_err(c, e->line, sec, e->key,
-				"rte_cfgfile read %s%s%s, the pre-check \"%s\" "
-				"(file changed while loading?)",
-				v != NULL ? "\"" : "nothing", v != NULL ? v : "",
-				v != NULL ? "\"" : "", e->value);
-		return NULL;
-	}
-	return v;
 }
 
 /* Schema: names. */
@@ -1234,7 +1215,7 @@ nbfwd_config_set_rxq(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		char buf[CFG_VALUE_LEN];
+		char buf[NBFWD_CONFIG_VALUE_MAX + 1];
 		char *item;
 
 		if (l->n_rxq == NBFWD_MAX_LCORE_RXQ)
@@ -1418,7 +1399,7 @@ nbfwd_config_set_ids(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	struct nbfwd_id_list *l = field;
 	bool group = k->type == NBFWD_CONFIG_GROUPS;
 	const char *p = value;
-	char buf[CFG_VALUE_LEN];
+	char buf[NBFWD_CONFIG_VALUE_MAX + 1];
 	char *item;
 	int rc;
 
@@ -1587,15 +1568,13 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 		return -1;
 	for (i = 0; i < c->n_ents; i++) {
 		const struct nbfwd_config_ent *e = &c->ents[i];
-		const char *value;
 
 		if (e->sec != sec)
 			continue;
 		k = nbfwd_config_find_key(kind, e->key);
 		if (k == NULL)
 			return nbfwd_config_unknown_key(c, e, kind);
-		value = nbfwd_config_value(c, e);
-		if (value == NULL || nbfwd_config_set(c, e, k, base, value) != 0)
+		if (nbfwd_config_set(c, e, k, base, e->value) != 0)
 			return -1;
 		c->cfg->set |= k->set;
 		seen |= 1ull << (k - kind->keys);
@@ -1726,8 +1705,7 @@ nbfwd_config_load_ctx(struct nbfwd_config_ctx *c)
 {
 	unsigned int sec;
 
-	if (nbfwd_config_read(c) != 0 || nbfwd_config_precheck(c) != 0 ||
-			nbfwd_config_cfgfile_load(c) != 0)
+	if (nbfwd_config_read(c) != 0 || nbfwd_config_read_lines(c) != 0)
 		return -1;
 	for (sec = 0; sec < c->n_secs; sec++)
 		if (nbfwd_config_section(c, sec) != 0)
@@ -1833,8 +1811,6 @@ nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t 
 	rc = nbfwd_config_load_ctx(c);
 	if (rc == 0)
 		nbfwd_config_copy(cfg, c->cfg);
-	if (c->cf != NULL)
-		rte_cfgfile_close(c->cf);
 	free(c->text);
 	free(c->ents);
 	nbfwd_config_work_put(c->cfg);

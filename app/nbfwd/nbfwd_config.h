@@ -5,9 +5,9 @@
 
 /**
  * @file
- * nbfwd configuration: built-in defaults, the strict INI loader (rte_cfgfile plus
- * a line-by-line pre-check and a schema), and the values the command line may
- * override. Nothing here touches EAL: the loader runs before rte_eal_init().
+ * nbfwd configuration: built-in defaults, the strict INI loader (one line-by-line
+ * reader and a schema), and the values the command line may override. Nothing
+ * here touches EAL: the loader runs before rte_eal_init().
  */
 
 #include <limits.h>
@@ -203,11 +203,11 @@ void nbfwd_config_defaults(struct nbfwd_config *cfg);
 /**
  * Load and check an INI file into @p cfg (which holds defaults on entry).
  *
- * Strict: the file is pre-checked line by line (every line is blank, a comment
+ * Strict: the file is read line by line (every line is blank, a comment
  * starting with ';' or '#', a [section] or a key = value; no duplicate section or
- * key; names and values within rte_cfgfile's limits; a regular readable file),
- * then every section and key is checked against the schema (known names, types,
- * ranges, required keys, references between sections).
+ * key; names of at most 63 bytes, values of 255, lines of 322; a regular
+ * readable file), then every section and key is checked against the schema
+ * (known names, types, ranges, required keys, references between sections).
  *
  * @param path
  *   File to load.

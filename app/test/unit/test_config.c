@@ -672,7 +672,7 @@ test_good_runtime(void **state)
 	assert_int_equal(cfg->burst, 7);
 	free(cfg);
 
-	/* a line of 322 bytes, the most rte_cfgfile reads */
+	/* a line of 322 bytes, the most a line may hold */
 	snprintf(text, sizeof(text), ";%0321d\n[nbfwd]\nburst = 5\n", 0);
 	write_tmp(path, "line322.ini", text);
 	cfg = load_ok(path);
@@ -808,7 +808,7 @@ static const struct bad_case bad_cases[] = {
 	{ "bad_key_long.ini", 3, "[nbfwd] kkkkkkkk", { "key too long", "at most 63", "got 64" } },
 	{ "bad_value_long.ini", 3, "[stats] json",
 		{ "value too long", "at most 255", "got 256" } },
-	{ "bad_line_long.ini", 3, NULL, { "line too long", "at most 322", "got 323" } },
+	{ "bad_line_long.ini", 3, "[nbfwd]: line too long", { "at most 322", "got 323" } },
 	{ "bad_missing_pages.ini", 0, "[region r0] pages", { "required key missing" } },
 	{ "bad_missing_rx.ini", 0, "[lcore 1] rx", { "required key missing" } },
 	{ "bad_page_size.ini", 4, "[region r0] page_size", { "expected 2M or 1G", "\"4M\"" } },
@@ -1001,6 +1001,34 @@ test_bad_line_323(void **state)
 	expect_error(path, 2, NULL, words);
 }
 
+/* An over-long line names its section, and its key when it is a key line. */
+static void
+test_bad_line_names_key(void **state)
+{
+	static const char *const words[] = { "line too long", "got 323", NULL };
+	char path[PATH_MAX], text[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text), "[nbfwd]\nmode = io\n[stats]\n  json =%0315d\n", 0);
+	write_tmp(path, "long-key.ini", text);
+	expect_error(path, 4, ": [stats] json: line too long", words);
+	/* a comment line: its section only */
+	snprintf(text, sizeof(text), "[port net_null0]\n#%0322d\n", 0);
+	write_tmp(path, "long-comment.ini", text);
+	expect_error(path, 2, ": [port net_null0]: line too long", words);
+	/* a key that is no name (a blank inside): the section only */
+	snprintf(text, sizeof(text), "[nbfwd]\nbu rst = %0314d\n", 0);
+	write_tmp(path, "long-badkey.ini", text);
+	expect_error(path, 2, ": [nbfwd]: line too long", words);
+	/* before any section, a section line: the file and line only */
+	snprintf(text, sizeof(text), "burst = %0315d\n", 0);
+	write_tmp(path, "long-nosec.ini", text);
+	expect_error(path, 1, ":1: line too long", words);
+	snprintf(text, sizeof(text), "[nbfwd]\n[%0322d\n", 0);
+	write_tmp(path, "long-sec.ini", text);
+	expect_error(path, 2, ":2: line too long", words);
+}
+
 static void
 test_bad_files(void **state)
 {
@@ -1039,7 +1067,7 @@ test_bad_files(void **state)
 	expect_error("/dev/null", 0, NULL, dev_words);
 }
 
-/* The pre-check's own limits: file size, sections, keys. */
+/* The reader's own limits: file size, sections, keys. */
 static void
 test_bad_limits(void **state)
 {
@@ -1167,6 +1195,7 @@ main(void)
 		cmocka_unit_test(test_bad_fixtures_all_listed),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_bad_line_323),
+		cmocka_unit_test(test_bad_line_names_key),
 		cmocka_unit_test(test_bad_mac_forms),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_bad_limits),
