@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define NBFWD_NAME_MAX 64		/**< region / port name, incl. NUL */
 #define NBFWD_MAX_REGIONS 64		/**< regions in one file */
@@ -24,6 +25,7 @@
 #define NBFWD_CONSUMER_NAME_MAX 32	/**< consumer name incl. NUL (wire limit) */
 #define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
 #define NBFWD_MAX_IDS 16		/**< users or groups in one uid / gid list */
+#define NBFWD_BURST_MAX 512		/**< [nbfwd] burst = 1..NBFWD_BURST_MAX */
 
 /** A list of user or group ids ([consumer NAME] uid, gid). */
 struct nbfwd_id_list {
@@ -252,5 +254,38 @@ int nbfwd_config_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *
  *   0 on success, -1 otherwise.
  */
 int nbfwd_config_parse_page_size(const char *s, uint64_t *out);
+
+/** README.md's tables of keys (each key is in one). */
+enum nbfwd_config_table {
+	NBFWD_CONFIG_TABLE_MAIN = 0,	/**< "Configuration (INI)" */
+	NBFWD_CONFIG_TABLE_VMQ,		/**< "Consumers: vmq mode" */
+	NBFWD_CONFIG_TABLE_MAX,
+};
+
+/**
+ * Print one of README.md's tables of keys (markdown, a header row and one row
+ * per key: section, key, type / range, default, meaning) from the schema.
+ */
+void nbfwd_config_print_table(FILE *f, enum nbfwd_config_table table);
+
+/**
+ * Name of the i-th command-line option that sets a key of the schema ("burst"
+ * for --burst), NULL past the last.
+ */
+const char *nbfwd_config_option(unsigned int i);
+
+/** Print --help's lines for the options nbfwd_config_option() lists. */
+void nbfwd_config_print_options(FILE *f);
+
+/**
+ * Set the key that option @p opt (a name nbfwd_config_option() gives) sets,
+ * from @p value, checked as the INI file's value would be.
+ *
+ * @return
+ *   0, or -1 with @p err "option --OPT: what was expected, what was found"
+ *   (@p cfg unchanged).
+ */
+int nbfwd_config_set_option(struct nbfwd_config *cfg, const char *opt, const char *value,
+		char *err, size_t errlen);
 
 #endif /* NBFWD_CONFIG_H */
