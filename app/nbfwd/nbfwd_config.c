@@ -1063,34 +1063,63 @@ nbfwd_config_open_main(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 	return 0;
 }
 
+/*
+ * One more section of a list ([region], [port], [lcore], [consumer]): @p dup
+ * is the index of the one of the same name (-1 if none), @p n of @p max are
+ * taken, @p sec_of holds the sections of those.
+ */
+static int
+nbfwd_config_check_slot(struct nbfwd_config_ctx *c, unsigned int sec,
+		enum nbfwd_config_sec_kind kind, int dup, const unsigned int *sec_of,
+		unsigned int n, unsigned int max)
+{
+	const struct nbfwd_config_sec *s = &c->secs[sec];
+
+	if (dup >= 0)
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"duplicate section (first at line %u)", c->secs[sec_of[dup]].line);
+	if (n == max)
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"too many [%s] sections: expected at most %u",
+				nbfwd_config_kinds[kind].name, max);
+	return 0;
+}
+
+/*
+ * Fill the next slot of a list of named sections: zeroed, the defaults of its
+ * kind, NAME (the first field of each such struct).
+ */
+static void *
+nbfwd_config_new_slot(unsigned int sec, const char *name, void *slot, size_t size,
+		enum nbfwd_config_sec_kind kind, unsigned int *sec_of, unsigned int *n)
+{
+	memset(slot, 0, size);
+	nbfwd_config_apply_defaults(kind, slot);
+	strcpy(slot, name);
+	sec_of[(*n)++] = sec;
+	return slot;
+}
+
+_Static_assert(offsetof(struct nbfwd_region_cfg, name) == 0, "region name not first");
+_Static_assert(offsetof(struct nbfwd_port_cfg, name) == 0, "port name not first");
+_Static_assert(offsetof(struct nbfwd_consumer_cfg, name) == 0, "consumer name not first");
+
 static int
 nbfwd_config_open_region(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_region_cfg *r;
-	int i;
 
 	if (!nbfwd_config_region_name_ok(arg))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad region name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONFIG_REGION_NAME_MAX, arg);
-	i = nbfwd_config_find_region(cfg, arg);
-	if (i >= 0)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"duplicate section (first at line %u)",
-				c->secs[c->region_sec[i]].line);
-	if (cfg->n_regions == NBFWD_MAX_REGIONS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [region] sections: expected at most %d",
-				NBFWD_MAX_REGIONS);
-	r = &cfg->regions[cfg->n_regions];
-	memset(r, 0, sizeof(*r));
-	nbfwd_config_apply_defaults(NBFWD_SEC_REGION, r);
-	strcpy(r->name, arg);
-	c->region_sec[cfg->n_regions++] = sec;
-	*base = r;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_REGION, nbfwd_config_find_region(cfg, arg),
+			c->region_sec, cfg->n_regions, NBFWD_MAX_REGIONS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->regions[cfg->n_regions],
+			sizeof(cfg->regions[0]), NBFWD_SEC_REGION, c->region_sec, &cfg->n_regions);
 	return 0;
 }
 
@@ -1100,27 +1129,16 @@ nbfwd_config_open_port(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_port_cfg *p;
-	int i;
 
 	if (!nbfwd_config_port_name_ok(arg))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad port name: expected an ethdev name or PCI address "
 				"(A-Z a-z 0-9 _ . : -), got \"%s\"", arg);
-	i = nbfwd_config_find_port(cfg, arg);
-	if (i >= 0)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"duplicate section (first at line %u)",
-				c->secs[c->port_sec[i]].line);
-	if (cfg->n_ports == NBFWD_MAX_PORTS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [port] sections: expected at most %d", NBFWD_MAX_PORTS);
-	p = &cfg->ports[cfg->n_ports];
-	memset(p, 0, sizeof(*p));
-	nbfwd_config_apply_defaults(NBFWD_SEC_PORT, p);
-	strcpy(p->name, arg);
-	c->port_sec[cfg->n_ports++] = sec;
-	*base = p;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_PORT, nbfwd_config_find_port(cfg, arg),
+			c->port_sec, cfg->n_ports, NBFWD_MAX_PORTS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->ports[cfg->n_ports],
+			sizeof(cfg->ports[0]), NBFWD_SEC_PORT, c->port_sec, &cfg->n_ports);
 	return 0;
 }
 
@@ -1140,12 +1158,12 @@ nbfwd_config_open_lcore(struct nbfwd_config_ctx *c, unsigned int sec, const char
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad lcore id: expected an integer in 0..%d, got \"%s\"%s",
 				NBFWD_CONFIG_LCORE_ID_MAX, arg, rc > 0 ? " (out of range)" : "");
-	for (i = 0; i < cfg->n_lcores; i++)
-		if (cfg->lcores[i].lcore_id == id)
-			return nbfwd_config_err(c, s->line, s->name, NULL,
-					"duplicate section (first at line %u)",
-					c->secs[c->lcore_sec[i]].line);
+	for (i = 0; i < cfg->n_lcores && cfg->lcores[i].lcore_id != id; i++)
+		;
 	/* ids are unique and below NBFWD_MAX_LCORES: there is room */
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_LCORE, i < cfg->n_lcores ? (int)i : -1,
+			c->lcore_sec, cfg->n_lcores, NBFWD_MAX_LCORES) != 0)
+		return -1;
 	l = &cfg->lcores[cfg->n_lcores];
 	memset(l, 0, sizeof(*l));
 	l->lcore_id = (unsigned int)id;
@@ -1160,28 +1178,21 @@ nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const c
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_consumer_cfg *k;
 	unsigned int i;
 
 	if (!nbfwd_config_name_ok(arg, NBFWD_CONSUMER_NAME_MAX - 1, ""))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad consumer name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONSUMER_NAME_MAX - 1, arg);
-	for (i = 0; i < cfg->n_consumers; i++)
-		if (strcmp(cfg->consumers[i].name, arg) == 0)
-			return nbfwd_config_err(c, s->line, s->name, NULL,
-					"duplicate section (first at line %u)",
-					c->secs[c->consumer_sec[i]].line);
-	if (cfg->n_consumers == NBFWD_MAX_CONSUMERS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [consumer] sections: expected at most %d",
-				NBFWD_MAX_CONSUMERS);
-	k = &cfg->consumers[cfg->n_consumers];
-	memset(k, 0, sizeof(*k));
-	nbfwd_config_apply_defaults(NBFWD_SEC_CONSUMER, k);
-	strcpy(k->name, arg);
-	c->consumer_sec[cfg->n_consumers++] = sec;
-	*base = k;
+	for (i = 0; i < cfg->n_consumers && strcmp(cfg->consumers[i].name, arg) != 0; i++)
+		;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_CONSUMER,
+			i < cfg->n_consumers ? (int)i : -1, c->consumer_sec, cfg->n_consumers,
+			NBFWD_MAX_CONSUMERS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->consumers[cfg->n_consumers],
+			sizeof(cfg->consumers[0]), NBFWD_SEC_CONSUMER, c->consumer_sec,
+			&cfg->n_consumers);
 	return 0;
 }
 

@@ -806,29 +806,35 @@ test_options(void **state)
 	free(cfg);
 }
 
+/* One of README.md's tables as nbfwd_config_print_table() prints it (free it). */
+static char *
+table_text(enum nbfwd_config_table table)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	nbfwd_config_print_table(f, table);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
 /* README.md's tables come from the schema: a row of each, as printed. */
 static void
 test_print_table(void **state)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *text;
 
 	(void)state;
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	nbfwd_config_print_table(f, NBFWD_CONFIG_TABLE_MAIN);
-	assert_int_equal(fclose(f), 0);
+	text = table_text(NBFWD_CONFIG_TABLE_MAIN);
 	assert_non_null(strstr(text, "| section | key | type / range | default | meaning |\n"));
 	assert_non_null(strstr(text, "\n| `[nbfwd]` | `mode` | io, macswap, l2fwd, vmq | io | "));
 	assert_non_null(strstr(text, "\n| | `burst` | 1..512 | 32 | "));
 	assert_non_null(strstr(text, "\n| `[region NAME]` | `pages` | 1..65536 (required) | | "));
 	assert_null(strstr(text, "`stall_ms`"));
 	free(text);
-	f = open_memstream(&text, &len);
-	assert_non_null(f);
-	nbfwd_config_print_table(f, NBFWD_CONFIG_TABLE_VMQ);
-	assert_int_equal(fclose(f), 0);
+	text = table_text(NBFWD_CONFIG_TABLE_VMQ);
 	assert_non_null(strstr(text, "\n| | `socket_mode` | octal 0..0777 | 0660 | "));
 	assert_non_null(strstr(text, "\n| | `ring_size` | power of two 16..16384 | 1024 | "));
 	assert_non_null(strstr(text, "\n| | `stall_ms` | 0..3600000 | 2000 | "));
@@ -1122,27 +1128,30 @@ static void
 test_bad_line_names_key(void **state)
 {
 	static const char *const words[] = { "line too long", "got 323", NULL };
+	/* text before and after 323 - (its length) zeros, the line, what it names */
+	static const struct {
+		const char *before, *line, *where;
+		unsigned int n;
+	} cases[] = {
+		{ "[nbfwd]\nmode = io\n[stats]\n", "  json =", ": [stats] json: line too", 4 },
+		/* a comment line: its section only */
+		{ "[port net_null0]\n", "#", ": [port net_null0]: line too", 2 },
+		/* a key that is no name (a blank inside): the section only */
+		{ "[nbfwd]\n", "bu rst = ", ": [nbfwd]: line too", 2 },
+		/* before any section, a section line: the file and line only */
+		{ "", "burst = ", ":1: line too", 1 },
+		{ "[nbfwd]\n", "[", ":2: line too", 2 },
+	};
 	char path[PATH_MAX], text[1024];
+	unsigned int i;
 
 	(void)state;
-	snprintf(text, sizeof(text), "[nbfwd]\nmode = io\n[stats]\n  json =%0315d\n", 0);
-	write_tmp(path, "long-key.ini", text);
-	expect_error(path, 4, ": [stats] json: line too long", words);
-	/* a comment line: its section only */
-	snprintf(text, sizeof(text), "[port net_null0]\n#%0322d\n", 0);
-	write_tmp(path, "long-comment.ini", text);
-	expect_error(path, 2, ": [port net_null0]: line too long", words);
-	/* a key that is no name (a blank inside): the section only */
-	snprintf(text, sizeof(text), "[nbfwd]\nbu rst = %0314d\n", 0);
-	write_tmp(path, "long-badkey.ini", text);
-	expect_error(path, 2, ": [nbfwd]: line too long", words);
-	/* before any section, a section line: the file and line only */
-	snprintf(text, sizeof(text), "burst = %0315d\n", 0);
-	write_tmp(path, "long-nosec.ini", text);
-	expect_error(path, 1, ":1: line too long", words);
-	snprintf(text, sizeof(text), "[nbfwd]\n[%0322d\n", 0);
-	write_tmp(path, "long-sec.ini", text);
-	expect_error(path, 2, ":2: line too long", words);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s%0*d\n", cases[i].before, cases[i].line,
+				(int)(323 - strlen(cases[i].line)), 0);
+		write_tmp(path, "long.ini", text);
+		expect_error(path, cases[i].n, cases[i].where, words);
+	}
 }
 
 static void
