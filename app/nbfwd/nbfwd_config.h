@@ -150,16 +150,16 @@ struct nbfwd_lcore_cfg {
 
 /** The whole configuration. */
 struct nbfwd_config {
-	/* [nbfwd] */
-	enum nbfwd_mode mode;		/**< mode = io|macswap|l2fwd (default io) */
-	uint16_t burst;			/**< burst = 1..512 (default 32) */
-	uint16_t max_segments;		/**< max_segments = 1..64 (default 8) */
-	uint32_t time_s;		/**< time = seconds, 0 = until a signal */
-	uint32_t max_regions;		/**< max_regions = 1..1024 (default 16) */
+	/* [nbfwd]: ranges and defaults in nbfwd_config.c's schema (README.md) */
+	enum nbfwd_mode mode;		/**< mode */
+	uint16_t burst;			/**< burst: packets per rx burst */
+	uint16_t max_segments;		/**< max_segments: longer chains are dropped */
+	uint32_t time_s;		/**< time: seconds, 0 = until a signal */
+	uint32_t max_regions;		/**< max_regions */
 	/* pool_layout: see below */
 	/* [stats] */
-	uint32_t stats_period_s;	/**< period = seconds, 0 = off (default 1) */
-	char stats_json[PATH_MAX];	/**< json = file written at exit, "" = none */
+	uint32_t stats_period_s;	/**< period: seconds, 0 = off */
+	char stats_json[PATH_MAX];	/**< json: file written at exit, "" = none */
 
 	unsigned int n_regions;
 	struct nbfwd_region_cfg regions[NBFWD_MAX_REGIONS];
@@ -170,7 +170,7 @@ struct nbfwd_config {
 
 	/* vmq: [nbfwd] socket, [vmq], [consumer NAME] */
 	char socket[NBFWD_SOCKET_PATH_MAX];	/**< attach socket, "" = runtime dir */
-	uint32_t socket_mode;			/**< [nbfwd] socket_mode (default 0660) */
+	uint32_t socket_mode;			/**< [nbfwd] socket_mode */
 	int64_t socket_group;			/**< [nbfwd] socket_group, -1 = nbfwd's gid */
 	enum nbfwd_unmatched unmatched;		/**< [vmq] unmatched = forward|drop */
 	enum nbfwd_group_policy broadcast;	/**< [vmq] broadcast = ... */
@@ -179,12 +179,12 @@ struct nbfwd_config {
 	struct nbfwd_consumer_cfg consumers[NBFWD_MAX_CONSUMERS];
 
 	bool tx_first;			/**< --tx-first (command line only) */
-	enum nbfwd_pool_layout pool_layout;	/**< pool_layout = heap|extbuf (default heap) */
+	enum nbfwd_pool_layout pool_layout;	/**< [nbfwd] pool_layout */
 	uint32_t set;			/**< NBFWD_SET_* */
 	char path[PATH_MAX];		/**< file loaded, "" = built-in defaults */
 };
 
-/** Defaults used for a [port] key that is absent. */
+/** Defaults of some keys (the schema's), also for what nbfwd makes without a file. */
 #define NBFWD_DEFAULT_RX_DESC 1024
 #define NBFWD_DEFAULT_TX_DESC 1024
 #define NBFWD_DEFAULT_PAGE_SIZE (2ull << 20)
