@@ -402,8 +402,8 @@ nbfwd_config_store(void *field, size_t size, uint64_t v)
 }
 
 /*
- * The defaults of a section's keys into its struct, zeroed first: strings,
- * lists and MACs have none but empty.
+ * The defaults of a section's keys into its struct, which the caller zeroed:
+ * strings, lists and MACs have none but empty.
  */
 static void
 nbfwd_config_apply_defaults(enum nbfwd_config_sec_kind sec, void *base)
@@ -2049,7 +2049,7 @@ nbfwd_config_key_default(const struct nbfwd_config_key *k, char *buf, size_t len
 		snprintf(buf, len, "%s", k->def_text);
 	else if (k->required)
 		snprintf(buf, len, "%s", "");
-	else if (k->type == NBFWD_CONFIG_CHOICE)
+	else if (k->type == NBFWD_CONFIG_CHOICE && k->def >= 0)
 		snprintf(buf, len, "%s", k->choices[k->def]);
 	else if (k->type == NBFWD_CONFIG_OCTAL)
 		snprintf(buf, len, "0%" PRIo64, (uint64_t)k->def);
