@@ -1,23 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 /*
- * nbfwd's strict INI loader, in three steps:
+ * nbfwd's strict INI loader, one reader in two steps:
  *
- * 1. The pre-check reads the file itself and checks every line: bytes (no NUL,
- *    no control character, valid UTF-8), length, syntax, duplicates, and the
- *    name and value limits of rte_cfgfile (which would silently truncate). It
- *    records every section and key with its line number.
- * 2. rte_cfgfile_load() loads the same file. Every value the schema uses is
- *    read from it, and compared with the pre-check's text of that line.
- * 3. The schema: known sections and keys, types, ranges, required keys, then
- *    the references between sections.
+ * 1. The reader checks every line of the file: bytes (no NUL, no control
+ *    character, valid UTF-8), length, syntax, duplicates, name and value
+ *    limits. It records every section and key = value with its line number:
+ *    those are the values, and every error can name file:line, section, key.
+ * 2. The schema (nbfwd_config_schema[]): known sections and keys, types,
+ *    ranges, defaults, required keys, then the references between sections.
  *
- * rte_cfgfile knows one comment character (';'). It takes a '#' comment line
- * that holds a '=' for a key: inside a section that key is never looked up
- * (only the keys the pre-check saw are), and before the first section it would
- * make rte_cfgfile_load() fail, unless the entry has a section to go to: hence
- * CFG_FLAG_GLOBAL_SECTION. CFG_FLAG_EMPTY_VALUES lets "# key =" through too; the
- * pre-check rejects empty values itself, with their line number.
+ * The limits (names of 63 bytes, values of 255, lines of 322) and the refusal
+ * of inline comments are those of rte_cfgfile, which nbfwd once read its files
+ * with: files that loaded then load now, the same way.
  *
  * The work is done on a copy of the configuration: on failure the caller's is
  * left as it was.
@@ -37,17 +32,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <rte_cfgfile.h>
 #include <rte_common.h>
 
 #include "nbfwd_config.h"
 
-/*
- * rte_cfgfile_load() reads a line with fgets() into CFG_NAME_LEN +
- * CFG_VALUE_LEN + 4 bytes and fails when a line does not fit: a line, without
- * its '\n', may hold at most 2 bytes less.
- */
-#define NBFWD_CONFIG_LINE_MAX (CFG_NAME_LEN + CFG_VALUE_LEN + 2)
+#define NBFWD_CONFIG_NAME_MAX 63		/* bytes of a section or key name */
+#define NBFWD_CONFIG_VALUE_MAX 255	/* bytes of a value */
+/* a name, " = ", a value and one more: without its end of line */
+#define NBFWD_CONFIG_LINE_MAX (NBFWD_CONFIG_NAME_MAX + NBFWD_CONFIG_VALUE_MAX + 4)
 #define NBFWD_CONFIG_FILE_MAX (1u << 20)	/* bytes */
 #define NBFWD_CONFIG_SECTIONS_MAX 512
 #define NBFWD_CONFIG_KEYS_MAX 4096		/* in the whole file */
@@ -57,13 +49,13 @@
 #define NBFWD_CONFIG_NUMA_MAX 63
 #define NBFWD_CONFIG_MSG_MAX 1024
 
-/* A [section] line, as the pre-check saw it. */
+/* A [section] line, as the reader saw it. */
 struct nbfwd_config_sec {
 	unsigned int line;
 	const char *name;	/* trimmed, in the file's text */
 };
 
-/* A key = value line, as the pre-check saw it. */
+/* A key = value line, as the reader saw it. */
 struct nbfwd_config_ent {
 	unsigned int line;
 	unsigned int sec;	/* index in nbfwd_config_ctx.secs */
@@ -71,14 +63,14 @@ struct nbfwd_config_ent {
 	const char *value;	/* trimmed */
 };
 
-/* One load. */
+/* One load, or one command-line option. */
 struct nbfwd_config_ctx {
 	const char *path;
+	const char *opt;		/* the option being set, NULL when loading */
 	char *err;
 	size_t errlen;
 	char *text;			/* the file, each line NUL-terminated */
 	size_t len;
-	struct rte_cfgfile *cf;
 	unsigned int n_secs;
 	struct nbfwd_config_sec secs[NBFWD_CONFIG_SECTIONS_MAX];
 	unsigned int n_ents;
@@ -97,13 +89,11 @@ struct nbfwd_config_ctx {
 /* Types of values. */
 enum nbfwd_config_type {
 	NBFWD_CONFIG_UINT,	/* decimal integer in min..max */
-	NBFWD_CONFIG_MODE,	/* io | macswap | l2fwd */
 	NBFWD_CONFIG_PATH,	/* a file name, stored as is */
 	NBFWD_CONFIG_REF,	/* name of another section, checked at the end */
 	NBFWD_CONFIG_PAGE_SIZE,	/* 2M or 1G */
 	NBFWD_CONFIG_NUMA,	/* -1 or min..max */
 	NBFWD_CONFIG_RXQ,	/* PORT:QUEUE[, PORT:QUEUE ...] */
-	NBFWD_CONFIG_LAYOUT,	/* heap or extbuf, stored in an int */
 	NBFWD_CONFIG_MAC,	/* xx:xx:xx:xx:xx:xx, unicast, not zero */
 	NBFWD_CONFIG_CHOICE,	/* one of .choices, stored as its index in an int */
 	NBFWD_CONFIG_POW2,	/* a power of two in min..max */
@@ -113,18 +103,40 @@ enum nbfwd_config_type {
 	NBFWD_CONFIG_OCTAL,	/* an octal number in min..max (file mode bits) */
 };
 
-/* One key of a section. */
+/* Kinds of sections: indexes of nbfwd_config_kinds[]. */
+enum nbfwd_config_sec_kind {
+	NBFWD_SEC_NBFWD,
+	NBFWD_SEC_STATS,
+	NBFWD_SEC_REGION,
+	NBFWD_SEC_PORT,
+	NBFWD_SEC_LCORE,
+	NBFWD_SEC_VMQ,
+	NBFWD_SEC_CONSUMER,
+};
+
+/*
+ * One key: everything the loader, the command line and README.md's tables
+ * know of it.
+ */
 struct nbfwd_config_key {
+	enum nbfwd_config_sec_kind sec;
 	const char *name;
 	enum nbfwd_config_type type;
 	bool required;
 	uint64_t min;
 	uint64_t max;
+	int64_t def;		/* default, stored as the value would be (strings: "") */
+	const char *def_text;	/* README's default, when def alone would mislead */
+	const char *what;	/* README's type / range, when the type's says too little */
+	const char *help;	/* one line: README's meaning, --help's text */
+	enum nbfwd_config_table table;	/* README table of the key */
+	const char *opt;	/* command-line option that sets it, NULL = none */
+	const char *opt_arg;	/* the option's argument in --help */
 	const char *ref;	/* NBFWD_CONFIG_REF: kind of section named */
-	size_t offset;		/* of the field in the section's struct */
-	size_t size;		/* of the field */
-	uint32_t set;		/* NBFWD_SET_* bit */
 	const char * const *choices;	/* NBFWD_CONFIG_CHOICE: names, NULL-terminated */
+	size_t offset;		/* of the field in the section's struct */
+	size_t size;		/* of the field, 0 = none (rx) */
+	uint32_t set;		/* NBFWD_SET_* bit */
 };
 
 /* Check the name of a section and give the struct its keys fill. */
@@ -135,33 +147,21 @@ typedef int (*nbfwd_config_open_t)(struct nbfwd_config_ctx *c, unsigned int sec,
 struct nbfwd_config_kind {
 	const char *name;
 	const char *arg;	/* NULL: no argument; else what it is, for messages */
-	const struct nbfwd_config_key *keys;
-	unsigned int n_keys;
 	nbfwd_config_open_t open;
 };
 
-#define NBFWD_CONFIG_AT(type, field) \
-	.offset = offsetof(type, field), .size = RTE_SIZEOF_FIELD(type, field)
+static const char * const nbfwd_config_mode_names[] = {
+	[NBFWD_MODE_IO] = "io",
+	[NBFWD_MODE_MACSWAP] = "macswap",
+	[NBFWD_MODE_L2FWD] = "l2fwd",
+	[NBFWD_MODE_VMQ] = "vmq",
+	[NBFWD_MODE_MAX] = NULL,
+};
 
-static const struct nbfwd_config_key nbfwd_config_keys_main[] = {
-	{ .name = "mode", .type = NBFWD_CONFIG_MODE,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, mode), .set = NBFWD_SET_MODE },
-	{ .name = "burst", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 512,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, burst), .set = NBFWD_SET_BURST },
-	{ .name = "max_segments", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 64,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, max_segments), .set = NBFWD_SET_MAX_SEGS },
-	{ .name = "time", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 31536000,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, time_s), .set = NBFWD_SET_TIME },
-	{ .name = "max_regions", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 1024,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, max_regions) },
-	{ .name = "pool_layout", .type = NBFWD_CONFIG_LAYOUT,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, pool_layout), .set = NBFWD_SET_LAYOUT },
-	{ .name = "socket", .type = NBFWD_CONFIG_PATH,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, socket) },
-	{ .name = "socket_mode", .type = NBFWD_CONFIG_OCTAL, .min = 0, .max = 0777,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, socket_mode) },
-	{ .name = "socket_group", .type = NBFWD_CONFIG_GROUP,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, socket_group) },
+static const char * const nbfwd_config_layout_names[] = {
+	[NBFWD_POOL_HEAP] = "heap",
+	[NBFWD_POOL_EXTBUF] = "extbuf",
+	[NBFWD_POOL_MAX] = NULL,
 };
 
 static const char * const nbfwd_config_unmatched_names[] = {
@@ -193,93 +193,172 @@ static const char * const nbfwd_config_foreign_names[] = {
 	NULL,
 };
 
-static const struct nbfwd_config_key nbfwd_config_keys_vmq[] = {
-	{ .name = "unmatched", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_unmatched_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, unmatched) },
-	{ .name = "broadcast", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_group_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, broadcast) },
-	{ .name = "multicast", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_group_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, multicast) },
-};
+/* Field of a key: the section's struct and the field's name. */
+#define NBFWD_CONFIG_AT(type, field) \
+	.offset = offsetof(type, field), .size = RTE_SIZEOF_FIELD(type, field)
+#define NBFWD_CONFIG_MAIN(field) NBFWD_CONFIG_AT(struct nbfwd_config, field)
+#define NBFWD_CONFIG_REGION(field) NBFWD_CONFIG_AT(struct nbfwd_region_cfg, field)
+#define NBFWD_CONFIG_PORT(field) NBFWD_CONFIG_AT(struct nbfwd_port_cfg, field)
+#define NBFWD_CONFIG_CONSUMER(field) NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, field)
+#define NBFWD_CONFIG_IS(t, names) .type = NBFWD_CONFIG_CHOICE, .choices = (names), \
+	.def = (t)
 
-static const struct nbfwd_config_key nbfwd_config_keys_consumer[] = {
-	{ .name = "port", .type = NBFWD_CONFIG_PATH, .required = true,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, port) },
-	{ .name = "mac", .type = NBFWD_CONFIG_MAC, .required = true,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, mac) },
-	{ .name = "vlan", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 4095,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, vlan) },
-	{ .name = "buffers", .type = NBFWD_CONFIG_UINT, .min = 64, .max = 1048576,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, buffers) },
-	{ .name = "buffer_size", .type = NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, buffer_size) },
-	{ .name = "ring_size", .type = NBFWD_CONFIG_POW2, .min = 16, .max = 16384,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, ring_size) },
-	{ .name = "tx_buffers", .type = NBFWD_CONFIG_UINT, .min = 1, .max = 65536,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, tx_buffers) },
-	{ .name = "tx_buffer_size", .type = NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, tx_buffer_size) },
-	{ .name = "numa_node", .type = NBFWD_CONFIG_NUMA, .min = 0,
-	  .max = NBFWD_CONFIG_NUMA_MAX, NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, numa_node) },
-	{ .name = "steering", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_steering_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, steering) },
-	{ .name = "uid", .type = NBFWD_CONFIG_USERS,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, uids) },
-	{ .name = "gid", .type = NBFWD_CONFIG_GROUPS,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, gids) },
-	{ .name = "spoof_check", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_off_on_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, spoof_check) },
-	{ .name = "foreign", .type = NBFWD_CONFIG_CHOICE,
-	  .choices = nbfwd_config_foreign_names,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, foreign) },
-	{ .name = "stall_ms", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 3600000,
-	  NBFWD_CONFIG_AT(struct nbfwd_consumer_cfg, stall_ms) },
-};
-
-static const struct nbfwd_config_key nbfwd_config_keys_stats[] = {
-	{ .name = "period", .type = NBFWD_CONFIG_UINT, .min = 0, .max = 3600,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, stats_period_s),
+/*
+ * The schema: every key of every section, in README.md's order (its tables are
+ * printed from this one: nbfwd-config-tables, checked by unit/config-readme).
+ */
+static const struct nbfwd_config_key nbfwd_config_schema[] = {
+	{ NBFWD_SEC_NBFWD, "mode", NBFWD_CONFIG_IS(NBFWD_MODE_IO, nbfwd_config_mode_names),
+	  .help = "forwarding action (vmq: see Consumers)",
+	  .opt = "mode", .opt_arg = "MODE", NBFWD_CONFIG_MAIN(mode), .set = NBFWD_SET_MODE },
+	{ NBFWD_SEC_NBFWD, "burst", NBFWD_CONFIG_UINT, .min = 1, .max = NBFWD_BURST_MAX,
+	  .def = 32, .help = "packets per rx burst",
+	  .opt = "burst", .opt_arg = "N", NBFWD_CONFIG_MAIN(burst), .set = NBFWD_SET_BURST },
+	{ NBFWD_SEC_NBFWD, "max_segments", NBFWD_CONFIG_UINT, .min = 1, .max = 64, .def = 8,
+	  .help = "segments per packet; longer chains are dropped (`too_many_segments`)",
+	  .opt = "max-segments", .opt_arg = "N", NBFWD_CONFIG_MAIN(max_segments),
+	  .set = NBFWD_SET_MAX_SEGS },
+	{ NBFWD_SEC_NBFWD, "time", NBFWD_CONFIG_UINT, .min = 0, .max = 31536000, .def = 0,
+	  .help = "seconds to run, 0 = until a signal",
+	  .opt = "time", .opt_arg = "SECONDS", NBFWD_CONFIG_MAIN(time_s), .set = NBFWD_SET_TIME },
+	{ NBFWD_SEC_NBFWD, "max_regions", NBFWD_CONFIG_UINT, .min = 1, .max = 1024, .def = 16,
+	  .help = "slots of the region table", NBFWD_CONFIG_MAIN(max_regions) },
+	{ NBFWD_SEC_NBFWD, "pool_layout",
+	  NBFWD_CONFIG_IS(NBFWD_POOL_HEAP, nbfwd_config_layout_names),
+	  .help = "default pool layout of every region",
+	  .opt = "pool-layout", .opt_arg = "L", NBFWD_CONFIG_MAIN(pool_layout),
+	  .set = NBFWD_SET_LAYOUT },
+	{ NBFWD_SEC_STATS, "period", NBFWD_CONFIG_UINT, .min = 0, .max = 3600, .def = 1,
+	  .help = "seconds between stats lines, 0 = off",
+	  .opt = "stats-period", .opt_arg = "SECONDS", NBFWD_CONFIG_MAIN(stats_period_s),
 	  .set = NBFWD_SET_STATS_PERIOD },
-	{ .name = "json", .type = NBFWD_CONFIG_PATH,
-	  NBFWD_CONFIG_AT(struct nbfwd_config, stats_json), .set = NBFWD_SET_STATS_JSON },
+	{ NBFWD_SEC_STATS, "json", NBFWD_CONFIG_PATH, .def_text = "none",
+	  .help = "JSON counters written at exit",
+	  .opt = "stats-json", .opt_arg = "FILE", NBFWD_CONFIG_MAIN(stats_json),
+	  .set = NBFWD_SET_STATS_JSON },
+	{ NBFWD_SEC_REGION, "pages", NBFWD_CONFIG_UINT, .required = true,
+	  .min = 1, .max = 65536, .help = "region size in pages", NBFWD_CONFIG_REGION(pages) },
+	{ NBFWD_SEC_REGION, "page_size", NBFWD_CONFIG_PAGE_SIZE, .def = NBFWD_DEFAULT_PAGE_SIZE,
+	  .help = "hugepage size (a hugetlbfs mount for it must exist)",
+	  NBFWD_CONFIG_REGION(page_size) },
+	{ NBFWD_SEC_REGION, "numa_node", NBFWD_CONFIG_NUMA, .min = 0,
+	  .max = NBFWD_CONFIG_NUMA_MAX, .def = -1,
+	  .help = "node for the pages, -1 = the first port's node",
+	  NBFWD_CONFIG_REGION(numa_node) },
+	{ NBFWD_SEC_REGION, "layout", NBFWD_CONFIG_IS(-1, nbfwd_config_layout_names),
+	  .def_text = "`pool_layout`", .help = "pool layout of this region",
+	  NBFWD_CONFIG_REGION(layout) },
+	{ NBFWD_SEC_PORT, "region", NBFWD_CONFIG_REF, .ref = "region", .def_text = "automatic",
+	  .help = "region holding this port's pool", NBFWD_CONFIG_PORT(region) },
+	{ NBFWD_SEC_PORT, "peer", NBFWD_CONFIG_REF, .ref = "port", .def_text = "pairing",
+	  .help = "port its packets go out of", NBFWD_CONFIG_PORT(peer) },
+	{ NBFWD_SEC_PORT, "queues", NBFWD_CONFIG_UINT, .min = 1,
+	  .max = NBFWD_CONFIG_QUEUES_MAX, .def_text = "one per worker",
+	  .help = "rx queues", NBFWD_CONFIG_PORT(queues) },
+	{ NBFWD_SEC_PORT, "rx_desc", NBFWD_CONFIG_UINT, .min = 64, .max = 32768,
+	  .def = NBFWD_DEFAULT_RX_DESC, .help = "descriptors per rx queue",
+	  NBFWD_CONFIG_PORT(rx_desc) },
+	{ NBFWD_SEC_PORT, "tx_desc", NBFWD_CONFIG_UINT, .min = 64, .max = 32768,
+	  .def = NBFWD_DEFAULT_TX_DESC, .help = "descriptors per tx queue",
+	  NBFWD_CONFIG_PORT(tx_desc) },
+	{ NBFWD_SEC_PORT, "pool_size", NBFWD_CONFIG_UINT, .min = 1023, .max = 4194304,
+	  .def_text = "automatic", .help = "mbufs in the port's pool",
+	  NBFWD_CONFIG_PORT(pool_size) },
+	{ NBFWD_SEC_PORT, "mtu", NBFWD_CONFIG_UINT, .min = 68, .max = 9600,
+	  .def_text = "device's", .help = "MTU; above the buffer size needs rx scatter",
+	  NBFWD_CONFIG_PORT(mtu) },
+	{ NBFWD_SEC_LCORE, "rx", NBFWD_CONFIG_RXQ, .required = true,
+	  .def_text = "queue q → worker q", .help = "rx queues lcore N polls" },
+	{ NBFWD_SEC_NBFWD, "socket", NBFWD_CONFIG_PATH,
+	  .def_text = "`<runtime dir>/nbshm.sock`", .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "attach socket (a stale one is replaced; a live one is an error)",
+	  NBFWD_CONFIG_MAIN(socket) },
+	{ NBFWD_SEC_NBFWD, "socket_mode", NBFWD_CONFIG_OCTAL, .min = 0, .max = 0777,
+	  .def = NBFWD_DEFAULT_SOCKET_MODE, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "mode of the socket file (connecting needs write permission)",
+	  NBFWD_CONFIG_MAIN(socket_mode) },
+	{ NBFWD_SEC_NBFWD, "socket_group", NBFWD_CONFIG_GROUP, .def = -1,
+	  .def_text = "nbfwd's group", .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "group of the socket file", NBFWD_CONFIG_MAIN(socket_group) },
+	{ NBFWD_SEC_VMQ, "unmatched",
+	  NBFWD_CONFIG_IS(NBFWD_UNMATCHED_FORWARD, nbfwd_config_unmatched_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "frames no filter matches: out of the peer port, or dropped (`filtered`)",
+	  NBFWD_CONFIG_MAIN(unmatched) },
+	{ NBFWD_SEC_VMQ, "broadcast",
+	  NBFWD_CONFIG_IS(NBFWD_GROUP_DEFAULT, nbfwd_config_group_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "broadcast frames: as unmatched, a copy to every consumer of the port, "
+		  "both, or dropped", NBFWD_CONFIG_MAIN(broadcast) },
+	{ NBFWD_SEC_VMQ, "multicast",
+	  NBFWD_CONFIG_IS(NBFWD_GROUP_DEFAULT, nbfwd_config_group_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "multicast frames: as `broadcast`", NBFWD_CONFIG_MAIN(multicast) },
+	{ NBFWD_SEC_CONSUMER, "port", NBFWD_CONFIG_PATH, .required = true,
+	  .what = "ethdev name", .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "port whose frames it filters and out of which its tx goes",
+	  NBFWD_CONFIG_CONSUMER(port) },
+	{ NBFWD_SEC_CONSUMER, "mac", NBFWD_CONFIG_MAC, .required = true,
+	  .table = NBFWD_CONFIG_TABLE_VMQ, .help = "destination MAC filter",
+	  NBFWD_CONFIG_CONSUMER(mac) },
+	{ NBFWD_SEC_CONSUMER, "vlan", NBFWD_CONFIG_UINT, .min = 0, .max = 4095, .def = -1,
+	  .def_text = "any", .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "VLAN filter (untagged frames do not match when set)",
+	  NBFWD_CONFIG_CONSUMER(vlan) },
+	{ NBFWD_SEC_CONSUMER, "buffers", NBFWD_CONFIG_UINT, .min = 64, .max = 1048576,
+	  .def = NBFWD_DEFAULT_CONSUMER_BUFFERS, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "rx buffers in its region", NBFWD_CONFIG_CONSUMER(buffers) },
+	{ NBFWD_SEC_CONSUMER, "buffer_size", NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
+	  .def = NBFWD_DEFAULT_CONSUMER_BUF_SIZE, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "data bytes per rx buffer", NBFWD_CONFIG_CONSUMER(buffer_size) },
+	{ NBFWD_SEC_CONSUMER, "ring_size", NBFWD_CONFIG_POW2, .min = 16, .max = 16384,
+	  .def = NBFWD_DEFAULT_CONSUMER_RING, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "descriptors per ring", NBFWD_CONFIG_CONSUMER(ring_size) },
+	{ NBFWD_SEC_CONSUMER, "tx_buffers", NBFWD_CONFIG_UINT, .min = 1, .max = 65536,
+	  .def = NBFWD_DEFAULT_CONSUMER_TX_BUFFERS, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "tx buffers it owns", NBFWD_CONFIG_CONSUMER(tx_buffers) },
+	{ NBFWD_SEC_CONSUMER, "tx_buffer_size", NBFWD_CONFIG_UINT, .min = 128, .max = 16384,
+	  .def = NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "bytes per tx buffer", NBFWD_CONFIG_CONSUMER(tx_buffer_size) },
+	{ NBFWD_SEC_CONSUMER, "numa_node", NBFWD_CONFIG_NUMA, .min = 0,
+	  .max = NBFWD_CONFIG_NUMA_MAX, .def = -1, .def_text = "port's",
+	  .table = NBFWD_CONFIG_TABLE_VMQ, .help = "node of its region",
+	  NBFWD_CONFIG_CONSUMER(numa_node) },
+	{ NBFWD_SEC_CONSUMER, "steering",
+	  NBFWD_CONFIG_IS(NBFWD_STEER_SOFTWARE, nbfwd_config_steering_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "software classifier (one copy), `rte_flow` to a queue of its own "
+		  "(zero copy), or every rx queue of its port (zero copy)",
+	  NBFWD_CONFIG_CONSUMER(steering) },
+	{ NBFWD_SEC_CONSUMER, "uid", NBFWD_CONFIG_USERS, .def_text = "none",
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "who else may attach under this name (see below)",
+	  NBFWD_CONFIG_CONSUMER(uids) },
+	{ NBFWD_SEC_CONSUMER, "gid", NBFWD_CONFIG_GROUPS, .def_text = "none",
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "a peer whose gid or a supplementary group is listed may attach too",
+	  NBFWD_CONFIG_CONSUMER(gids) },
+	{ NBFWD_SEC_CONSUMER, "spoof_check", NBFWD_CONFIG_IS(1, nbfwd_config_off_on_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "its tx must come from its `mac` (and carry exactly its `vlan`, when set); "
+		  "else dropped (`tx_spoofed`)", NBFWD_CONFIG_CONSUMER(spoof_check) },
+	{ NBFWD_SEC_CONSUMER, "foreign",
+	  NBFWD_CONFIG_IS(NBFWD_FOREIGN_DROP, nbfwd_config_foreign_names),
+	  .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "`steering = port`: frames on its port that are not its, dropped "
+		  "(`not_owner`) or copied out and steered", NBFWD_CONFIG_CONSUMER(foreign) },
+	{ NBFWD_SEC_CONSUMER, "stall_ms", NBFWD_CONFIG_UINT, .min = 0, .max = 3600000,
+	  .def = NBFWD_DEFAULT_CONSUMER_STALL_MS, .table = NBFWD_CONFIG_TABLE_VMQ,
+	  .help = "detach it when it returns nothing this long, holding its buffers, since "
+		  "it came under pressure (`stalled`), 0 = never",
+	  NBFWD_CONFIG_CONSUMER(stall_ms) },
 };
 
-static const struct nbfwd_config_key nbfwd_config_keys_region[] = {
-	{ .name = "pages", .type = NBFWD_CONFIG_UINT, .required = true,
-	  .min = 1, .max = 65536, NBFWD_CONFIG_AT(struct nbfwd_region_cfg, pages) },
-	{ .name = "page_size", .type = NBFWD_CONFIG_PAGE_SIZE,
-	  NBFWD_CONFIG_AT(struct nbfwd_region_cfg, page_size) },
-	{ .name = "numa_node", .type = NBFWD_CONFIG_NUMA, .min = 0,
-	  .max = NBFWD_CONFIG_NUMA_MAX, NBFWD_CONFIG_AT(struct nbfwd_region_cfg, numa_node) },
-	{ .name = "layout", .type = NBFWD_CONFIG_LAYOUT,
-	  NBFWD_CONFIG_AT(struct nbfwd_region_cfg, layout) },
-};
-
-static const struct nbfwd_config_key nbfwd_config_keys_port[] = {
-	{ .name = "region", .type = NBFWD_CONFIG_REF, .ref = "region",
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, region) },
-	{ .name = "peer", .type = NBFWD_CONFIG_REF, .ref = "port",
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, peer) },
-	{ .name = "queues", .type = NBFWD_CONFIG_UINT, .min = 1,
-	  .max = NBFWD_CONFIG_QUEUES_MAX, NBFWD_CONFIG_AT(struct nbfwd_port_cfg, queues) },
-	{ .name = "rx_desc", .type = NBFWD_CONFIG_UINT, .min = 64, .max = 32768,
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, rx_desc) },
-	{ .name = "tx_desc", .type = NBFWD_CONFIG_UINT, .min = 64, .max = 32768,
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, tx_desc) },
-	{ .name = "pool_size", .type = NBFWD_CONFIG_UINT, .min = 1023, .max = 4194304,
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, pool_size) },
-	{ .name = "mtu", .type = NBFWD_CONFIG_UINT, .min = 68, .max = 9600,
-	  NBFWD_CONFIG_AT(struct nbfwd_port_cfg, mtu) },
-};
-
-static const struct nbfwd_config_key nbfwd_config_keys_lcore[] = {
-	{ .name = "rx", .type = NBFWD_CONFIG_RXQ, .required = true },
-};
+/* A section's keys are bits of a uint64_t while it is read. */
+_Static_assert(RTE_DIM(nbfwd_config_schema) <= 64, "too many keys for a uint64_t mask");
+/* mode and pool_layout are stored as the int of a choice */
+_Static_assert(sizeof(enum nbfwd_mode) == sizeof(int), "enum nbfwd_mode is not an int");
+_Static_assert(sizeof(enum nbfwd_pool_layout) == sizeof(int), "pool layout is not an int");
 
 static int nbfwd_config_open_main(struct nbfwd_config_ctx *c, unsigned int sec,
 		const char *arg, void **base);
@@ -293,28 +372,64 @@ static int nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int s
 		const char *arg, void **base);
 
 static const struct nbfwd_config_kind nbfwd_config_kinds[] = {
-	{ "nbfwd", NULL, nbfwd_config_keys_main,
-	  RTE_DIM(nbfwd_config_keys_main), nbfwd_config_open_main },
-	{ "stats", NULL, nbfwd_config_keys_stats,
-	  RTE_DIM(nbfwd_config_keys_stats), nbfwd_config_open_main },
-	{ "region", "NAME", nbfwd_config_keys_region,
-	  RTE_DIM(nbfwd_config_keys_region), nbfwd_config_open_region },
-	{ "port", "NAME", nbfwd_config_keys_port,
-	  RTE_DIM(nbfwd_config_keys_port), nbfwd_config_open_port },
-	{ "lcore", "N", nbfwd_config_keys_lcore,
-	  RTE_DIM(nbfwd_config_keys_lcore), nbfwd_config_open_lcore },
-	{ "vmq", NULL, nbfwd_config_keys_vmq,
-	  RTE_DIM(nbfwd_config_keys_vmq), nbfwd_config_open_main },
-	{ "consumer", "NAME", nbfwd_config_keys_consumer,
-	  RTE_DIM(nbfwd_config_keys_consumer), nbfwd_config_open_consumer },
+	[NBFWD_SEC_NBFWD] = { "nbfwd", NULL, nbfwd_config_open_main },
+	[NBFWD_SEC_STATS] = { "stats", NULL, nbfwd_config_open_main },
+	[NBFWD_SEC_REGION] = { "region", "NAME", nbfwd_config_open_region },
+	[NBFWD_SEC_PORT] = { "port", "NAME", nbfwd_config_open_port },
+	[NBFWD_SEC_LCORE] = { "lcore", "N", nbfwd_config_open_lcore },
+	[NBFWD_SEC_VMQ] = { "vmq", NULL, nbfwd_config_open_main },
+	[NBFWD_SEC_CONSUMER] = { "consumer", "NAME", nbfwd_config_open_consumer },
 };
 
-static const char * const nbfwd_config_mode_names[NBFWD_MODE_MAX] = {
-	[NBFWD_MODE_IO] = "io",
-	[NBFWD_MODE_MACSWAP] = "macswap",
-	[NBFWD_MODE_L2FWD] = "l2fwd",
-	[NBFWD_MODE_VMQ] = "vmq",
-};
+/* Store v in a field of 1, 2, 4 or 8 bytes (an int field takes -1 as 4 bytes). */
+static void
+nbfwd_config_store(void *field, size_t size, uint64_t v)
+{
+	switch (size) {
+	case sizeof(uint8_t):
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	case sizeof(uint32_t):
+		*(uint32_t *)field = (uint32_t)v;
+		break;
+	default:
+		*(uint64_t *)field = v;
+		break;
+	}
+}
+
+/*
+ * The defaults of a section's keys into its struct, which the caller zeroed:
+ * strings, lists and MACs have none but empty.
+ */
+static void
+nbfwd_config_apply_defaults(enum nbfwd_config_sec_kind sec, void *base)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(nbfwd_config_schema); i++) {
+		const struct nbfwd_config_key *k = &nbfwd_config_schema[i];
+
+		if (k->sec != sec || k->size == 0)
+			continue;
+		switch (k->type) {
+		case NBFWD_CONFIG_UINT:
+		case NBFWD_CONFIG_POW2:
+		case NBFWD_CONFIG_OCTAL:
+		case NBFWD_CONFIG_NUMA:
+		case NBFWD_CONFIG_CHOICE:
+		case NBFWD_CONFIG_GROUP:
+		case NBFWD_CONFIG_PAGE_SIZE:
+			nbfwd_config_store((char *)base + k->offset, k->size, (uint64_t)k->def);
+			break;
+		default:
+			break;
+		}
+	}
+}
 
 /* Public helpers. */
 
@@ -322,14 +437,9 @@ void
 nbfwd_config_defaults(struct nbfwd_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->mode = NBFWD_MODE_IO;
-	cfg->burst = 32;
-	cfg->max_segments = 8;
-	cfg->time_s = 0;
-	cfg->max_regions = 16;
-	cfg->stats_period_s = 1;
-	cfg->socket_mode = NBFWD_DEFAULT_SOCKET_MODE;
-	cfg->socket_group = -1;
+	nbfwd_config_apply_defaults(NBFWD_SEC_NBFWD, cfg);
+	nbfwd_config_apply_defaults(NBFWD_SEC_STATS, cfg);
+	nbfwd_config_apply_defaults(NBFWD_SEC_VMQ, cfg);
 }
 
 int
@@ -439,23 +549,25 @@ nbfwd_config_parse_page_size(const char *s, uint64_t *out)
 /* Errors. */
 
 /*
- * Write "PATH[:LINE]: [[SECTION][ KEY]: ]MESSAGE" into the caller's buffer.
- * Everything printed has passed the byte check (printable text): one line.
+ * Write "PATH[:LINE]: [[SECTION][ KEY]: ]MESSAGE" into the caller's buffer, or
+ * "option --OPT: MESSAGE" for an option. Everything printed has passed the
+ * byte check (printable text): one line.
  */
-static int __rte_format_printf(5, 6)
-nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
-		const char *key, const char *fmt, ...)
+static int
+nbfwd_config_verr(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
+		const char *key, const char *fmt, va_list ap)
 {
 	char msg[NBFWD_CONFIG_MSG_MAX];
 	char where[16] = "";
-	char ctx[CFG_NAME_LEN + NBFWD_CONFIG_LINE_MAX + 8] = "";
-	va_list ap;
+	char ctx[2 * NBFWD_CONFIG_LINE_MAX + 8] = "";
 
 	if (c->err == NULL || c->errlen == 0)
 		return -1;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	if (c->opt != NULL) {
+		snprintf(c->err, c->errlen, "option --%s: %s", c->opt, msg);
+		return -1;
+	}
 	if (line != 0)
 		snprintf(where, sizeof(where), ":%u", line);
 	if (sec != NULL)
@@ -465,7 +577,33 @@ nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
 	return -1;
 }
 
-/* Pre-check: the file. */
+static int __rte_format_printf(5, 6)
+nbfwd_config_err(struct nbfwd_config_ctx *c, unsigned int line, const char *sec,
+		const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nbfwd_config_verr(c, line, sec, key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error about a key = value line (or an option). */
+static int __rte_format_printf(3, 4)
+nbfwd_config_bad(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	nbfwd_config_verr(c, e->line, c->opt != NULL ? NULL : c->secs[e->sec].name, e->key,
+			fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Reader: the file. */
 
 static const char *
 nbfwd_config_file_kind(mode_t mode)
@@ -566,7 +704,7 @@ nbfwd_config_read(struct nbfwd_config_ctx *c)
 	return 0;
 }
 
-/* Pre-check: bytes. */
+/* Reader: bytes. */
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t
@@ -635,7 +773,7 @@ nbfwd_config_check_bytes(struct nbfwd_config_ctx *c, unsigned int line, const ch
 	return 0;
 }
 
-/* Pre-check: lines. */
+/* Reader: lines. */
 
 static bool
 nbfwd_config_blank(char ch)
@@ -670,7 +808,7 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	if (*after != '\0' && *after != ';' && *after != '#')
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"text after ']': expected nothing or a comment, got \"%s\"", s);
-	/* rte_cfgfile would cut the line at a ';' */
+	/* rte_cfgfile cut the line at a ';': refused, not read another way */
 	bad = strpbrk(s + 1, ";[");
 	if (bad != NULL && bad < close)
 		return nbfwd_config_err(c, line, NULL, NULL,
@@ -680,10 +818,10 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	if (*name == '\0')
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"empty section name: expected [NAME], got \"%s]\"", s);
-	if (strlen(name) > CFG_NAME_LEN - 1)
+	if (strlen(name) > NBFWD_CONFIG_NAME_MAX)
 		return nbfwd_config_err(c, line, NULL, NULL,
 				"section name too long: expected at most %d bytes, got %zu",
-				CFG_NAME_LEN - 1, strlen(name));
+				NBFWD_CONFIG_NAME_MAX, strlen(name));
 	for (i = 0; i < c->n_secs; i++)
 		if (strcmp(c->secs[i].name, name) == 0)
 			return nbfwd_config_err(c, line, name, NULL,
@@ -704,17 +842,17 @@ nbfwd_config_check_key(struct nbfwd_config_ctx *c, unsigned int line, const char
 {
 	unsigned int i;
 
-	if (strlen(key) > CFG_NAME_LEN - 1)
+	if (strlen(key) > NBFWD_CONFIG_NAME_MAX)
 		return nbfwd_config_err(c, line, sec, key,
 				"key too long: expected at most %d bytes, got %zu",
-				CFG_NAME_LEN - 1, strlen(key));
+				NBFWD_CONFIG_NAME_MAX, strlen(key));
 	if (*value == '\0')
 		return nbfwd_config_err(c, line, sec, key,
 				"empty value: expected key = value");
-	if (strlen(value) > CFG_VALUE_LEN - 1)
+	if (strlen(value) > NBFWD_CONFIG_VALUE_MAX)
 		return nbfwd_config_err(c, line, sec, key,
 				"value too long: expected at most %d bytes, got %zu",
-				CFG_VALUE_LEN - 1, strlen(value));
+				NBFWD_CONFIG_VALUE_MAX, strlen(value));
 	if (strchr(value, ';') != NULL)
 		return nbfwd_config_err(c, line, sec, key,
 				"expected a value without ';' (inline comments are not supported), got \"%s\"",
@@ -789,8 +927,39 @@ nbfwd_config_check_line(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 	return nbfwd_config_add_key(c, line, s);
 }
 
+static bool nbfwd_config_name_ok(const char *s, size_t max, const char *extra);
+
+/*
+ * An over-long line: the error names the section it is in and, for a
+ * key = value line, its key (when the key alone is a plausible name: what is
+ * printed must be printable), so that the line can be found without a count.
+ */
 static int
-nbfwd_config_precheck(struct nbfwd_config_ctx *c)
+nbfwd_config_line_too_long(struct nbfwd_config_ctx *c, unsigned int line, const char *s,
+		size_t len)
+{
+	const char *end = s + len, *sec = NULL, *eq;
+	char key[NBFWD_CONFIG_NAME_MAX + 1], *k = NULL;
+
+	while (s < end && nbfwd_config_blank(*s))
+		s++;
+	if (s < end && *s != '[' && c->n_secs > 0)
+		sec = c->secs[c->n_secs - 1].name;
+	eq = memchr(s, '=', (size_t)(end - s));
+	if (sec != NULL && *s != ';' && *s != '#' && eq != NULL &&
+			(size_t)(eq - s) < sizeof(key)) {
+		memcpy(key, s, (size_t)(eq - s));
+		k = nbfwd_config_trim(key, key + (eq - s));
+		if (!nbfwd_config_name_ok(k, NBFWD_CONFIG_NAME_MAX, ""))
+			k = NULL;
+	}
+	return nbfwd_config_err(c, line, sec, k,
+			"line too long: expected at most %d bytes, got %zu",
+			NBFWD_CONFIG_LINE_MAX, len);
+}
+
+static int
+nbfwd_config_read_lines(struct nbfwd_config_ctx *c)
 {
 	char *p = c->text, *end = c->text + c->len;
 	unsigned int line = 0;
@@ -802,10 +971,8 @@ nbfwd_config_precheck(struct nbfwd_config_ctx *c)
 
 		line++;
 		if (len > NBFWD_CONFIG_LINE_MAX)
-			return nbfwd_config_err(c, line, NULL, NULL,
-					"line too long: expected at most %d bytes, got %zu",
-					NBFWD_CONFIG_LINE_MAX, len);
-		/* a CRLF end of line is fine: rte_cfgfile strips the '\r' too */
+			return nbfwd_config_line_too_long(c, line, p, len);
+		/* a CRLF end of line is fine */
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
 		if (nbfwd_config_check_bytes(c, line, p, len) != 0)
@@ -816,45 +983,6 @@ nbfwd_config_precheck(struct nbfwd_config_ctx *c)
 		p = eol + 1;
 	}
 	return 0;
-}
-
-/* rte_cfgfile. */
-
-static int
-nbfwd_config_cfgfile_load(struct nbfwd_config_ctx *c)
-{
-	int n;
-
-	c->cf = rte_cfgfile_load(c->path, CFG_FLAG_GLOBAL_SECTION | CFG_FLAG_EMPTY_VALUES);
-	if (c->cf == NULL)
-		return nbfwd_config_err(c, 0, NULL, NULL,
-				"rte_cfgfile_load failed on a file the pre-check accepted "
-				"(file changed while loading?)");
-	/* all sections, plus GLOBAL */
-	n = rte_cfgfile_num_sections(c->cf, "", 0);
-	if (n != (int)c->n_secs + 1)
-		return nbfwd_config_err(c, 0, NULL, NULL,
-				"rte_cfgfile found %d sections, the pre-check %u "
-				"(file changed while loading?)", n - 1, c->n_secs);
-	return 0;
-}
-
-/* The value of a key, from rte_cfgfile, checked against the pre-check's text. */
-static const char *
-nbfwd_config_value(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e)
-{
-	const char *sec = c->secs[e->sec].name;
-	const char *v = rte_cfgfile_get_entry(c->cf, sec, e->key);
-
-	if (v == NULL || strcmp(v, e->value) != 0) {
-		nbfwd_config_err(c, e->line, sec, e->key,
-				"rte_cfgfile read %s%s%s, the pre-check \"%s\" "
-				"(file changed while loading?)",
-				v != NULL ? "\"" : "nothing", v != NULL ? v : "",
-				v != NULL ? "\"" : "", e->value);
-		return NULL;
-	}
-	return v;
 }
 
 /* Schema: names. */
@@ -935,36 +1063,63 @@ nbfwd_config_open_main(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 	return 0;
 }
 
+/*
+ * One more section of a list ([region], [port], [lcore], [consumer]): @p dup
+ * is the index of the one of the same name (-1 if none), @p n of @p max are
+ * taken, @p sec_of holds the sections of those.
+ */
+static int
+nbfwd_config_check_slot(struct nbfwd_config_ctx *c, unsigned int sec,
+		enum nbfwd_config_sec_kind kind, int dup, const unsigned int *sec_of,
+		unsigned int n, unsigned int max)
+{
+	const struct nbfwd_config_sec *s = &c->secs[sec];
+
+	if (dup >= 0)
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"duplicate section (first at line %u)", c->secs[sec_of[dup]].line);
+	if (n == max)
+		return nbfwd_config_err(c, s->line, s->name, NULL,
+				"too many [%s] sections: expected at most %u",
+				nbfwd_config_kinds[kind].name, max);
+	return 0;
+}
+
+/*
+ * Fill the next slot of a list of named sections: zeroed, the defaults of its
+ * kind, NAME (the first field of each such struct).
+ */
+static void *
+nbfwd_config_new_slot(unsigned int sec, const char *name, void *slot, size_t size,
+		enum nbfwd_config_sec_kind kind, unsigned int *sec_of, unsigned int *n)
+{
+	memset(slot, 0, size);
+	nbfwd_config_apply_defaults(kind, slot);
+	strcpy(slot, name);
+	sec_of[(*n)++] = sec;
+	return slot;
+}
+
+_Static_assert(offsetof(struct nbfwd_region_cfg, name) == 0, "region name not first");
+_Static_assert(offsetof(struct nbfwd_port_cfg, name) == 0, "port name not first");
+_Static_assert(offsetof(struct nbfwd_consumer_cfg, name) == 0, "consumer name not first");
+
 static int
 nbfwd_config_open_region(struct nbfwd_config_ctx *c, unsigned int sec, const char *arg,
 		void **base)
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_region_cfg *r;
-	int i;
 
 	if (!nbfwd_config_region_name_ok(arg))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad region name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONFIG_REGION_NAME_MAX, arg);
-	i = nbfwd_config_find_region(cfg, arg);
-	if (i >= 0)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"duplicate section (first at line %u)",
-				c->secs[c->region_sec[i]].line);
-	if (cfg->n_regions == NBFWD_MAX_REGIONS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [region] sections: expected at most %d",
-				NBFWD_MAX_REGIONS);
-	r = &cfg->regions[cfg->n_regions];
-	memset(r, 0, sizeof(*r));
-	strcpy(r->name, arg);
-	r->page_size = NBFWD_DEFAULT_PAGE_SIZE;
-	r->numa_node = -1;
-	r->layout = -1;
-	c->region_sec[cfg->n_regions++] = sec;
-	*base = r;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_REGION, nbfwd_config_find_region(cfg, arg),
+			c->region_sec, cfg->n_regions, NBFWD_MAX_REGIONS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->regions[cfg->n_regions],
+			sizeof(cfg->regions[0]), NBFWD_SEC_REGION, c->region_sec, &cfg->n_regions);
 	return 0;
 }
 
@@ -974,28 +1129,16 @@ nbfwd_config_open_port(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_port_cfg *p;
-	int i;
 
 	if (!nbfwd_config_port_name_ok(arg))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad port name: expected an ethdev name or PCI address "
 				"(A-Z a-z 0-9 _ . : -), got \"%s\"", arg);
-	i = nbfwd_config_find_port(cfg, arg);
-	if (i >= 0)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"duplicate section (first at line %u)",
-				c->secs[c->port_sec[i]].line);
-	if (cfg->n_ports == NBFWD_MAX_PORTS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [port] sections: expected at most %d", NBFWD_MAX_PORTS);
-	p = &cfg->ports[cfg->n_ports];
-	memset(p, 0, sizeof(*p));
-	strcpy(p->name, arg);
-	p->rx_desc = NBFWD_DEFAULT_RX_DESC;
-	p->tx_desc = NBFWD_DEFAULT_TX_DESC;
-	c->port_sec[cfg->n_ports++] = sec;
-	*base = p;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_PORT, nbfwd_config_find_port(cfg, arg),
+			c->port_sec, cfg->n_ports, NBFWD_MAX_PORTS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->ports[cfg->n_ports],
+			sizeof(cfg->ports[0]), NBFWD_SEC_PORT, c->port_sec, &cfg->n_ports);
 	return 0;
 }
 
@@ -1015,12 +1158,12 @@ nbfwd_config_open_lcore(struct nbfwd_config_ctx *c, unsigned int sec, const char
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad lcore id: expected an integer in 0..%d, got \"%s\"%s",
 				NBFWD_CONFIG_LCORE_ID_MAX, arg, rc > 0 ? " (out of range)" : "");
-	for (i = 0; i < cfg->n_lcores; i++)
-		if (cfg->lcores[i].lcore_id == id)
-			return nbfwd_config_err(c, s->line, s->name, NULL,
-					"duplicate section (first at line %u)",
-					c->secs[c->lcore_sec[i]].line);
+	for (i = 0; i < cfg->n_lcores && cfg->lcores[i].lcore_id != id; i++)
+		;
 	/* ids are unique and below NBFWD_MAX_LCORES: there is room */
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_LCORE, i < cfg->n_lcores ? (int)i : -1,
+			c->lcore_sec, cfg->n_lcores, NBFWD_MAX_LCORES) != 0)
+		return -1;
 	l = &cfg->lcores[cfg->n_lcores];
 	memset(l, 0, sizeof(*l));
 	l->lcore_id = (unsigned int)id;
@@ -1035,56 +1178,37 @@ nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const c
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	struct nbfwd_consumer_cfg *k;
 	unsigned int i;
 
 	if (!nbfwd_config_name_ok(arg, NBFWD_CONSUMER_NAME_MAX - 1, ""))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad consumer name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONSUMER_NAME_MAX - 1, arg);
-	for (i = 0; i < cfg->n_consumers; i++)
-		if (strcmp(cfg->consumers[i].name, arg) == 0)
-			return nbfwd_config_err(c, s->line, s->name, NULL,
-					"duplicate section (first at line %u)",
-					c->secs[c->consumer_sec[i]].line);
-	if (cfg->n_consumers == NBFWD_MAX_CONSUMERS)
-		return nbfwd_config_err(c, s->line, s->name, NULL,
-				"too many [consumer] sections: expected at most %d",
-				NBFWD_MAX_CONSUMERS);
-	k = &cfg->consumers[cfg->n_consumers];
-	memset(k, 0, sizeof(*k));
-	strcpy(k->name, arg);
-	k->vlan = -1;
-	k->buffers = NBFWD_DEFAULT_CONSUMER_BUFFERS;
-	k->buffer_size = NBFWD_DEFAULT_CONSUMER_BUF_SIZE;
-	k->ring_size = NBFWD_DEFAULT_CONSUMER_RING;
-	k->tx_buffers = NBFWD_DEFAULT_CONSUMER_TX_BUFFERS;
-	k->tx_buffer_size = NBFWD_DEFAULT_CONSUMER_TX_BUF_SIZE;
-	k->numa_node = -1;
-	k->spoof_check = 1;
-	k->foreign = NBFWD_FOREIGN_DROP;
-	k->stall_ms = NBFWD_DEFAULT_CONSUMER_STALL_MS;
-	c->consumer_sec[cfg->n_consumers++] = sec;
-	*base = k;
+	for (i = 0; i < cfg->n_consumers && strcmp(cfg->consumers[i].name, arg) != 0; i++)
+		;
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_CONSUMER,
+			i < cfg->n_consumers ? (int)i : -1, c->consumer_sec, cfg->n_consumers,
+			NBFWD_MAX_CONSUMERS) != 0)
+		return -1;
+	*base = nbfwd_config_new_slot(sec, arg, &cfg->consumers[cfg->n_consumers],
+			sizeof(cfg->consumers[0]), NBFWD_SEC_CONSUMER, c->consumer_sec,
+			&cfg->n_consumers);
 	return 0;
 }
 
 /* Schema: values. */
 
+/* "a, b, c": the names a choice takes. */
 static void
-nbfwd_config_store_uint(void *field, size_t size, uint64_t v)
+nbfwd_config_choices(const struct nbfwd_config_key *k, char *buf, size_t len)
 {
-	switch (size) {
-	case sizeof(uint16_t):
-		*(uint16_t *)field = (uint16_t)v;
-		break;
-	case sizeof(uint32_t):
-		*(uint32_t *)field = (uint32_t)v;
-		break;
-	default:
-		*(uint64_t *)field = v;
-		break;
-	}
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; k->choices[i] != NULL && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i > 0 ? ", " : "",
+				k->choices[i]);
 }
 
 static int
@@ -1095,10 +1219,10 @@ nbfwd_config_set_uint(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 	int rc = nbfwd_config_parse_num(value, k->min, k->max, &v);
 
 	if (rc != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected an integer in %" PRIu64 "..%" PRIu64 ", got \"%s\"%s",
 				k->min, k->max, value, rc > 0 ? " (out of range)" : "");
-	nbfwd_config_store_uint(field, k->size, v);
+	nbfwd_config_store(field, k->size, v);
 	return 0;
 }
 
@@ -1115,40 +1239,10 @@ nbfwd_config_set_numa(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 	}
 	rc = nbfwd_config_parse_num(value, k->min, k->max, &v);
 	if (rc != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected -1 or an integer in %" PRIu64 "..%" PRIu64 ", got \"%s\"%s",
 				k->min, k->max, value, rc > 0 ? " (out of range)" : "");
 	*(int *)field = (int)v;
-	return 0;
-}
-
-static int
-nbfwd_config_set_mode(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
-		void *field, const char *value)
-{
-	enum nbfwd_mode mode;
-
-	if (nbfwd_config_parse_mode(value, &mode) != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-				"expected one of io, macswap, l2fwd, vmq, got \"%s\"", value);
-	*(enum nbfwd_mode *)field = mode;
-	return 0;
-}
-
-static int
-nbfwd_config_set_layout(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
-		void *field, const char *value)
-{
-	int layout;
-
-	if (strcmp(value, "heap") == 0)
-		layout = NBFWD_POOL_HEAP;
-	else if (strcmp(value, "extbuf") == 0)
-		layout = NBFWD_POOL_EXTBUF;
-	else
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-				"expected heap or extbuf, got \"%s\"", value);
-	*(int *)field = layout;
 	return 0;
 }
 
@@ -1159,7 +1253,7 @@ nbfwd_config_set_page_size(struct nbfwd_config_ctx *c, const struct nbfwd_config
 	uint64_t v;
 
 	if (nbfwd_config_parse_page_size(value, &v) != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected 2M or 1G (or 2048K, 1024M, a byte count), got \"%s\"",
 				value);
 	*(uint64_t *)field = v;
@@ -1172,6 +1266,9 @@ nbfwd_config_set_string(struct nbfwd_config_ctx *c, const struct nbfwd_config_en
 {
 	bool ok;
 
+	/* only an option can be empty: the reader refuses empty values */
+	if (value[0] == '\0')
+		return nbfwd_config_bad(c, e, "expected a file name, got \"\"");
 	if (k->type == NBFWD_CONFIG_PATH)
 		ok = strlen(value) < k->size;
 	else if (strcmp(k->ref, "region") == 0)
@@ -1179,11 +1276,11 @@ nbfwd_config_set_string(struct nbfwd_config_ctx *c, const struct nbfwd_config_en
 	else
 		ok = nbfwd_config_port_name_ok(value);
 	if (!ok && k->type == NBFWD_CONFIG_PATH)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected a path shorter than %zu bytes, got \"%s\"",
 				k->size, value);
 	if (!ok)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected the name of a [%s] section, got \"%s\"", k->ref, value);
 	memcpy(field, value, strlen(value) + 1);
 	return 0;
@@ -1194,28 +1291,27 @@ static int
 nbfwd_config_parse_rxq_item(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		char *item, struct nbfwd_rxq_cfg *q)
 {
-	const char *sec = c->secs[e->sec].name;
 	char *colon = strrchr(item, ':');
 	uint64_t v;
 	int rc;
 
 	if (*item == '\0')
-		return nbfwd_config_err(c, e->line, sec, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected PORT:QUEUE[, PORT:QUEUE ...], got an empty item in \"%s\"",
 				e->value);
 	if (colon == NULL)
-		return nbfwd_config_err(c, e->line, sec, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected PORT:QUEUE[, PORT:QUEUE ...], got \"%s\"", item);
 	*colon = '\0';
 	if (!nbfwd_config_port_name_ok(item)) {
 		*colon = ':';
-		return nbfwd_config_err(c, e->line, sec, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected PORT:QUEUE with PORT a port name, got \"%s\"", item);
 	}
 	rc = nbfwd_config_parse_num(colon + 1, 0, NBFWD_CONFIG_QUEUES_MAX - 1, &v);
 	if (rc != 0) {
 		*colon = ':';
-		return nbfwd_config_err(c, e->line, sec, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected PORT:QUEUE with QUEUE an integer in 0..%d, got \"%s\"%s",
 				NBFWD_CONFIG_QUEUES_MAX - 1, item, rc > 0 ? " (out of range)" : "");
 	}
@@ -1234,11 +1330,11 @@ nbfwd_config_set_rxq(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		char buf[CFG_VALUE_LEN];
+		char buf[NBFWD_CONFIG_VALUE_MAX + 1];
 		char *item;
 
 		if (l->n_rxq == NBFWD_MAX_LCORE_RXQ)
-			return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+			return nbfwd_config_bad(c, e,
 					"too many rx queues: expected at most %d",
 					NBFWD_MAX_LCORE_RXQ);
 		memcpy(buf, p, len);
@@ -1287,14 +1383,14 @@ nbfwd_config_set_mac(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	uint8_t *mac = field;
 
 	if (nbfwd_config_parse_mac(value, b) != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected a MAC address xx:xx:xx:xx:xx:xx, got \"%s\"", value);
 	if (b[0] & 1)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected a unicast MAC address, got the group address \"%s\"",
 				value);
 	if ((b[0] | b[1] | b[2] | b[3] | b[4] | b[5]) == 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected a MAC address other than 00:00:00:00:00:00");
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
@@ -1305,8 +1401,7 @@ static int
 nbfwd_config_set_choice(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		const struct nbfwd_config_key *k, void *field, const char *value)
 {
-	char known[128] = "";
-	size_t off = 0;
+	char known[128];
 	int i;
 
 	for (i = 0; k->choices[i] != NULL; i++) {
@@ -1314,11 +1409,9 @@ nbfwd_config_set_choice(struct nbfwd_config_ctx *c, const struct nbfwd_config_en
 			*(int *)field = i;
 			return 0;
 		}
-		off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s",
-				i > 0 ? ", " : "", k->choices[i]);
 	}
-	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-			"expected one of %s, got \"%s\"", known, value);
+	nbfwd_config_choices(k, known, sizeof(known));
+	return nbfwd_config_bad(c, e, "expected one of %s, got \"%s\"", known, value);
 }
 
 static int
@@ -1329,10 +1422,10 @@ nbfwd_config_set_pow2(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent 
 	int rc = nbfwd_config_parse_num(value, k->min, k->max, &v);
 
 	if (rc != 0 || (v & (v - 1)) != 0)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected a power of two in %" PRIu64 "..%" PRIu64 ", got \"%s\"%s",
 				k->min, k->max, value, rc > 0 ? " (out of range)" : "");
-	nbfwd_config_store_uint(field, k->size, v);
+	nbfwd_config_store(field, k->size, v);
 	return 0;
 }
 
@@ -1347,10 +1440,10 @@ nbfwd_config_set_octal(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent
 	for (p = value; *p >= '0' && *p <= '7' && v <= k->max; p++)
 		v = v * 8 + (uint64_t)(*p - '0');
 	if (*p != '\0' || p == value || v < k->min || v > k->max)
-		return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+		return nbfwd_config_bad(c, e,
 				"expected an octal mode in 0%" PRIo64 "..0%" PRIo64 " (like 0660), "
 				"got \"%s\"", k->min, k->max, value);
-	nbfwd_config_store_uint(field, k->size, v);
+	nbfwd_config_store(field, k->size, v);
 	return 0;
 }
 
@@ -1391,7 +1484,7 @@ nbfwd_config_bad_id(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e
 {
 	const char *what = group ? "group" : "user";
 
-	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+	return nbfwd_config_bad(c, e,
 			"expected %s%s name%s or number%s (0..4294967294), got \"%s\"%s",
 			list ? "a comma-separated list of " : "a ", what, list ? "s" : "",
 			list ? "s" : "", item, rc > 0 ? group ? " (no such group)" :
@@ -1418,7 +1511,7 @@ nbfwd_config_set_ids(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 	struct nbfwd_id_list *l = field;
 	bool group = k->type == NBFWD_CONFIG_GROUPS;
 	const char *p = value;
-	char buf[CFG_VALUE_LEN];
+	char buf[NBFWD_CONFIG_VALUE_MAX + 1];
 	char *item;
 	int rc;
 
@@ -1428,7 +1521,7 @@ nbfwd_config_set_ids(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *
 		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
 
 		if (l->n == NBFWD_MAX_IDS)
-			return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
+			return nbfwd_config_bad(c, e,
 					"too many %ss: expected at most %d", group ? "group" : "user",
 					NBFWD_MAX_IDS);
 		memcpy(buf, p, len);
@@ -1455,8 +1548,6 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		return nbfwd_config_set_uint(c, e, k, field, value);
 	case NBFWD_CONFIG_NUMA:
 		return nbfwd_config_set_numa(c, e, k, field, value);
-	case NBFWD_CONFIG_MODE:
-		return nbfwd_config_set_mode(c, e, field, value);
 	case NBFWD_CONFIG_PAGE_SIZE:
 		return nbfwd_config_set_page_size(c, e, field, value);
 	case NBFWD_CONFIG_PATH:
@@ -1464,8 +1555,6 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		return nbfwd_config_set_string(c, e, k, field, value);
 	case NBFWD_CONFIG_RXQ:
 		return nbfwd_config_set_rxq(c, e, base, value);
-	case NBFWD_CONFIG_LAYOUT:
-		return nbfwd_config_set_layout(c, e, field, value);
 	case NBFWD_CONFIG_MAC:
 		return nbfwd_config_set_mac(c, e, field, value);
 	case NBFWD_CONFIG_CHOICE:
@@ -1498,29 +1587,30 @@ nbfwd_config_find_kind(const char *name, size_t len)
 }
 
 static const struct nbfwd_config_key *
-nbfwd_config_find_key(const struct nbfwd_config_kind *kind, const char *name)
+nbfwd_config_find_key(enum nbfwd_config_sec_kind sec, const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < kind->n_keys; i++)
-		if (strcmp(kind->keys[i].name, name) == 0)
-			return &kind->keys[i];
+	for (i = 0; i < RTE_DIM(nbfwd_config_schema); i++)
+		if (nbfwd_config_schema[i].sec == sec &&
+				strcmp(nbfwd_config_schema[i].name, name) == 0)
+			return &nbfwd_config_schema[i];
 	return NULL;
 }
 
 static int
 nbfwd_config_unknown_key(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
-		const struct nbfwd_config_kind *kind)
+		enum nbfwd_config_sec_kind sec)
 {
-	char known[256] = "";
+	char known[512] = "";
 	size_t off = 0;
 	unsigned int i;
 
-	for (i = 0; i < kind->n_keys && off < sizeof(known); i++)
-		off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s",
-				i > 0 ? ", " : "", kind->keys[i].name);
-	return nbfwd_config_err(c, e->line, c->secs[e->sec].name, e->key,
-			"unknown key (known: %s)", known);
+	for (i = 0; i < RTE_DIM(nbfwd_config_schema) && off < sizeof(known); i++)
+		if (nbfwd_config_schema[i].sec == sec)
+			off += (size_t)snprintf(known + off, sizeof(known) - off, "%s%s",
+					off > 0 ? ", " : "", nbfwd_config_schema[i].name);
+	return nbfwd_config_bad(c, e, "unknown key (known: %s)", known);
 }
 
 static int
@@ -1577,6 +1667,7 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 {
 	const struct nbfwd_config_kind *kind;
 	const struct nbfwd_config_key *k;
+	enum nbfwd_config_sec_kind id;
 	const char *arg = NULL;
 	uint64_t seen = 0;
 	void *base;
@@ -1585,25 +1676,26 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 	kind = nbfwd_config_section_kind(c, sec, &arg);
 	if (kind == NULL || kind->open(c, sec, arg, &base) != 0)
 		return -1;
+	id = (enum nbfwd_config_sec_kind)(kind - nbfwd_config_kinds);
 	for (i = 0; i < c->n_ents; i++) {
 		const struct nbfwd_config_ent *e = &c->ents[i];
-		const char *value;
 
 		if (e->sec != sec)
 			continue;
-		k = nbfwd_config_find_key(kind, e->key);
+		k = nbfwd_config_find_key(id, e->key);
 		if (k == NULL)
-			return nbfwd_config_unknown_key(c, e, kind);
-		value = nbfwd_config_value(c, e);
-		if (value == NULL || nbfwd_config_set(c, e, k, base, value) != 0)
+			return nbfwd_config_unknown_key(c, e, id);
+		if (nbfwd_config_set(c, e, k, base, e->value) != 0)
 			return -1;
 		c->cfg->set |= k->set;
-		seen |= 1ull << (k - kind->keys);
+		seen |= 1ull << (k - nbfwd_config_schema);
 	}
-	for (i = 0; i < kind->n_keys; i++)
-		if (kind->keys[i].required && (seen & (1ull << i)) == 0)
-			return nbfwd_config_err(c, 0, c->secs[sec].name, kind->keys[i].name,
+	for (i = 0; i < RTE_DIM(nbfwd_config_schema); i++) {
+		k = &nbfwd_config_schema[i];
+		if (k->sec == id && k->required && (seen & (1ull << i)) == 0)
+			return nbfwd_config_err(c, 0, c->secs[sec].name, k->name,
 					"required key missing");
+	}
 	return 0;
 }
 
@@ -1726,8 +1818,7 @@ nbfwd_config_load_ctx(struct nbfwd_config_ctx *c)
 {
 	unsigned int sec;
 
-	if (nbfwd_config_read(c) != 0 || nbfwd_config_precheck(c) != 0 ||
-			nbfwd_config_cfgfile_load(c) != 0)
+	if (nbfwd_config_read(c) != 0 || nbfwd_config_read_lines(c) != 0)
 		return -1;
 	for (sec = 0; sec < c->n_secs; sec++)
 		if (nbfwd_config_section(c, sec) != 0)
@@ -1833,11 +1924,224 @@ nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t 
 	rc = nbfwd_config_load_ctx(c);
 	if (rc == 0)
 		nbfwd_config_copy(cfg, c->cfg);
-	if (c->cf != NULL)
-		rte_cfgfile_close(c->cf);
 	free(c->text);
 	free(c->ents);
 	nbfwd_config_work_put(c->cfg);
 	free(c);
 	return rc;
+}
+
+/* The command line: options that set keys of [nbfwd], [stats] (cfg itself). */
+
+static const struct nbfwd_config_key *
+nbfwd_config_option_key(unsigned int i)
+{
+	unsigned int k;
+
+	for (k = 0; k < RTE_DIM(nbfwd_config_schema); k++)
+		if (nbfwd_config_schema[k].opt != NULL && i-- == 0)
+			return &nbfwd_config_schema[k];
+	return NULL;
+}
+
+const char *
+nbfwd_config_option(unsigned int i)
+{
+	const struct nbfwd_config_key *k = nbfwd_config_option_key(i);
+
+	return k != NULL ? k->opt : NULL;
+}
+
+int
+nbfwd_config_set_option(struct nbfwd_config *cfg, const char *opt, const char *value,
+		char *err, size_t errlen)
+{
+	const struct nbfwd_config_key *k;
+	struct nbfwd_config_ent e = { .key = opt, .value = value };
+	struct nbfwd_config_ctx *c;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; (k = nbfwd_config_option_key(i)) != NULL; i++)
+		if (strcmp(k->opt, opt) == 0)
+			break;
+	if (k == NULL) {
+		snprintf(err, errlen, "unknown option --%s", opt);
+		return -1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		snprintf(err, errlen, "option --%s: %s", opt, strerror(ENOMEM));
+		return -1;
+	}
+	c->opt = opt;
+	c->err = err;
+	c->errlen = errlen;
+	c->cfg = cfg;
+	rc = nbfwd_config_set(c, &e, k, cfg, value);
+	if (rc == 0)
+		cfg->set |= k->set;
+	free(c);
+	return rc;
+}
+
+/* README's tables and --help: the schema in words. */
+
+/* What a key takes: "1..512", "io, macswap, l2fwd, vmq", "path". */
+static void
+nbfwd_config_key_what(const struct nbfwd_config_key *k, char *buf, size_t len)
+{
+	char names[128];
+	int n;
+
+	switch (k->type) {
+	case NBFWD_CONFIG_UINT:
+		n = snprintf(buf, len, "%" PRIu64 "..%" PRIu64, k->min, k->max);
+		break;
+	case NBFWD_CONFIG_POW2:
+		n = snprintf(buf, len, "power of two %" PRIu64 "..%" PRIu64, k->min, k->max);
+		break;
+	case NBFWD_CONFIG_NUMA:
+		n = snprintf(buf, len, "-1..%" PRIu64, k->max);
+		break;
+	case NBFWD_CONFIG_OCTAL:
+		n = snprintf(buf, len, "octal %" PRIo64 "..0%" PRIo64, k->min, k->max);
+		break;
+	case NBFWD_CONFIG_CHOICE:
+		nbfwd_config_choices(k, names, sizeof(names));
+		n = snprintf(buf, len, "%s", names);
+		break;
+	case NBFWD_CONFIG_PAGE_SIZE:
+		n = snprintf(buf, len, "2M or 1G");
+		break;
+	case NBFWD_CONFIG_REF:
+		n = snprintf(buf, len, "a `[%s]` name", k->ref);
+		break;
+	case NBFWD_CONFIG_RXQ:
+		n = snprintf(buf, len, "`PORT:QUEUE[, PORT:QUEUE…]`");
+		break;
+	case NBFWD_CONFIG_MAC:
+		n = snprintf(buf, len, "unicast MAC");
+		break;
+	case NBFWD_CONFIG_USERS:
+	case NBFWD_CONFIG_GROUPS:
+		n = snprintf(buf, len, "%s names or numbers, comma-separated (≤ %d)",
+				k->type == NBFWD_CONFIG_USERS ? "user" : "group", NBFWD_MAX_IDS);
+		break;
+	case NBFWD_CONFIG_GROUP:
+		n = snprintf(buf, len, "group name or number");
+		break;
+	default:
+		n = snprintf(buf, len, "path");
+		break;
+	}
+	if (k->what != NULL)
+		n = snprintf(buf, len, "%s", k->what);
+	if (k->required && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (required)");
+}
+
+/* A key's default in words: "32", "io", "2M", "automatic"; "" if required. */
+static void
+nbfwd_config_key_default(const struct nbfwd_config_key *k, char *buf, size_t len)
+{
+	if (k->def_text != NULL)
+		snprintf(buf, len, "%s", k->def_text);
+	else if (k->required)
+		snprintf(buf, len, "%s", "");
+	else if (k->type == NBFWD_CONFIG_CHOICE && k->def >= 0)
+		snprintf(buf, len, "%s", k->choices[k->def]);
+	else if (k->type == NBFWD_CONFIG_OCTAL)
+		snprintf(buf, len, "0%" PRIo64, (uint64_t)k->def);
+	else if (k->type == NBFWD_CONFIG_PAGE_SIZE)
+		snprintf(buf, len, "%s", k->def == (1ll << 30) ? "1G" : "2M");
+	else
+		snprintf(buf, len, "%" PRId64, k->def);
+}
+
+/* One markdown table row: empty cells as "| |". */
+static void
+nbfwd_config_row(FILE *f, const char *const cells[], unsigned int n)
+{
+	unsigned int i;
+
+	fputc('|', f);
+	for (i = 0; i < n; i++)
+		fprintf(f, cells[i][0] != '\0' ? " %s |" : "%s |", cells[i]);
+	fputc('\n', f);
+}
+
+void
+nbfwd_config_print_table(FILE *f, enum nbfwd_config_table table)
+{
+	static const char *const head[] = {
+		"section", "key", "type / range", "default", "meaning",
+	};
+	char sec[NBFWD_CONFIG_NAME_MAX + 8], key[NBFWD_CONFIG_NAME_MAX + 8];
+	char what[128], def[128];
+	const char *cells[] = { sec, key, what, def, NULL };
+	int last = -1;
+	unsigned int i;
+
+	nbfwd_config_row(f, head, RTE_DIM(head));
+	fprintf(f, "|---|---|---|---|---|\n");
+	for (i = 0; i < RTE_DIM(nbfwd_config_schema); i++) {
+		const struct nbfwd_config_key *k = &nbfwd_config_schema[i];
+		const struct nbfwd_config_kind *kind = &nbfwd_config_kinds[k->sec];
+
+		if (k->table != table)
+			continue;
+		sec[0] = '\0';
+		if ((int)k->sec != last)
+			snprintf(sec, sizeof(sec), "`[%s%s%s]`", kind->name,
+					kind->arg != NULL ? " " : "",
+					kind->arg != NULL ? kind->arg : "");
+		last = (int)k->sec;
+		snprintf(key, sizeof(key), "`%s`", k->name);
+		nbfwd_config_key_what(k, what, sizeof(what));
+		nbfwd_config_key_default(k, def, sizeof(def));
+		cells[4] = k->help;
+		nbfwd_config_row(f, cells, RTE_DIM(cells));
+	}
+}
+
+/* "  --burst N   TEXT", TEXT wrapped at 79 columns under itself. */
+static void
+nbfwd_config_wrap(FILE *f, const char *left, const char *text)
+{
+	int col = fprintf(f, "  %-22s", left);
+	const char *p = text;
+
+	while (*p != '\0') {
+		int w = (int)strcspn(p, " ");
+
+		if (col + 1 + w > 79 && col > 24) {
+			fprintf(f, "\n%24s", "");
+			col = 24;
+		}
+		col += fprintf(f, " %.*s", w, p);
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+void
+nbfwd_config_print_options(FILE *f)
+{
+	const struct nbfwd_config_key *k;
+	char left[64], what[128], def[128], text[512];
+	unsigned int i;
+
+	for (i = 0; (k = nbfwd_config_option_key(i)) != NULL; i++) {
+		snprintf(left, sizeof(left), "--%s %s", k->opt, k->opt_arg);
+		nbfwd_config_key_what(k, what, sizeof(what));
+		nbfwd_config_key_default(k, def, sizeof(def));
+		if (k->type == NBFWD_CONFIG_PATH)
+			snprintf(text, sizeof(text), "%s (default %s)", k->help, def);
+		else
+			snprintf(text, sizeof(text), "%s: %s (default %s)", k->help, what, def);
+		nbfwd_config_wrap(f, left, text);
+	}
 }

@@ -5,15 +5,16 @@
 
 /**
  * @file
- * nbfwd configuration: built-in defaults, the strict INI loader (rte_cfgfile plus
- * a line-by-line pre-check and a schema), and the values the command line may
- * override. Nothing here touches EAL: the loader runs before rte_eal_init().
+ * nbfwd configuration: built-in defaults, the strict INI loader (one line-by-line
+ * reader and a schema), and the values the command line may override. Nothing
+ * here touches EAL: the loader runs before rte_eal_init().
  */
 
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define NBFWD_NAME_MAX 64		/**< region / port name, incl. NUL */
 #define NBFWD_MAX_REGIONS 64		/**< regions in one file */
@@ -24,6 +25,7 @@
 #define NBFWD_CONSUMER_NAME_MAX 32	/**< consumer name incl. NUL (wire limit) */
 #define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
 #define NBFWD_MAX_IDS 16		/**< users or groups in one uid / gid list */
+#define NBFWD_BURST_MAX 512		/**< [nbfwd] burst = 1..NBFWD_BURST_MAX */
 
 /** A list of user or group ids ([consumer NAME] uid, gid). */
 struct nbfwd_id_list {
@@ -148,16 +150,16 @@ struct nbfwd_lcore_cfg {
 
 /** The whole configuration. */
 struct nbfwd_config {
-	/* [nbfwd] */
-	enum nbfwd_mode mode;		/**< mode = io|macswap|l2fwd (default io) */
-	uint16_t burst;			/**< burst = 1..512 (default 32) */
-	uint16_t max_segments;		/**< max_segments = 1..64 (default 8) */
-	uint32_t time_s;		/**< time = seconds, 0 = until a signal */
-	uint32_t max_regions;		/**< max_regions = 1..1024 (default 16) */
+	/* [nbfwd]: ranges and defaults in nbfwd_config.c's schema (README.md) */
+	enum nbfwd_mode mode;		/**< mode */
+	uint16_t burst;			/**< burst: packets per rx burst */
+	uint16_t max_segments;		/**< max_segments: longer chains are dropped */
+	uint32_t time_s;		/**< time: seconds, 0 = until a signal */
+	uint32_t max_regions;		/**< max_regions */
 	/* pool_layout: see below */
 	/* [stats] */
-	uint32_t stats_period_s;	/**< period = seconds, 0 = off (default 1) */
-	char stats_json[PATH_MAX];	/**< json = file written at exit, "" = none */
+	uint32_t stats_period_s;	/**< period: seconds, 0 = off */
+	char stats_json[PATH_MAX];	/**< json: file written at exit, "" = none */
 
 	unsigned int n_regions;
 	struct nbfwd_region_cfg regions[NBFWD_MAX_REGIONS];
@@ -168,7 +170,7 @@ struct nbfwd_config {
 
 	/* vmq: [nbfwd] socket, [vmq], [consumer NAME] */
 	char socket[NBFWD_SOCKET_PATH_MAX];	/**< attach socket, "" = runtime dir */
-	uint32_t socket_mode;			/**< [nbfwd] socket_mode (default 0660) */
+	uint32_t socket_mode;			/**< [nbfwd] socket_mode */
 	int64_t socket_group;			/**< [nbfwd] socket_group, -1 = nbfwd's gid */
 	enum nbfwd_unmatched unmatched;		/**< [vmq] unmatched = forward|drop */
 	enum nbfwd_group_policy broadcast;	/**< [vmq] broadcast = ... */
@@ -177,12 +179,12 @@ struct nbfwd_config {
 	struct nbfwd_consumer_cfg consumers[NBFWD_MAX_CONSUMERS];
 
 	bool tx_first;			/**< --tx-first (command line only) */
-	enum nbfwd_pool_layout pool_layout;	/**< pool_layout = heap|extbuf (default heap) */
+	enum nbfwd_pool_layout pool_layout;	/**< [nbfwd] pool_layout */
 	uint32_t set;			/**< NBFWD_SET_* */
 	char path[PATH_MAX];		/**< file loaded, "" = built-in defaults */
 };
 
-/** Defaults used for a [port] key that is absent. */
+/** Defaults of some keys (the schema's), also for what nbfwd makes without a file. */
 #define NBFWD_DEFAULT_RX_DESC 1024
 #define NBFWD_DEFAULT_TX_DESC 1024
 #define NBFWD_DEFAULT_PAGE_SIZE (2ull << 20)
@@ -203,11 +205,11 @@ void nbfwd_config_defaults(struct nbfwd_config *cfg);
 /**
  * Load and check an INI file into @p cfg (which holds defaults on entry).
  *
- * Strict: the file is pre-checked line by line (every line is blank, a comment
+ * Strict: the file is read line by line (every line is blank, a comment
  * starting with ';' or '#', a [section] or a key = value; no duplicate section or
- * key; names and values within rte_cfgfile's limits; a regular readable file),
- * then every section and key is checked against the schema (known names, types,
- * ranges, required keys, references between sections).
+ * key; names of at most 63 bytes, values of 255, lines of 322; a regular
+ * readable file), then every section and key is checked against the schema
+ * (known names, types, ranges, required keys, references between sections).
  *
  * @param path
  *   File to load.
@@ -252,5 +254,38 @@ int nbfwd_config_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *
  *   0 on success, -1 otherwise.
  */
 int nbfwd_config_parse_page_size(const char *s, uint64_t *out);
+
+/** README.md's tables of keys (each key is in one). */
+enum nbfwd_config_table {
+	NBFWD_CONFIG_TABLE_MAIN = 0,	/**< "Configuration (INI)" */
+	NBFWD_CONFIG_TABLE_VMQ,		/**< "Consumers: vmq mode" */
+	NBFWD_CONFIG_TABLE_MAX,
+};
+
+/**
+ * Print one of README.md's tables of keys (markdown, a header row and one row
+ * per key: section, key, type / range, default, meaning) from the schema.
+ */
+void nbfwd_config_print_table(FILE *f, enum nbfwd_config_table table);
+
+/**
+ * Name of the i-th command-line option that sets a key of the schema ("burst"
+ * for --burst), NULL past the last.
+ */
+const char *nbfwd_config_option(unsigned int i);
+
+/** Print --help's lines for the options nbfwd_config_option() lists. */
+void nbfwd_config_print_options(FILE *f);
+
+/**
+ * Set the key that option @p opt (a name nbfwd_config_option() gives) sets,
+ * from @p value, checked as the INI file's value would be.
+ *
+ * @return
+ *   0, or -1 with @p err "option --OPT: what was expected, what was found"
+ *   (@p cfg unchanged).
+ */
+int nbfwd_config_set_option(struct nbfwd_config *cfg, const char *opt, const char *value,
+		char *err, size_t errlen);
 
 #endif /* NBFWD_CONFIG_H */

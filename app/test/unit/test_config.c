@@ -672,7 +672,7 @@ test_good_runtime(void **state)
 	assert_int_equal(cfg->burst, 7);
 	free(cfg);
 
-	/* a line of 322 bytes, the most rte_cfgfile reads */
+	/* a line of 322 bytes, the most a line may hold */
 	snprintf(text, sizeof(text), ";%0321d\n[nbfwd]\nburst = 5\n", 0);
 	write_tmp(path, "line322.ini", text);
 	cfg = load_ok(path);
@@ -718,6 +718,128 @@ test_keeps_unset_fields(void **state)
 	assert_int_equal(cfg->time_s, 99);
 	assert_int_equal(cfg->set, NBFWD_SET_TIME | NBFWD_SET_BURST);
 	free(cfg);
+}
+
+/* Set option opt to value: expect an error holding every word, cfg unchanged. */
+static void
+expect_option_error(struct nbfwd_config *cfg, const char *opt, const char *value,
+		const char *const words[])
+{
+	struct nbfwd_config *before = malloc(sizeof(*before));
+	char err[ERR_LEN] = "";
+	unsigned int i;
+
+	assert_non_null(before);
+	memcpy(before, cfg, sizeof(*cfg));
+	assert_int_equal(nbfwd_config_set_option(cfg, opt, value, err, sizeof(err)), -1);
+	print_message("    %s\n", err);
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(err, words[i]) == NULL)
+			fail_msg("error does not say \"%s\": %s", words[i], err);
+	assert_memory_equal(cfg, before, sizeof(*cfg));
+	free(before);
+}
+
+/*
+ * Command-line options set their keys through the schema: the same ranges and
+ * words as the INI file, "option --OPT: " in front, the configuration left as
+ * it was on error.
+ */
+static void
+test_options(void **state)
+{
+	static const char *const burst[] = { "option --burst: ",
+		"expected an integer in 1..512, got \"513\" (out of range)", NULL };
+	static const char *const hex[] = { "option --burst: ",
+		"expected an integer in 1..512, got \"0x10\"", NULL };
+	static const char *const mode[] = { "option --mode: ",
+		"expected one of io, macswap, l2fwd, vmq, got \"IO\"", NULL };
+	static const char *const layout[] = { "option --pool-layout: ",
+		"expected one of heap, extbuf", NULL };
+	static const char *const period[] = { "option --stats-period: ",
+		"expected an integer in 0..3600, got \"-1\"", NULL };
+	static const char *const json[] = { "option --stats-json: ", "expected a file name",
+		NULL };
+	static const char *const unknown[] = { "unknown option --socket", NULL };
+	static const char *const expected[] = {
+		"mode", "burst", "max-segments", "time", "pool-layout", "stats-period",
+		"stats-json",
+	};
+	struct nbfwd_config *cfg = cfg_new();
+	char err[ERR_LEN] = "";
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; nbfwd_config_option(i) != NULL; i++) {
+		assert_true(i < sizeof(expected) / sizeof(expected[0]));
+		assert_string_equal(nbfwd_config_option(i), expected[i]);
+	}
+	assert_int_equal(i, sizeof(expected) / sizeof(expected[0]));
+	expect_option_error(cfg, "burst", "513", burst);
+	expect_option_error(cfg, "burst", "0x10", hex);
+	expect_option_error(cfg, "mode", "IO", mode);
+	expect_option_error(cfg, "pool-layout", "pinned", layout);
+	expect_option_error(cfg, "stats-period", "-1", period);
+	expect_option_error(cfg, "stats-json", "", json);
+	expect_option_error(cfg, "socket", "/tmp/x", unknown);
+	assert_int_equal(cfg->set, 0);
+
+	assert_int_equal(nbfwd_config_set_option(cfg, "burst", "512", err, sizeof(err)), 0);
+	assert_int_equal(cfg->burst, 512);
+	assert_int_equal(nbfwd_config_set_option(cfg, "mode", "vmq", err, sizeof(err)), 0);
+	assert_int_equal(cfg->mode, NBFWD_MODE_VMQ);
+	assert_int_equal(nbfwd_config_set_option(cfg, "pool-layout", "extbuf", err,
+			sizeof(err)), 0);
+	assert_int_equal(cfg->pool_layout, NBFWD_POOL_EXTBUF);
+	assert_int_equal(nbfwd_config_set_option(cfg, "max-segments", "1", err, sizeof(err)), 0);
+	assert_int_equal(cfg->max_segments, 1);
+	assert_int_equal(nbfwd_config_set_option(cfg, "time", "31536000", err, sizeof(err)), 0);
+	assert_int_equal(cfg->time_s, 31536000);
+	assert_int_equal(nbfwd_config_set_option(cfg, "stats-period", "0", err, sizeof(err)), 0);
+	assert_int_equal(cfg->stats_period_s, 0);
+	assert_int_equal(nbfwd_config_set_option(cfg, "stats-json", "/tmp/s.json", err,
+			sizeof(err)), 0);
+	assert_string_equal(cfg->stats_json, "/tmp/s.json");
+	assert_int_equal(cfg->set, NBFWD_SET_MODE | NBFWD_SET_BURST | NBFWD_SET_MAX_SEGS |
+			NBFWD_SET_TIME | NBFWD_SET_STATS_PERIOD | NBFWD_SET_STATS_JSON |
+			NBFWD_SET_LAYOUT);
+	free(cfg);
+}
+
+/* One of README.md's tables as nbfwd_config_print_table() prints it (free it). */
+static char *
+table_text(enum nbfwd_config_table table)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	nbfwd_config_print_table(f, table);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* README.md's tables come from the schema: a row of each, as printed. */
+static void
+test_print_table(void **state)
+{
+	char *text;
+
+	(void)state;
+	text = table_text(NBFWD_CONFIG_TABLE_MAIN);
+	assert_non_null(strstr(text, "| section | key | type / range | default | meaning |\n"));
+	assert_non_null(strstr(text, "\n| `[nbfwd]` | `mode` | io, macswap, l2fwd, vmq | io | "));
+	assert_non_null(strstr(text, "\n| | `burst` | 1..512 | 32 | "));
+	assert_non_null(strstr(text, "\n| `[region NAME]` | `pages` | 1..65536 (required) | | "));
+	assert_null(strstr(text, "`stall_ms`"));
+	free(text);
+	text = table_text(NBFWD_CONFIG_TABLE_VMQ);
+	assert_non_null(strstr(text, "\n| | `socket_mode` | octal 0..0777 | 0660 | "));
+	assert_non_null(strstr(text, "\n| | `ring_size` | power of two 16..16384 | 1024 | "));
+	assert_non_null(strstr(text, "\n| | `stall_ms` | 0..3600000 | 2000 | "));
+	assert_null(strstr(text, "`burst`"));
+	free(text);
 }
 
 /* A file describes all regions, ports and lcores: a second load replaces them. */
@@ -808,12 +930,12 @@ static const struct bad_case bad_cases[] = {
 	{ "bad_key_long.ini", 3, "[nbfwd] kkkkkkkk", { "key too long", "at most 63", "got 64" } },
 	{ "bad_value_long.ini", 3, "[stats] json",
 		{ "value too long", "at most 255", "got 256" } },
-	{ "bad_line_long.ini", 3, NULL, { "line too long", "at most 322", "got 323" } },
+	{ "bad_line_long.ini", 3, "[nbfwd]: line too long", { "at most 322", "got 323" } },
 	{ "bad_missing_pages.ini", 0, "[region r0] pages", { "required key missing" } },
 	{ "bad_missing_rx.ini", 0, "[lcore 1] rx", { "required key missing" } },
 	{ "bad_page_size.ini", 4, "[region r0] page_size", { "expected 2M or 1G", "\"4M\"" } },
-	{ "bad_layout.ini", 4, "[region r0] layout", { "expected heap or extbuf", "\"pinned\"" } },
-	{ "bad_pool_layout.ini", 3, "[nbfwd] pool_layout", { "expected heap or extbuf", "\"1\"" } },
+	{ "bad_layout.ini", 4, "[region r0] layout", { "expected one of heap, extbuf", "\"pinned\"" } },
+	{ "bad_pool_layout.ini", 3, "[nbfwd] pool_layout", { "expected one of heap, extbuf", "\"1\"" } },
 	{ "bad_mode.ini", 3, "[nbfwd] mode",
 		{ "expected one of io, macswap, l2fwd", "got \"fast\"" } },
 	{ "bad_numa.ini", 4, "[region r0] numa_node",
@@ -1001,6 +1123,37 @@ test_bad_line_323(void **state)
 	expect_error(path, 2, NULL, words);
 }
 
+/* An over-long line names its section, and its key when it is a key line. */
+static void
+test_bad_line_names_key(void **state)
+{
+	static const char *const words[] = { "line too long", "got 323", NULL };
+	/* text before and after 323 - (its length) zeros, the line, what it names */
+	static const struct {
+		const char *before, *line, *where;
+		unsigned int n;
+	} cases[] = {
+		{ "[nbfwd]\nmode = io\n[stats]\n", "  json =", ": [stats] json: line too", 4 },
+		/* a comment line: its section only */
+		{ "[port net_null0]\n", "#", ": [port net_null0]: line too", 2 },
+		/* a key that is no name (a blank inside): the section only */
+		{ "[nbfwd]\n", "bu rst = ", ": [nbfwd]: line too", 2 },
+		/* before any section, a section line: the file and line only */
+		{ "", "burst = ", ":1: line too", 1 },
+		{ "[nbfwd]\n", "[", ":2: line too", 2 },
+	};
+	char path[PATH_MAX], text[1024];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s%0*d\n", cases[i].before, cases[i].line,
+				(int)(323 - strlen(cases[i].line)), 0);
+		write_tmp(path, "long.ini", text);
+		expect_error(path, cases[i].n, cases[i].where, words);
+	}
+}
+
 static void
 test_bad_files(void **state)
 {
@@ -1039,7 +1192,7 @@ test_bad_files(void **state)
 	expect_error("/dev/null", 0, NULL, dev_words);
 }
 
-/* The pre-check's own limits: file size, sections, keys. */
+/* The reader's own limits: file size, sections, keys. */
 static void
 test_bad_limits(void **state)
 {
@@ -1161,12 +1314,15 @@ main(void)
 		cmocka_unit_test(test_access_keys),
 		cmocka_unit_test(test_consumer_trust_keys),
 		cmocka_unit_test(test_keeps_unset_fields),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_lists_replaced),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_bad_fixtures),
 		cmocka_unit_test(test_bad_fixtures_all_listed),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_bad_line_323),
+		cmocka_unit_test(test_bad_line_names_key),
 		cmocka_unit_test(test_bad_mac_forms),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_bad_limits),
