@@ -6,11 +6,12 @@
  * (Debian's source package, drivers/net/nbshm/dpdk-driver-sdk.sh), so the
  * lock and flag it names are the driver's own; refused on any other release.
  *
- * DPDK 22.11 facts this relies on (drivers/net/memif/memif_socket.c): only
- * memif_disconnect() takes pmd->cc_lock, after it cleared
+ * DPDK 22.11 facts this relies on (drivers/net/memif/memif_socket.c), the
+ * same in 24.11: only memif_disconnect() takes pmd->cc_lock, after it cleared
  * ETH_MEMIF_FLAG_CONNECTED and before memif_free_regions() unmaps the rings;
  * memif_connect() sets the flag once the rings are mapped; the rx/tx paths
- * never take the lock.
+ * never take the lock. (24.11's struct pmd_internals has two more fields
+ * before cc_lock: hence the header of the release built against.)
  */
 
 #include <string.h>
