@@ -36,13 +36,15 @@ jobs=${JOBS:-2}
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # What nbshm uses: the vdevs of app/test, bench and README (null, ring,
-# pcap, memif, af_packet, vhost) on the vdev bus with ring mempools; the
-# capture tools and testpmd the tests run; the libraries those need.
-drivers=bus/vdev,mempool/ring,net/null,net/ring,net/pcap,net/memif,net/af_packet,net/vhost
+# pcap, memif, af_packet, vhost, virtio_user) on the vdev bus with ring
+# mempools; the capture tools and testpmd the tests run; the libraries those
+# need. (DPDK adds bus/pci itself.)
+drivers=bus/vdev,mempool/ring,net/null,net/ring,net/pcap,net/memif,net/af_packet,net/vhost,net/virtio
 apps=test-pmd,dumpcap,pdump
 libs=cfgfile,bpf,pcapng,pdump,vhost,cryptodev,dmadev
 want_drivers=(librte_net_null librte_net_ring librte_net_pcap librte_net_memif
-	librte_net_af_packet librte_net_vhost librte_mempool_ring librte_bus_vdev)
+	librte_net_af_packet librte_net_vhost librte_net_virtio librte_mempool_ring
+	librte_bus_vdev)
 want_apps=(dpdk-testpmd dpdk-dumpcap dpdk-pdump)
 # -rpath: the tools and nbshm find these libraries without LD_LIBRARY_PATH
 meson_opts=(--prefix="$prefix" --libdir=lib/x86_64-linux-gnu

@@ -13,6 +13,9 @@
 # in its prefix (share/nbshm/dpdk-sdk), which is looked at first.
 # NBSHM_DPDK_SRC=<unpacked DPDK source tree of the installed version>: take
 # the headers from there instead of Debian's source package.
+# NBSHM_DPDK_VERSION, NBSHM_DPDK_PREFIX: the DPDK built against (meson passes
+# them: a reconfigure may run without the PKG_CONFIG_PATH of the setup);
+# pkg-config's libdpdk otherwise.
 # Prints the include directory on stdout (with dpdk-source-version, the DPDK
 # version the headers come from); messages go to stderr. Idempotent:
 # a cache that already holds the headers of this version is used as it is.
@@ -27,7 +30,7 @@ headers=(lib/ethdev/ethdev_driver.h lib/ethdev/ethdev_vdev.h
 	lib/eal/include/dev_driver.h drivers/net/memif/rte_eth_memif.h
 	drivers/net/memif/memif.h)
 
-upstream=$(pkg-config --modversion libdpdk)
+upstream=${NBSHM_DPDK_VERSION:-$(pkg-config --modversion libdpdk)}
 debver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || true)
 inc=$cache/dpdk-$upstream/include
 
@@ -60,7 +63,8 @@ store() {
 }
 
 # a private DPDK's own copy (scripts/dpdk-24.11.sh), then the cache
-own=$(pkg-config --variable=prefix libdpdk)/share/nbshm/dpdk-sdk/dpdk-$upstream/include
+own=${NBSHM_DPDK_PREFIX:-$(pkg-config --variable=prefix libdpdk)}/share/nbshm/dpdk-sdk
+own=$own/dpdk-$upstream/include
 for d in "$own" "$inc"; do
 	if [ -z "${NBSHM_DPDK_SRC:-}" ] && complete "$d"; then
 		echo "$d"
