@@ -50,8 +50,8 @@ want_apps=(dpdk-testpmd dpdk-dumpcap dpdk-pdump)
 meson_opts=(--prefix="$prefix" --libdir=lib/x86_64-linux-gnu
 	-Dbuildtype=release -Ddefault_library=shared -Dplatform=generic
 	-Denable_driver_sdk=true -Denable_docs=false -Denable_kmods=false
-	-Dtests=false -Dexamples= -Dc_link_args=-Wl,-rpath,$prefix/lib/x86_64-linux-gnu
-	-Denable_drivers=$drivers -Denable_apps=$apps -Denable_libs=$libs)
+	-Dtests=false -Dexamples= "-Dc_link_args=-Wl,-rpath,$prefix/lib/x86_64-linux-gnu"
+	"-Denable_drivers=$drivers" "-Denable_apps=$apps" "-Denable_libs=$libs")
 
 msg() { echo "dpdk-24.11: $*" >&2; }
 die() { msg "$*"; exit 1; }
@@ -108,18 +108,26 @@ get() { curl -fsSL --retry 2 --max-time 600 -o "$2" "$1"; }
 from_debian() {
 	local base=$mirror/dists/$suite f h dir ver files
 	command -v dpkg-source >/dev/null || { msg "no dpkg-source"; return 1; }
-	command -v gpgv >/dev/null && [ -s "$keyring" ] ||
-		{ msg "no gpgv or $keyring to check the archive"; return 1; }
+	if ! command -v gpgv >/dev/null || [ ! -s "$keyring" ]; then
+		msg "no gpgv or $keyring to check the archive"
+		return 1
+	fi
 	get "$base/InRelease" InRelease || { msg "$base not reachable"; return 1; }
 	gpgv --keyring "$keyring" InRelease 2>/dev/null ||
 		{ msg "InRelease of $suite: bad signature"; return 1; }
 	h=$(awk '/^SHA256:/{s=1; next} /^[^ ]/{s=0} s && $3 == "main/source/Sources.xz" {print $1}' InRelease)
-	get "$base/main/source/Sources.xz" Sources.xz && [ "$(sha256_of Sources.xz)" = "$h" ] ||
-		{ msg "Sources.xz of $suite missing or not the one InRelease names"; return 1; }
+	if ! get "$base/main/source/Sources.xz" Sources.xz ||
+		[ "$(sha256_of Sources.xz)" != "$h" ]; then
+		msg "Sources.xz of $suite missing or not the one InRelease names"
+		return 1
+	fi
 	xz -dc Sources.xz | awk '/^Package: dpdk$/{p=1} p && /^$/{exit} p' >dpdk.sources
 	ver=$(sed -n 's/^Version: //p' dpdk.sources)
 	dir=$(sed -n 's/^Directory: //p' dpdk.sources)
-	[ -n "$ver" ] && [ -n "$dir" ] || { msg "no dpdk in $suite's Sources"; return 1; }
+	if [ -z "$ver" ] || [ -z "$dir" ]; then
+		msg "no dpdk in $suite's Sources"
+		return 1
+	fi
 	case $ver in 24.11.*) ;; *) msg "$suite has dpdk $ver, not 24.11"; return 1 ;; esac
 	files=$(awk '/^Checksums-Sha256:/{s=1; next} /^[^ ]/{s=0} s {print $1, $3}' dpdk.sources)
 	msg "fetching Debian's dpdk $ver source package ($suite)"
@@ -158,7 +166,7 @@ if [ -s src/.nbshm-origin ] && [ -s src/VERSION ]; then
 	msg "source already here: $(cat src/.nbshm-origin)"
 elif ! from_debian; then
 	msg "Debian's source package unavailable"
-	from_git || die "no source: the archive is not reachable and DPDK_GIT is not set"
+	from_git || die "no source: Debian's source package could not be fetched and DPDK_GIT is not set"
 fi
 grep -q '^24\.11\.' src/VERSION || die "src/VERSION is $(cat src/VERSION), not 24.11"
 
