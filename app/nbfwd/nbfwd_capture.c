@@ -2,11 +2,13 @@
 
 /*
  * The "mp_pdump" server of nbfwd (doc/capture.md). DPDK 22.11's own server
+ * (and 24.11's)
  * (rte_pdump_init()) unlinks its rx/tx callbacks and replies at once; a
  * worker still inside a callback then copies into the ring and mempool
  * dpdk-dumpcap frees right after the reply, and nbfwd dies. This server
- * speaks the same protocol (facts of DPDK 22.11's lib/pdump: request and
- * reply layout, versions, operations, flags, the statistics memzone) with
+ * speaks the same protocol (facts of DPDK 22.11's lib/pdump, unchanged in
+ * 24.11: request and reply layout, versions, operations, flags, the
+ * statistics memzone, the requester's socket name) with
  * callbacks of its own, and replies to a disable only after every worker
  * has passed a quiescent point (nbfwd_quiesce.h).
  */
@@ -37,11 +39,15 @@
 #include "nbfwd_log.h"
 #include "nbfwd_quiesce.h"
 
-/* the request layout below is DPDK 22.11's: any other version is refused */
+/* the request layout below is DPDK 22.11's and 24.11's: any other version
+ * is refused (built against one, nbfwd runs on that branch only) */
 #if RTE_VERSION >= RTE_VERSION_NUM(22, 11, 0, 0) && RTE_VERSION < RTE_VERSION_NUM(22, 12, 0, 0)
 #define NBFWD_CAP_PROTOCOL 1
-#endif
 #define NBFWD_CAP_DPDK "DPDK 22.11."
+#elif RTE_VERSION >= RTE_VERSION_NUM(24, 11, 0, 0) && RTE_VERSION < RTE_VERSION_NUM(24, 12, 0, 0)
+#define NBFWD_CAP_PROTOCOL 1
+#define NBFWD_CAP_DPDK "DPDK 24.11."
+#endif
 
 #ifdef NBFWD_CAP_PROTOCOL
 
@@ -133,7 +139,22 @@ nbfwd_capture_counters(struct nbfwd_cap_counters *c)
 	pthread_mutex_unlock(&nbfwd_cap.lock);
 }
 
-/* Copy a burst into the requester's pool and ring, as DPDK 22.11's pdump. */
+/* A pcapng copy of @p m (23.11 dropped the timestamp argument: the copy
+ * reads the clock itself). */
+static inline struct rte_mbuf *
+nbfwd_cap_pcapng_copy(uint16_t port, uint16_t queue, const struct rte_mbuf *m,
+		struct rte_mempool *mp, uint32_t snaplen, uint64_t ts,
+		enum rte_pcapng_direction dir)
+{
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 11, 0, 0)
+	RTE_SET_USED(ts);
+	return rte_pcapng_copy(port, queue, m, mp, snaplen, dir, NULL);
+#else
+	return rte_pcapng_copy(port, queue, m, mp, snaplen, ts, dir);
+#endif
+}
+
+/* Copy a burst into the requester's pool and ring, as DPDK's pdump. */
 static void
 nbfwd_cap_copy(const struct nbfwd_cap_q *c, uint16_t port, uint16_t queue,
 		enum rte_pcapng_direction dir, struct rte_mbuf **pkts, uint16_t n)
@@ -154,8 +175,8 @@ nbfwd_cap_copy(const struct nbfwd_cap_q *c, uint16_t port, uint16_t queue,
 				continue;
 			}
 			if (c->ver == NBFWD_CAP_V2)
-				p = rte_pcapng_copy(port, queue, pkts[i], c->mp, c->snaplen, ts,
-					dir);
+				p = nbfwd_cap_pcapng_copy(port, queue, pkts[i], c->mp,
+					c->snaplen, ts, dir);
 			else
 				p = rte_pktmbuf_copy(pkts[i], c->mp, 0, c->snaplen);
 			if (p == NULL)
@@ -443,7 +464,7 @@ nbfwd_cap_server(const struct rte_mp_msg *msg, const void *peer)
 	if (msg->len_param != sizeof(rq)) {
 		memset(&rq, 0, sizeof(rq));
 		resp->err_value = nbfwd_cap_refuse(NBFWD_CAP_BAD_REQUEST, -EINVAL, &rq,
-			"wrong size (not DPDK 22.11's dpdk-dumpcap or dpdk-pdump?)");
+			"wrong size (not the dpdk-dumpcap or dpdk-pdump of " NBFWD_CAP_DPDK "x?)");
 	} else {
 		memcpy(&rq, msg->param, sizeof(rq));
 		rq.device[sizeof(rq.device) - 1] = '\0';
@@ -475,8 +496,8 @@ nbfwd_capture_init(const struct nbfwd_eal_args *ea)
 		return;
 	}
 	if (strncmp(rte_version(), NBFWD_CAP_DPDK, strlen(NBFWD_CAP_DPDK)) != 0) {
-		APP_LOG(NOTICE, "capture off: nbfwd speaks the capture protocol of DPDK 22.11 "
-			"only, running on %s", rte_version());
+		APP_LOG(NOTICE, "capture off: nbfwd is built for the capture protocol of "
+			NBFWD_CAP_DPDK "x and runs on %s; rebuild it to capture", rte_version());
 		return;
 	}
 	mz = rte_memzone_reserve(NBFWD_CAP_STATS_MZ, sizeof(*nbfwd_cap.stats), rte_socket_id(), 0);
@@ -544,7 +565,7 @@ void
 nbfwd_capture_init(const struct nbfwd_eal_args *ea __rte_unused)
 {
 	APP_LOG(NOTICE, "capture off: nbfwd speaks the capture protocol of DPDK 22.11 "
-		"only, built with %s", rte_version());
+		"and 24.11 only, built with %s", rte_version());
 }
 
 void

@@ -33,6 +33,7 @@
 #include <rte_lcore.h>
 
 #include "nbshm_chan_proto.h"
+#include "nbfwd_compat.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_log.h"
 
@@ -966,7 +967,7 @@ nbfwd_chansrv_start(struct nbfwd_ctx *ctx)
 		s->st.mode = st.st_mode & 07777;
 		s->st.group = st.st_gid;
 	}
-	rc = rte_ctrl_thread_create(&s->thread, "nbfwd-attach", NULL, nbfwd_chansrv_main, s);
+	rc = nbfwd_ctrl_thread_create(&s->thread, "nbfwd-attach", nbfwd_chansrv_main, s);
 	if (rc != 0) {
 		CHAN_LOG(ERR, "attach socket: cannot start its thread: %s", strerror(-rc));
 		return -1;

@@ -6,11 +6,12 @@
  * (Debian's source package, drivers/net/nbshm/dpdk-driver-sdk.sh), so the
  * lock and flag it names are the driver's own; refused on any other release.
  *
- * DPDK 22.11 facts this relies on (drivers/net/memif/memif_socket.c): only
- * memif_disconnect() takes pmd->cc_lock, after it cleared
+ * DPDK 22.11 facts this relies on (drivers/net/memif/memif_socket.c), the
+ * same in 24.11: only memif_disconnect() takes pmd->cc_lock, after it cleared
  * ETH_MEMIF_FLAG_CONNECTED and before memif_free_regions() unmaps the rings;
  * memif_connect() sets the flag once the rings are mapped; the rx/tx paths
- * never take the lock.
+ * never take the lock. (24.11's struct pmd_internals has two more fields
+ * before cc_lock: hence the header of the release built against.)
  */
 
 #include <string.h>
@@ -35,16 +36,17 @@ static int
 nbfwd_guard_memif(const struct nbfwd_port *p)
 {
 	const char *built = "DPDK " NBFWD_MEMIF_SRC_VERSION;
-	struct rte_eth_dev *dev = &rte_eth_devices[p->port_id];
-	struct pmd_internals *pmd = dev->data->dev_private;
 	struct nbfwd_port_guard *g = &nbfwd_guard_store[p->port_id];
+	struct pmd_internals *pmd;
 
+	/* first: on another release even rte_eth_devices may be laid out otherwise */
 	if (strcmp(rte_version(), built) != 0) {
 		APP_LOG(ERR, "port %u (%s): nbfwd is built against the net_memif of %s and "
 			"runs on %s, whose memif it cannot guard against a peer leaving; "
 			"rebuild nbfwd", p->port_id, p->name, built, rte_version());
 		return -1;
 	}
+	pmd = rte_eth_devices[p->port_id].data->dev_private;
 	if (pmd == NULL || (pmd->role != MEMIF_ROLE_SERVER && pmd->role != MEMIF_ROLE_CLIENT)) {
 		APP_LOG(ERR, "port %u (%s): net_memif state not as expected; not polling it",
 			p->port_id, p->name);

@@ -15,6 +15,7 @@
 #include <rte_telemetry.h>
 
 #include "nbfwd.h"
+#include "nbfwd_compat.h"
 #include "nbfwd_consumer.h"
 #include "nbfwd_stats.h"
 #include "nbfwd_telemetry.h"

@@ -156,7 +156,8 @@ busy_check() {
 	dumpcap_bg net_ring0 busy-a
 	capture busy count dpdk-dumpcap --file-prefix="$NBT_PREFIX" -w /dev/null -i net_ring0 -c 10
 	[ "$CAP_RC" != 0 ] || fail "a second dumpcap on a captured port was not refused"
-	grep -q "Packet dump enable failed" "$NBT_TMP/capbusy.log" ||
+	# 22.11: "Packet dump enable failed"; 24.11: "... enable on 0:net_ring0 failed"
+	grep -Eq "Packet dump enable (on [^ ]+ )?failed" "$NBT_TMP/capbusy.log" ||
 		fail "second dumpcap: $(cat "$NBT_TMP/capbusy.log")"
 	kill -0 "$DC_PID" 2>/dev/null || fail "the first dumpcap stopped: $(cat "$NBT_TMP/busy-a.log")"
 	kill -INT "$DC_PID"

@@ -9,6 +9,10 @@
 #   NBSHM_PCAPS   the shared captures (default <repo>/../shared/pcaps)
 #   NBSHM_NBFWD_ARGS  extra nbfwd options for every run but the CLI checks
 #                 (e.g. "--pool-layout extbuf" to run the suite on that layout)
+#   NBSHM_DPDK_BIN  directory of the DPDK tools to run (dpdk-testpmd,
+#                 dpdk-dumpcap, dpdk-pdump), put first in PATH; meson test sets
+#                 it when nbshm is built against a DPDK outside /usr
+#                 (scripts/dpdk-24.11.sh)
 #   NBT_KEEP=1    keep the temporary directory (logs, outputs) after a failure
 #
 # Safety: every DPDK process started through these helpers gets --no-pci and
@@ -22,6 +26,7 @@ NBT_NAME=${NBT_NAME:-$(basename "$0" .sh)}
 NBT_SRC=${NBSHM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 NBT_BUILD=${NBSHM_BUILD:-${MESON_BUILD_ROOT:-$NBT_SRC/build}}
 NBFWD=${NBFWD:-$NBT_BUILD/app/nbfwd/nbfwd}
+[ -z "${NBSHM_DPDK_BIN:-}" ] || PATH=$NBSHM_DPDK_BIN:$PATH
 NBT_PCAPS=${NBSHM_PCAPS:-$NBT_SRC/../shared/pcaps}
 NBT_TOOLS=$NBT_SRC/app/test/tools
 NBT_PY=${NBSHM_PYTHON:-python3}

@@ -82,7 +82,7 @@ for ((i = 0; i < n; i++)); do
 	bg_start 60 "$NBT_TMP/testpmd$i.log" dpdk-testpmd --lcores 0@0,1@0 --no-pci --no-huge \
 		-m 256 --file-prefix "$NBT_PREFIX" \
 		--vdev "$theirs" -- \
-		--forward-mode=io --tx-first --total-num-mbufs=4096 --nb-cores=1 --stats-period=0
+		--forward-mode=io --tx-first --total-num-mbufs=4096 --nb-cores=1
 	tp=$BG_PID
 	what="testpmd killed with SIG$sig"
 	if [ $((i % 5)) = 4 ]; then

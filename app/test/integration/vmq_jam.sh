@@ -95,7 +95,7 @@ out=$("$ATTACH" probe "$sock" c1 || true)
 expect_eq "a second c1" "refused 16: nbfwd refused c1 queue 0: consumer c1 is attached already" "$out"
 nbfwd_pid=$(pgrep -P "$NBT_PID" -x nbfwd) || fail "nbfwd's pid not found under $NBT_PID"
 bg_start 30 "$NBT_TMP/stall.log" "$NBT_PY" "$NBT_TOOLS/thread_stall.py" "$nbfwd_pid" \
-	rte-worker-1 4 "$NBT_TMP/stopped" "$NBT_TMP/resumed"
+	"rte-worker-1|dpdk-worker1" 4 "$NBT_TMP/stopped" "$NBT_TMP/resumed"
 stall=$BG_PID
 wait_file "$NBT_TMP/stopped" 10 "worker thread not stopped: $(cat "$NBT_TMP/stall.log")"
 kill -TERM "$(pgrep -P "$cap_pid" -x nbcap)" || fail "nbcap c1 was not running"

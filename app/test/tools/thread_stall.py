@@ -6,7 +6,9 @@ PTRACE_INTERRUPT on that thread only, PTRACE_DETACH after SECONDS.
 
     thread_stall.py PID THREAD_NAME SECONDS STOPPED_FILE RESUMED_FILE
 
-THREAD_NAME is the thread's comm (/proc/PID/task/*/comm, e.g. rte-worker-1).
+THREAD_NAME is the thread's comm (/proc/PID/task/*/comm, e.g. rte-worker-1),
+or names separated by | (DPDK 22.11 names its first worker rte-worker-1,
+23.11 and later dpdk-worker1).
 STOPPED_FILE is written once the thread is stopped, RESUMED_FILE just before it
 is let go. Needs CAP_SYS_PTRACE (root). Exit 0, or 1 with the reason.
 """
@@ -31,7 +33,7 @@ def main():
     tid = None
     for t in os.listdir("/proc/%d/task" % pid):
         with open("/proc/%d/task/%s/comm" % (pid, t)) as f:
-            if f.read().strip() == name:
+            if f.read().strip() in name.split("|"):
                 tid = int(t)
     if tid is None:
         print("no thread %s in pid %d" % (name, pid), file=sys.stderr)

@@ -9,7 +9,13 @@
 #   dpdk-driver-sdk.sh [CACHE_DIR]
 #
 # CACHE_DIR defaults to $NBSHM_DPDK_SDK_CACHE, else $XDG_CACHE_HOME/nbshm,
-# else ~/.cache/nbshm.
+# else ~/.cache/nbshm. A DPDK built by scripts/dpdk-24.11.sh keeps its headers
+# in its prefix (share/nbshm/dpdk-sdk), which is looked at first.
+# NBSHM_DPDK_SRC=<unpacked DPDK source tree of the installed version>: take
+# the headers from there instead of Debian's source package.
+# NBSHM_DPDK_VERSION, NBSHM_DPDK_PREFIX: the DPDK built against (meson passes
+# them: a reconfigure may run without the PKG_CONFIG_PATH of the setup);
+# pkg-config's libdpdk otherwise.
 # Prints the include directory on stdout (with dpdk-source-version, the DPDK
 # version the headers come from); messages go to stderr. Idempotent:
 # a cache that already holds the headers of this version is used as it is.
@@ -24,20 +30,55 @@ headers=(lib/ethdev/ethdev_driver.h lib/ethdev/ethdev_vdev.h
 	lib/eal/include/dev_driver.h drivers/net/memif/rte_eth_memif.h
 	drivers/net/memif/memif.h)
 
-upstream=$(pkg-config --modversion libdpdk)
+upstream=${NBSHM_DPDK_VERSION:-$(pkg-config --modversion libdpdk)}
 debver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || true)
 inc=$cache/dpdk-$upstream/include
 
+# complete DIR: DIR holds every header and the version they come from
 complete() {
 	local h
 	for h in "${headers[@]}"; do
-		[ -s "$inc/$(basename "$h")" ] || return 1
+		[ -s "$1/$(basename "$h")" ] || return 1
 	done
-	[ -s "$inc/dpdk-source-version" ]
+	[ -s "$1/dpdk-source-version" ]
 }
 
-if complete; then
+# store TOP VERSION: the headers of the source tree TOP (DPDK VERSION) into
+# the cache; prints the include directory
+store() {
+	local h
+	rm -rf "$inc.tmp"
+	mkdir -p "$inc.tmp"
+	for h in "${headers[@]}"; do
+		cp "$1/$h" "$inc.tmp/"
+	done
+	# the version the headers come from (a private layout may change between
+	# releases of one branch): nbfwd checks it against the running DPDK
+	echo "$2" >"$inc.tmp/dpdk-source-version"
+	rm -rf "$inc"
+	mv "$inc.tmp" "$inc"
+	complete "$inc"
+	echo "dpdk-driver-sdk: headers of DPDK $2 in $inc" >&2
 	echo "$inc"
+}
+
+# a private DPDK's own copy (scripts/dpdk-24.11.sh), then the cache
+own=${NBSHM_DPDK_PREFIX:-$(pkg-config --variable=prefix libdpdk)}/share/nbshm/dpdk-sdk
+own=$own/dpdk-$upstream/include
+for d in "$own" "$inc"; do
+	if [ -z "${NBSHM_DPDK_SRC:-}" ] && complete "$d"; then
+		echo "$d"
+		exit 0
+	fi
+done
+
+if [ -n "${NBSHM_DPDK_SRC:-}" ]; then
+	got=$(cat "$NBSHM_DPDK_SRC/VERSION")
+	if [ "$got" != "$upstream" ]; then
+		echo "dpdk-driver-sdk: $NBSHM_DPDK_SRC is DPDK $got, installed is $upstream" >&2
+		exit 1
+	fi
+	store "$NBSHM_DPDK_SRC" "$got"
 	exit 0
 fi
 
@@ -73,15 +114,4 @@ fi
 top=$({ tar -tf "$tarball" || true; } | head -n 1)
 top=${top%%/*}
 tar -xf "$tarball" "${headers[@]/#/$top/}"
-mkdir -p "$inc.tmp"
-for h in "${headers[@]}"; do
-	cp "$top/$h" "$inc.tmp/"
-done
-# the version the headers come from (a private layout may change between
-# releases of one branch): nbfwd checks it against the running DPDK
-echo "$got" >"$inc.tmp/dpdk-source-version"
-rm -rf "$inc"
-mv "$inc.tmp" "$inc"
-complete
-echo "dpdk-driver-sdk: headers of DPDK $got in $inc" >&2
-echo "$inc"
+store "$top" "$got"
