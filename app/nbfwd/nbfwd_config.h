@@ -26,7 +26,7 @@
 #define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
 #define NBFWD_MAX_IDS 16		/**< users or groups in one uid / gid list */
 #define NBFWD_BURST_MAX 512		/**< [nbfwd] burst = 1..NBFWD_BURST_MAX */
-#define NBFWD_CONFIG_NONE UINT16_MAX	/**< no port / region: [port] peer, region unset */
+#define NBFWD_CONFIG_NONE UINT16_MAX	/**< NONE: no index ([port] peer, region unset) */
 
 /** A list of user or group ids ([consumer NAME] uid, gid). */
 struct nbfwd_id_list {
@@ -62,8 +62,10 @@ struct nbfwd_region_cfg {
 /** [port NAME]: NAME is an ethdev name (net_null0) or a PCI address. */
 struct nbfwd_port_cfg {
 	char name[NBFWD_NAME_MAX];
-	uint16_t region;	/**< index in regions[] of its pool's, NBFWD_CONFIG_NONE: automatic */
-	uint16_t peer;		/**< index in ports[] of its tx port, NBFWD_CONFIG_NONE: pairing */
+	/** Region holding its pool: index in nbfwd_config.regions, NONE = automatic. */
+	uint16_t region;
+	/** Its tx port: index in nbfwd_config.ports, NONE = default pairing. */
+	uint16_t peer;
 	uint16_t queues;		/**< rx/tx queue pairs, 0 = one per worker */
 	uint16_t rx_desc;		/**< rx descriptors per queue */
 	uint16_t tx_desc;		/**< tx descriptors per queue */
