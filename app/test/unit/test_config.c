@@ -728,6 +728,40 @@ test_good_runtime(void **state)
 	free(cfg);
 }
 
+/*
+ * A reference is the index of the section it names among those of its kind
+ * (other sections between them do not count), and names only that kind.
+ */
+static void
+test_ref_indexes(void **state)
+{
+	static const char *const no_port[] = { "[port] section of this file",
+		"got \"b:0\"", "(no [port b])", NULL };
+	static const char *const no_region[] = { "[region] section of this file",
+		"got \"p0\"", "(no [region p0])", NULL };
+	char path[PATH_MAX];
+	struct nbfwd_config *cfg;
+
+	(void)state;
+	write_tmp(path, "ref-rank.ini", "[region a]\npages = 1\n[lcore 2]\nrx = p1:0, p0:0\n"
+		"[port p0]\nregion = b\n[region b]\npages = 1\n[port p1]\npeer = p0\n");
+	cfg = load_ok(path);
+	assert_int_equal(cfg->lcores[0].rxq[0].port, 1);
+	assert_int_equal(cfg->lcores[0].rxq[1].port, 0);
+	assert_int_equal(cfg->ports[0].region, 1);
+	assert_int_equal(cfg->ports[0].peer, NBFWD_CONFIG_NONE);
+	assert_int_equal(cfg->ports[1].peer, 0);
+	assert_int_equal(cfg->ports[1].region, NBFWD_CONFIG_NONE);
+	free(cfg);
+
+	/* a [region b] is no [port b], a [port p0] no [region p0] */
+	write_tmp(path, "ref-kind-rx.ini", "[region b]\npages = 1\n[lcore 1]\nrx = b:0\n"
+		"[port p0]\n");
+	expect_error(path, 4, "[lcore 1] rx", no_port);
+	write_tmp(path, "ref-kind-region.ini", "[port p0]\nregion = p0\n");
+	expect_error(path, 2, "[port p0] region", no_region);
+}
+
 /* Only the keys given change; the rest keep what the caller had. */
 static void
 test_keeps_unset_fields(void **state)
@@ -1339,6 +1373,7 @@ main(void)
 		cmocka_unit_test(test_good_vmq),
 		cmocka_unit_test(test_access_keys),
 		cmocka_unit_test(test_consumer_trust_keys),
+		cmocka_unit_test(test_ref_indexes),
 		cmocka_unit_test(test_keeps_unset_fields),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_print_table),
