@@ -9,6 +9,9 @@
  *    those are the values, and every error can name file:line, section, key.
  * 2. The schema (nbfwd_config_schema[]): known sections and keys, types,
  *    ranges, defaults, required keys, then the references between sections.
+ *    A reference ([port] peer and region, an rx item's PORT) is stored as the
+ *    index of the section it names in its list: the configuration is a plain
+ *    value, copied with =.
  *
  * The limits (names of 63 bytes, values of 255, lines of 322) and the refusal
  * of inline comments are those of rte_cfgfile, which nbfwd once read its files
@@ -53,6 +56,8 @@
 struct nbfwd_config_sec {
 	unsigned int line;
 	const char *name;	/* trimmed, in the file's text */
+	int kind;		/* enum nbfwd_config_sec_kind of its first word, -1 if none */
+	const char *arg;	/* what follows that word and blanks ("" if nothing) */
 };
 
 /* A key = value line, as the reader saw it. */
@@ -81,16 +86,17 @@ struct nbfwd_config_ctx {
 	unsigned int consumer_sec[NBFWD_MAX_CONSUMERS];
 	unsigned int port_sec[NBFWD_MAX_PORTS];
 	unsigned int lcore_sec[NBFWD_MAX_LCORES];
-	/* 1 + index in cfg.lcores of the lcore polling a port's queue, 0 if none */
+	/* index in cfg.lcores of the lcore polling a port's queue, NBFWD_CONFIG_NONE if none */
 	uint16_t owner[NBFWD_MAX_PORTS][NBFWD_CONFIG_QUEUES_MAX];
-	struct nbfwd_config *cfg;	/* the work copy (only what is used is written) */
+	struct nbfwd_config *cfg;	/* what is filled: &work, or the caller's for an option */
+	struct nbfwd_config work;	/* a load fills a copy: the caller's is kept on error */
 };
 
 /* Types of values. */
 enum nbfwd_config_type {
 	NBFWD_CONFIG_UINT,	/* decimal integer in min..max */
 	NBFWD_CONFIG_PATH,	/* a file name, stored as is */
-	NBFWD_CONFIG_REF,	/* name of another section, checked at the end */
+	NBFWD_CONFIG_REF,	/* name of a section of .ref, stored as its index in its list */
 	NBFWD_CONFIG_PAGE_SIZE,	/* 2M or 1G */
 	NBFWD_CONFIG_NUMA,	/* -1 or min..max */
 	NBFWD_CONFIG_RXQ,	/* PORT:QUEUE[, PORT:QUEUE ...] */
@@ -132,7 +138,7 @@ struct nbfwd_config_key {
 	enum nbfwd_config_table table;	/* README table of the key */
 	const char *opt;	/* command-line option that sets it, NULL = none */
 	const char *opt_arg;	/* the option's argument in --help */
-	const char *ref;	/* NBFWD_CONFIG_REF: kind of section named */
+	enum nbfwd_config_sec_kind ref;	/* NBFWD_CONFIG_REF: kind of section named */
 	const char * const *choices;	/* NBFWD_CONFIG_CHOICE: names, NULL-terminated */
 	size_t offset;		/* of the field in the section's struct */
 	size_t size;		/* of the field, 0 = none (rx) */
@@ -248,9 +254,11 @@ static const struct nbfwd_config_key nbfwd_config_schema[] = {
 	{ NBFWD_SEC_REGION, "layout", NBFWD_CONFIG_IS(-1, nbfwd_config_layout_names),
 	  .def_text = "`pool_layout`", .help = "pool layout of this region",
 	  NBFWD_CONFIG_REGION(layout) },
-	{ NBFWD_SEC_PORT, "region", NBFWD_CONFIG_REF, .ref = "region", .def_text = "automatic",
+	{ NBFWD_SEC_PORT, "region", NBFWD_CONFIG_REF, .ref = NBFWD_SEC_REGION,
+	  .def = NBFWD_CONFIG_NONE, .def_text = "automatic",
 	  .help = "region holding this port's pool", NBFWD_CONFIG_PORT(region) },
-	{ NBFWD_SEC_PORT, "peer", NBFWD_CONFIG_REF, .ref = "port", .def_text = "pairing",
+	{ NBFWD_SEC_PORT, "peer", NBFWD_CONFIG_REF, .ref = NBFWD_SEC_PORT,
+	  .def = NBFWD_CONFIG_NONE, .def_text = "pairing",
 	  .help = "port its packets go out of", NBFWD_CONFIG_PORT(peer) },
 	{ NBFWD_SEC_PORT, "queues", NBFWD_CONFIG_UINT, .min = 1,
 	  .max = NBFWD_CONFIG_QUEUES_MAX, .def_text = "one per worker",
@@ -359,6 +367,11 @@ _Static_assert(RTE_DIM(nbfwd_config_schema) <= 64, "too many keys for a uint64_t
 /* mode and pool_layout are stored as the int of a choice */
 _Static_assert(sizeof(enum nbfwd_mode) == sizeof(int), "enum nbfwd_mode is not an int");
 _Static_assert(sizeof(enum nbfwd_pool_layout) == sizeof(int), "pool layout is not an int");
+/* indexes of ports, regions and lcores fit a uint16_t, NBFWD_CONFIG_NONE apart */
+_Static_assert(NBFWD_MAX_PORTS < NBFWD_CONFIG_NONE && NBFWD_MAX_REGIONS < NBFWD_CONFIG_NONE &&
+		NBFWD_MAX_LCORES < NBFWD_CONFIG_NONE, "an index is NBFWD_CONFIG_NONE");
+/* a plain value, copied whole by a load: keep it small (was 560 kB with names) */
+_Static_assert(sizeof(struct nbfwd_config) < 128 * 1024, "struct nbfwd_config grew");
 
 static int nbfwd_config_open_main(struct nbfwd_config_ctx *c, unsigned int sec,
 		const char *arg, void **base);
@@ -423,6 +436,7 @@ nbfwd_config_apply_defaults(enum nbfwd_config_sec_kind sec, void *base)
 		case NBFWD_CONFIG_CHOICE:
 		case NBFWD_CONFIG_GROUP:
 		case NBFWD_CONFIG_PAGE_SIZE:
+		case NBFWD_CONFIG_REF:
 			nbfwd_config_store((char *)base + k->offset, k->size, (uint64_t)k->def);
 			break;
 		default:
@@ -432,6 +446,17 @@ nbfwd_config_apply_defaults(enum nbfwd_config_sec_kind sec, void *base)
 }
 
 /* Public helpers. */
+
+int
+nbfwd_config_find(const char *first, size_t stride, unsigned int n, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(first + i * stride, name) == 0)
+			return (int)i;
+	return -1;
+}
 
 void
 nbfwd_config_defaults(struct nbfwd_config *cfg)
@@ -793,6 +818,30 @@ nbfwd_config_trim(char *s, char *end)
 	return s;
 }
 
+static const struct nbfwd_config_kind *
+nbfwd_config_find_kind(const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(nbfwd_config_kinds); i++)
+		if (strlen(nbfwd_config_kinds[i].name) == len &&
+				strncmp(nbfwd_config_kinds[i].name, name, len) == 0)
+			return &nbfwd_config_kinds[i];
+	return NULL;
+}
+
+/* Kind and argument of a section ("port net_null0": port, "net_null0"). */
+static void
+nbfwd_config_split_section(struct nbfwd_config_sec *s)
+{
+	size_t len = strcspn(s->name, " \t");
+	const struct nbfwd_config_kind *kind = nbfwd_config_find_kind(s->name, len);
+
+	s->kind = kind != NULL ? (int)(kind - nbfwd_config_kinds) : -1;
+	for (s->arg = s->name + len; nbfwd_config_blank(*s->arg); s->arg++)
+		;
+}
+
 static int
 nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 {
@@ -832,6 +881,7 @@ nbfwd_config_add_section(struct nbfwd_config_ctx *c, unsigned int line, char *s)
 				NBFWD_CONFIG_SECTIONS_MAX);
 	c->secs[c->n_secs].line = line;
 	c->secs[c->n_secs].name = name;
+	nbfwd_config_split_section(&c->secs[c->n_secs]);
 	c->n_secs++;
 	return 0;
 }
@@ -1017,25 +1067,27 @@ nbfwd_config_port_name_ok(const char *s)
 	return nbfwd_config_name_ok(s, NBFWD_NAME_MAX - 1, ":");
 }
 
+/*
+ * Index that section [KIND NAME] has in its list of cfg (regions, ports) once
+ * the file is loaded, -1 if the file has no such section. Sections are opened
+ * in the file's order, each taking the next slot of its list, or failing the
+ * load: the index is the section's rank among those of its kind, known as
+ * soon as the reader is done, so a section may name one further down.
+ */
 static int
-nbfwd_config_find_region(const struct nbfwd_config *cfg, const char *name)
+nbfwd_config_ref(const struct nbfwd_config_ctx *c, enum nbfwd_config_sec_kind kind,
+		const char *name)
 {
-	unsigned int i;
+	unsigned int sec;
+	int rank = 0;
 
-	for (i = 0; i < cfg->n_regions; i++)
-		if (strcmp(cfg->regions[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int
-nbfwd_config_find_port(const struct nbfwd_config *cfg, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->n_ports; i++)
-		if (strcmp(cfg->ports[i].name, name) == 0)
-			return (int)i;
+	for (sec = 0; sec < c->n_secs; sec++) {
+		if (c->secs[sec].kind != (int)kind)
+			continue;
+		if (strcmp(c->secs[sec].arg, name) == 0)
+			return rank;
+		rank++;
+	}
 	return -1;
 }
 
@@ -1115,7 +1167,8 @@ nbfwd_config_open_region(struct nbfwd_config_ctx *c, unsigned int sec, const cha
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad region name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONFIG_REGION_NAME_MAX, arg);
-	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_REGION, nbfwd_config_find_region(cfg, arg),
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_REGION,
+			NBFWD_CONFIG_FIND(cfg->regions, cfg->n_regions, arg),
 			c->region_sec, cfg->n_regions, NBFWD_MAX_REGIONS) != 0)
 		return -1;
 	*base = nbfwd_config_new_slot(sec, arg, &cfg->regions[cfg->n_regions],
@@ -1134,7 +1187,8 @@ nbfwd_config_open_port(struct nbfwd_config_ctx *c, unsigned int sec, const char 
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad port name: expected an ethdev name or PCI address "
 				"(A-Z a-z 0-9 _ . : -), got \"%s\"", arg);
-	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_PORT, nbfwd_config_find_port(cfg, arg),
+	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_PORT,
+			NBFWD_CONFIG_FIND(cfg->ports, cfg->n_ports, arg),
 			c->port_sec, cfg->n_ports, NBFWD_MAX_PORTS) != 0)
 		return -1;
 	*base = nbfwd_config_new_slot(sec, arg, &cfg->ports[cfg->n_ports],
@@ -1178,17 +1232,14 @@ nbfwd_config_open_consumer(struct nbfwd_config_ctx *c, unsigned int sec, const c
 {
 	struct nbfwd_config *cfg = c->cfg;
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	unsigned int i;
 
 	if (!nbfwd_config_name_ok(arg, NBFWD_CONSUMER_NAME_MAX - 1, ""))
 		return nbfwd_config_err(c, s->line, s->name, NULL,
 				"bad consumer name: expected 1..%d characters from A-Z a-z 0-9 _ . -, "
 				"got \"%s\"", NBFWD_CONSUMER_NAME_MAX - 1, arg);
-	for (i = 0; i < cfg->n_consumers && strcmp(cfg->consumers[i].name, arg) != 0; i++)
-		;
 	if (nbfwd_config_check_slot(c, sec, NBFWD_SEC_CONSUMER,
-			i < cfg->n_consumers ? (int)i : -1, c->consumer_sec, cfg->n_consumers,
-			NBFWD_MAX_CONSUMERS) != 0)
+			NBFWD_CONFIG_FIND(cfg->consumers, cfg->n_consumers, arg),
+			c->consumer_sec, cfg->n_consumers, NBFWD_MAX_CONSUMERS) != 0)
 		return -1;
 	*base = nbfwd_config_new_slot(sec, arg, &cfg->consumers[cfg->n_consumers],
 			sizeof(cfg->consumers[0]), NBFWD_SEC_CONSUMER, c->consumer_sec,
@@ -1261,28 +1312,32 @@ nbfwd_config_set_page_size(struct nbfwd_config_ctx *c, const struct nbfwd_config
 }
 
 static int
-nbfwd_config_set_string(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+nbfwd_config_set_path(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 		const struct nbfwd_config_key *k, void *field, const char *value)
 {
-	bool ok;
-
 	/* only an option can be empty: the reader refuses empty values */
 	if (value[0] == '\0')
 		return nbfwd_config_bad(c, e, "expected a file name, got \"\"");
-	if (k->type == NBFWD_CONFIG_PATH)
-		ok = strlen(value) < k->size;
-	else if (strcmp(k->ref, "region") == 0)
-		ok = nbfwd_config_region_name_ok(value);
-	else
-		ok = nbfwd_config_port_name_ok(value);
-	if (!ok && k->type == NBFWD_CONFIG_PATH)
+	if (strlen(value) >= k->size)
 		return nbfwd_config_bad(c, e,
 				"expected a path shorter than %zu bytes, got \"%s\"",
 				k->size, value);
-	if (!ok)
-		return nbfwd_config_bad(c, e,
-				"expected the name of a [%s] section, got \"%s\"", k->ref, value);
 	memcpy(field, value, strlen(value) + 1);
+	return 0;
+}
+
+/* A [region] or [port] section's name, stored as its index. */
+static int
+nbfwd_config_set_ref(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
+		const struct nbfwd_config_key *k, void *field, const char *value)
+{
+	const char *kind = nbfwd_config_kinds[k->ref].name;
+	int i = nbfwd_config_ref(c, k->ref, value);
+
+	if (i < 0)
+		return nbfwd_config_bad(c, e, "expected the name of a [%s] section of this "
+				"file, got \"%s\" (no [%s %s])", kind, value, kind, value);
+	nbfwd_config_store(field, k->size, (uint64_t)i);
 	return 0;
 }
 
@@ -1293,7 +1348,7 @@ nbfwd_config_parse_rxq_item(struct nbfwd_config_ctx *c, const struct nbfwd_confi
 {
 	char *colon = strrchr(item, ':');
 	uint64_t v;
-	int rc;
+	int rc, port;
 
 	if (*item == '\0')
 		return nbfwd_config_bad(c, e,
@@ -1315,7 +1370,12 @@ nbfwd_config_parse_rxq_item(struct nbfwd_config_ctx *c, const struct nbfwd_confi
 				"expected PORT:QUEUE with QUEUE an integer in 0..%d, got \"%s\"%s",
 				NBFWD_CONFIG_QUEUES_MAX - 1, item, rc > 0 ? " (out of range)" : "");
 	}
-	strcpy(q->port, item);
+	port = nbfwd_config_ref(c, NBFWD_SEC_PORT, item);
+	if (port < 0)
+		return nbfwd_config_bad(c, e,
+				"expected PORT to name a [port] section of this file, got \"%s:%s\" "
+				"(no [port %s])", item, colon + 1, item);
+	q->port = (uint16_t)port;
 	q->queue = (uint16_t)v;
 	return 0;
 }
@@ -1551,8 +1611,9 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 	case NBFWD_CONFIG_PAGE_SIZE:
 		return nbfwd_config_set_page_size(c, e, field, value);
 	case NBFWD_CONFIG_PATH:
+		return nbfwd_config_set_path(c, e, k, field, value);
 	case NBFWD_CONFIG_REF:
-		return nbfwd_config_set_string(c, e, k, field, value);
+		return nbfwd_config_set_ref(c, e, k, field, value);
 	case NBFWD_CONFIG_RXQ:
 		return nbfwd_config_set_rxq(c, e, base, value);
 	case NBFWD_CONFIG_MAC:
@@ -1573,18 +1634,6 @@ nbfwd_config_set(struct nbfwd_config_ctx *c, const struct nbfwd_config_ent *e,
 }
 
 /* Schema: one section and its keys. */
-
-static const struct nbfwd_config_kind *
-nbfwd_config_find_kind(const char *name, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(nbfwd_config_kinds); i++)
-		if (strlen(nbfwd_config_kinds[i].name) == len &&
-				strncmp(nbfwd_config_kinds[i].name, name, len) == 0)
-			return &nbfwd_config_kinds[i];
-	return NULL;
-}
 
 static const struct nbfwd_config_key *
 nbfwd_config_find_key(enum nbfwd_config_sec_kind sec, const char *name)
@@ -1636,12 +1685,9 @@ static const struct nbfwd_config_kind *
 nbfwd_config_section_kind(struct nbfwd_config_ctx *c, unsigned int sec, const char **arg)
 {
 	const struct nbfwd_config_sec *s = &c->secs[sec];
-	size_t len = strcspn(s->name, " \t");
-	const struct nbfwd_config_kind *kind = nbfwd_config_find_kind(s->name, len);
-	const char *a = s->name + len;
+	const struct nbfwd_config_kind *kind = s->kind >= 0 ? &nbfwd_config_kinds[s->kind] : NULL;
+	const char *a = s->arg;
 
-	while (nbfwd_config_blank(*a))
-		a++;
 	if (kind == NULL) {
 		nbfwd_config_unknown_section(c, s);
 		return NULL;
@@ -1702,50 +1748,28 @@ nbfwd_config_section(struct nbfwd_config_ctx *c, unsigned int sec)
 /* Schema: references between sections. */
 
 static int
-nbfwd_config_check_port_refs(struct nbfwd_config_ctx *c, unsigned int i)
-{
-	const struct nbfwd_port_cfg *p = &c->cfg->ports[i];
-	unsigned int sec = c->port_sec[i];
-	const char *name = c->secs[sec].name;
-
-	if (p->region[0] != '\0' && nbfwd_config_find_region(c->cfg, p->region) < 0)
-		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "region"), name,
-				"region", "expected the name of a [region] section of this file, "
-				"got \"%s\" (no [region %s])", p->region, p->region);
-	if (p->peer[0] != '\0' && nbfwd_config_find_port(c->cfg, p->peer) < 0)
-		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "peer"), name,
-				"peer", "expected the name of a [port] section of this file, "
-				"got \"%s\" (no [port %s])", p->peer, p->peer);
-	return 0;
-}
-
-static int
 nbfwd_config_check_rxq(struct nbfwd_config_ctx *c, unsigned int li, unsigned int qi)
 {
 	const struct nbfwd_rxq_cfg *q = &c->cfg->lcores[li].rxq[qi];
 	unsigned int sec = c->lcore_sec[li];
 	unsigned int line = nbfwd_config_key_line(c, sec, "rx");
 	const char *name = c->secs[sec].name;
-	int p = nbfwd_config_find_port(c->cfg, q->port);
+	const struct nbfwd_port_cfg *p = &c->cfg->ports[q->port];
 	unsigned int prev;
 
-	if (p < 0)
-		return nbfwd_config_err(c, line, name, "rx",
-				"expected PORT to name a [port] section of this file, got \"%s:%u\" "
-				"(no [port %s])", q->port, q->queue, q->port);
-	if (c->cfg->ports[p].queues != 0 && q->queue >= c->cfg->ports[p].queues)
+	if (p->queues != 0 && q->queue >= p->queues)
 		return nbfwd_config_err(c, line, name, "rx",
 				"expected a queue of %s in 0..%u (queues = %u), got \"%s:%u\" "
-				"(out of range)", q->port, c->cfg->ports[p].queues - 1u,
-				c->cfg->ports[p].queues, q->port, q->queue);
-	prev = c->owner[p][q->queue];
-	if (prev != 0)
+				"(out of range)", p->name, p->queues - 1u, p->queues, p->name,
+				q->queue);
+	prev = c->owner[q->port][q->queue];
+	if (prev != NBFWD_CONFIG_NONE)
 		return nbfwd_config_err(c, line, name, "rx",
 				"%s:%u polled twice: expected each rx queue polled by one lcore, "
-				"already polled by [%s] (line %u)", q->port, q->queue,
-				c->secs[c->lcore_sec[prev - 1]].name,
-				nbfwd_config_key_line(c, c->lcore_sec[prev - 1], "rx"));
-	c->owner[p][q->queue] = (uint16_t)(li + 1);
+				"already polled by [%s] (line %u)", p->name, q->queue,
+				c->secs[c->lcore_sec[prev]].name,
+				nbfwd_config_key_line(c, c->lcore_sec[prev], "rx"));
+	c->owner[q->port][q->queue] = (uint16_t)li;
 	return 0;
 }
 
@@ -1761,7 +1785,8 @@ nbfwd_config_check_consumer(struct nbfwd_config_ctx *c, unsigned int i)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
 				"expected an ethdev name or PCI address (A-Z a-z 0-9 _ . : -), "
 				"got \"%s\"", k->port);
-	if (c->cfg->n_ports != 0 && nbfwd_config_find_port(c->cfg, k->port) < 0)
+	if (c->cfg->n_ports != 0 &&
+			NBFWD_CONFIG_FIND(c->cfg->ports, c->cfg->n_ports, k->port) < 0)
 		return nbfwd_config_err(c, nbfwd_config_key_line(c, sec, "port"), name, "port",
 				"expected the name of a [port] section of this file, got \"%s\" "
 				"(no [port %s])", k->port, k->port);
@@ -1787,9 +1812,6 @@ nbfwd_config_check_refs(struct nbfwd_config_ctx *c)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < c->cfg->n_ports; i++)
-		if (nbfwd_config_check_port_refs(c, i) != 0)
-			return -1;
 	for (i = 0; i < c->cfg->n_lcores; i++)
 		for (j = 0; j < c->cfg->lcores[i].n_rxq; j++)
 			if (nbfwd_config_check_rxq(c, i, j) != 0)
@@ -1826,67 +1848,6 @@ nbfwd_config_load_ctx(struct nbfwd_config_ctx *c)
 	return nbfwd_config_check_refs(c);
 }
 
-/*
- * Copy a configuration but for the slots of its lists past their counts
- * (regions, ports, lcores, consumers): those are never read, and a load that
- * succeeds leaves the caller's as they were, as a copy of the whole would (the
- * loader writes a slot only when it counts it). Most of the struct is the
- * lcores' rx queue lists: this keeps a load from touching some 600 kB.
- */
-#define NBFWD_CONFIG_OFF(f) offsetof(struct nbfwd_config, f)
-#define NBFWD_CONFIG_SPAN(d, s, from, to) \
-	memcpy((char *)(d) + NBFWD_CONFIG_OFF(from), \
-			(const char *)(s) + NBFWD_CONFIG_OFF(from), \
-			NBFWD_CONFIG_OFF(to) - NBFWD_CONFIG_OFF(from))
-
-static void
-nbfwd_config_copy(struct nbfwd_config *dst, const struct nbfwd_config *src)
-{
-	NBFWD_CONFIG_SPAN(dst, src, mode, regions);
-	memcpy(dst->regions, src->regions,
-			RTE_MIN(src->n_regions, (unsigned int)NBFWD_MAX_REGIONS) * sizeof(src->regions[0]));
-	NBFWD_CONFIG_SPAN(dst, src, n_ports, ports);
-	memcpy(dst->ports, src->ports,
-			RTE_MIN(src->n_ports, (unsigned int)NBFWD_MAX_PORTS) * sizeof(src->ports[0]));
-	NBFWD_CONFIG_SPAN(dst, src, n_lcores, lcores);
-	memcpy(dst->lcores, src->lcores,
-			RTE_MIN(src->n_lcores, (unsigned int)NBFWD_MAX_LCORES) * sizeof(src->lcores[0]));
-	NBFWD_CONFIG_SPAN(dst, src, socket, consumers);
-	memcpy(dst->consumers, src->consumers,
-			RTE_MIN(src->n_consumers, (unsigned int)NBFWD_MAX_CONSUMERS) * sizeof(src->consumers[0]));
-	memcpy((char *)dst + NBFWD_CONFIG_OFF(tx_first),
-			(const char *)src + NBFWD_CONFIG_OFF(tx_first),
-			sizeof(*dst) - NBFWD_CONFIG_OFF(tx_first));
-}
-
-/*
- * The work copy: a whole struct nbfwd_config, of which a load touches a few
- * pages (what nbfwd_config_copy() copies and the sections it opens). One is
- * kept for the next load, so that loads in a row (the fuzz target, tests) do
- * not map and unmap 600 kB each; taken and given back atomically, so that
- * loads in parallel each get their own.
- */
-static struct nbfwd_config *nbfwd_config_spare;
-
-static struct nbfwd_config *
-nbfwd_config_work_get(void)
-{
-	struct nbfwd_config *w = __atomic_exchange_n(&nbfwd_config_spare, NULL,
-			__ATOMIC_ACQUIRE);
-
-	return w != NULL ? w : malloc(sizeof(*w));
-}
-
-static void
-nbfwd_config_work_put(struct nbfwd_config *w)
-{
-	struct nbfwd_config *none = NULL;
-
-	if (!__atomic_compare_exchange_n(&nbfwd_config_spare, &none, w, false,
-			__ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		free(w);
-}
-
 int
 nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t errlen)
 {
@@ -1904,18 +1865,17 @@ nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t 
 		return -1;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c != NULL)
-		c->cfg = nbfwd_config_work_get();
-	if (c == NULL || c->cfg == NULL) {
+	if (c == NULL) {
 		if (err != NULL && errlen != 0)
 			snprintf(err, errlen, "%s: cannot load: %s", path, strerror(ENOMEM));
-		free(c);
 		return -1;
 	}
 	c->path = path;
 	c->err = err;
 	c->errlen = errlen;
-	nbfwd_config_copy(c->cfg, cfg);
+	memset(c->owner, 0xff, sizeof(c->owner));	/* NBFWD_CONFIG_NONE */
+	c->work = *cfg;
+	c->cfg = &c->work;
 	/* the file describes all regions, ports and lcores */
 	c->cfg->n_regions = 0;
 	c->cfg->n_ports = 0;
@@ -1923,10 +1883,9 @@ nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err, size_t 
 	strcpy(c->cfg->path, path);
 	rc = nbfwd_config_load_ctx(c);
 	if (rc == 0)
-		nbfwd_config_copy(cfg, c->cfg);
+		*cfg = c->work;
 	free(c->text);
 	free(c->ents);
-	nbfwd_config_work_put(c->cfg);
 	free(c);
 	return rc;
 }
@@ -2015,7 +1974,7 @@ nbfwd_config_key_what(const struct nbfwd_config_key *k, char *buf, size_t len)
 		n = snprintf(buf, len, "2M or 1G");
 		break;
 	case NBFWD_CONFIG_REF:
-		n = snprintf(buf, len, "a `[%s]` name", k->ref);
+		n = snprintf(buf, len, "a `[%s]` name", nbfwd_config_kinds[k->ref].name);
 		break;
 	case NBFWD_CONFIG_RXQ:
 		n = snprintf(buf, len, "`PORT:QUEUE[, PORT:QUEUE…]`");

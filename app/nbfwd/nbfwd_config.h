@@ -26,6 +26,7 @@
 #define NBFWD_SOCKET_PATH_MAX 108	/**< sun_path */
 #define NBFWD_MAX_IDS 16		/**< users or groups in one uid / gid list */
 #define NBFWD_BURST_MAX 512		/**< [nbfwd] burst = 1..NBFWD_BURST_MAX */
+#define NBFWD_CONFIG_NONE UINT16_MAX	/**< NONE: no index ([port] peer, region unset) */
 
 /** A list of user or group ids ([consumer NAME] uid, gid). */
 struct nbfwd_id_list {
@@ -61,8 +62,10 @@ struct nbfwd_region_cfg {
 /** [port NAME]: NAME is an ethdev name (net_null0) or a PCI address. */
 struct nbfwd_port_cfg {
 	char name[NBFWD_NAME_MAX];
-	char region[NBFWD_NAME_MAX];	/**< region holding the pool, "" = automatic */
-	char peer[NBFWD_NAME_MAX];	/**< tx port, "" = default pairing */
+	/** Region holding its pool: index in nbfwd_config.regions, NONE = automatic. */
+	uint16_t region;
+	/** Its tx port: index in nbfwd_config.ports, NONE = default pairing. */
+	uint16_t peer;
 	uint16_t queues;		/**< rx/tx queue pairs, 0 = one per worker */
 	uint16_t rx_desc;		/**< rx descriptors per queue */
 	uint16_t tx_desc;		/**< tx descriptors per queue */
@@ -104,7 +107,11 @@ enum nbfwd_foreign {
  */
 struct nbfwd_consumer_cfg {
 	char name[NBFWD_CONSUMER_NAME_MAX];
-	char port[NBFWD_NAME_MAX];	/**< ethdev name of its port (required) */
+	/**
+	 * Ethdev name of its port (required): a name, not an index, since a file
+	 * without [port] sections uses every port EAL probed.
+	 */
+	char port[NBFWD_NAME_MAX];
 	uint8_t mac[6];			/**< destination MAC filter (required, unicast) */
 	int vlan;			/**< VLAN filter 0..4095, -1 = any */
 	uint32_t buffers;		/**< rx buffers in its region */
@@ -126,9 +133,9 @@ struct nbfwd_consumer_cfg {
 	uint32_t stall_ms;		/**< detach after holding buffers this long, 0 = never */
 };
 
-/** One rx queue an lcore polls: port NAME, queue index. */
+/** One rx queue an lcore polls: PORT:QUEUE. */
 struct nbfwd_rxq_cfg {
-	char port[NBFWD_NAME_MAX];
+	uint16_t port;		/**< index in nbfwd_config.ports (rx names a [port]) */
 	uint16_t queue;
 };
 
@@ -148,7 +155,10 @@ struct nbfwd_lcore_cfg {
 #define NBFWD_SET_STATS_JSON	(1u << 5)
 #define NBFWD_SET_LAYOUT	(1u << 6)
 
-/** The whole configuration. */
+/**
+ * The whole configuration: a plain value (references between sections are
+ * indexes), copied with =.
+ */
 struct nbfwd_config {
 	/* [nbfwd]: ranges and defaults in nbfwd_config.c's schema (README.md) */
 	enum nbfwd_mode mode;		/**< mode */
@@ -225,6 +235,21 @@ void nbfwd_config_defaults(struct nbfwd_config *cfg);
  */
 int nbfwd_config_load(const char *path, struct nbfwd_config *cfg, char *err,
 		size_t errlen);
+
+/**
+ * One lookup by name for the configuration's lists and nbfwd's own: the
+ * entry named @p name of a table of @p n, the first name at @p first and
+ * each @p stride bytes after the one before (NBFWD_CONFIG_FIND() gives them
+ * for an array of structs with a name field).
+ *
+ * @return
+ *   Its index, or -1 if none.
+ */
+int nbfwd_config_find(const char *first, size_t stride, unsigned int n, const char *name);
+
+/** nbfwd_config_find() in the first @p n entries of array @p a (field name). */
+#define NBFWD_CONFIG_FIND(a, n, s) \
+	nbfwd_config_find((a)[0].name, sizeof((a)[0]), (n), (s))
 
 /**
  * Parse a mode name.

@@ -69,17 +69,6 @@ nbfwd_preflight_scan(int eal_argc, char **eal_argv, struct nbfwd_eal_args *ea)
 	ea->n_ports = nbfwd_count_ports(eal_argc, eal_argv);
 }
 
-/* Index of the entry named @p name in a table of @p n (names @p stride apart), @p n if none. */
-static unsigned int
-nbfwd_find_named(const char *first, size_t stride, unsigned int n, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < n && strcmp(first + i * stride, name) != 0; i++)
-		;
-	return i;
-}
-
 /*
  * The planner's input as the configuration alone tells it: ports as
  * configured (or as many as the EAL options name, at least 2, with the
@@ -124,12 +113,10 @@ nbfwd_preflight_plan_in(const struct nbfwd_config *cfg, const struct nbfwd_eal_a
 		p->rx_desc = pc->rx_desc;
 		p->tx_desc = pc->tx_desc;
 		p->pool_size = pc->pool_size;
-		if (pc->peer[0] != '\0')
-			p->peer = (uint16_t)nbfwd_find_named(cfg->ports[0].name,
-				sizeof(cfg->ports[0]), cfg->n_ports, pc->peer);
-		if (pc->region[0] != '\0')
-			p->region = (uint16_t)nbfwd_find_named(cfg->regions[0].name,
-				sizeof(cfg->regions[0]), cfg->n_regions, pc->region);
+		if (pc->peer != NBFWD_CONFIG_NONE)
+			p->peer = pc->peer;
+		if (pc->region != NBFWD_CONFIG_NONE)
+			p->region = pc->region;
 	}
 }
 

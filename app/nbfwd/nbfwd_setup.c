@@ -63,17 +63,6 @@ nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
 	return 0;
 }
 
-int
-nbfwd_find_port(const struct nbfwd_ctx *ctx, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->n_ports; i++)
-		if (strcmp(ctx->ports[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Ports named in the INI file, with their settings. */
 static int
 nbfwd_ports_from_config(struct nbfwd_ctx *ctx)
@@ -100,25 +89,22 @@ nbfwd_ports_from_config(struct nbfwd_ctx *ctx)
 		p->mtu = pc->mtu;
 		ctx->n_ports++;
 	}
-	for (i = 0; i < cfg->n_ports; i++) {
-		const struct nbfwd_port_cfg *pc = &cfg->ports[i];
-
-		if (pc->peer[0] != '\0')
-			ctx->ports[i].peer = nbfwd_find_port(ctx, pc->peer);
-	}
 	return 0;
 }
 
-/* Default pairing, as testpmd: 0<->1, 2<->3, an odd last port to itself. */
+/*
+ * The [port] peer, else the default pairing, as testpmd: 0<->1, 2<->3, an odd
+ * last port to itself (ctx->ports are cfg.ports, when the file has some).
+ */
 static void
 nbfwd_pair_ports(struct nbfwd_ctx *ctx)
 {
 	unsigned int i;
 
 	for (i = 0; i < ctx->n_ports; i++) {
-		if (ctx->cfg.n_ports > 0 && ctx->cfg.ports[i].peer[0] != '\0')
-			continue;
-		if (i % 2 == 0)
+		if (ctx->cfg.n_ports > 0 && ctx->cfg.ports[i].peer != NBFWD_CONFIG_NONE)
+			ctx->ports[i].peer = ctx->cfg.ports[i].peer;
+		else if (i % 2 == 0)
 			ctx->ports[i].peer = i + 1 < ctx->n_ports ? i + 1 : i;
 		else
 			ctx->ports[i].peer = i - 1;
@@ -222,15 +208,10 @@ nbfwd_workers_from_config(struct nbfwd_ctx *ctx)
 			return -1;
 		w = &ctx->workers[ctx->n_workers - 1];
 		for (j = 0; j < lc->n_rxq; j++) {
-			int pi = nbfwd_find_port(ctx, lc->rxq[j].port);
-			struct nbfwd_port *p;
+			/* an index in cfg->ports: ctx->ports are those (rx needs a [port]) */
+			unsigned int pi = lc->rxq[j].port;
+			struct nbfwd_port *p = &ctx->ports[pi];
 
-			if (pi < 0) {
-				APP_LOG(ERR, "%s: [lcore %u] rx: port %s is not in use",
-					cfg->path, lc->lcore_id, lc->rxq[j].port);
-				return -1;
-			}
-			p = &ctx->ports[pi];
 			if (p->nb_rxq <= lc->rxq[j].queue)
 				p->nb_rxq = lc->rxq[j].queue + 1;
 			if (nbfwd_worker_add_rxq(w, pi, lc->rxq[j].queue,
@@ -293,36 +274,23 @@ nbfwd_setup_workers(struct nbfwd_ctx *ctx)
 	return 0;
 }
 
-static int
-nbfwd_find_region(const struct nbfwd_ctx *ctx, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->n_regions; i++) {
-		if (strcmp(ctx->regions[i].r.name, name) == 0)
-			return (int)i;
-		if (i < ctx->cfg.n_regions && strcmp(ctx->cfg.regions[i].name, name) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* The region a port's pool goes to: named in [port], else its node's own. */
+/*
+ * The region a port's pool goes to: named in [port] (ctx->regions begin with
+ * cfg.regions), else its node's own.
+ */
 static int
 nbfwd_port_region(struct nbfwd_ctx *ctx, unsigned int pi)
 {
 	const struct nbfwd_port *p = &ctx->ports[pi];
-	const char *want = ctx->cfg.n_ports > 0 ? ctx->cfg.ports[pi].region : "";
-	char autoname[NBSHM_REGION_NAME_MAX];
+	char want[NBSHM_REGION_NAME_MAX];
 	struct nbfwd_region *rg;
 	int ri;
 
-	if (want[0] == '\0') {
-		snprintf(autoname, sizeof(autoname), "%.31s.node%d", ctx->file_prefix,
-			p->socket);
-		want = autoname;
-	}
-	ri = nbfwd_find_region(ctx, want);
+	if (ctx->cfg.n_ports > 0 && ctx->cfg.ports[pi].region != NBFWD_CONFIG_NONE)
+		return ctx->cfg.ports[pi].region;
+	snprintf(want, sizeof(want), "%.31s.node%d", ctx->file_prefix, p->socket);
+	ri = nbfwd_config_find(ctx->regions[0].r.name, sizeof(ctx->regions[0]),
+		ctx->n_regions, want);
 	if (ri >= 0)
 		return ri;
 	if (ctx->n_regions == NBFWD_MAX_REGIONS) {

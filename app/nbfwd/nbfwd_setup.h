@@ -16,8 +16,6 @@
 
 int nbfwd_setup_prefix(struct nbfwd_ctx *ctx);
 
-/** Index in ctx->ports of the port with ethdev name @p name, -1 if not in use. */
-int nbfwd_find_port(const struct nbfwd_ctx *ctx, const char *name);
 int nbfwd_setup_ports(struct nbfwd_ctx *ctx);
 int nbfwd_setup_workers(struct nbfwd_ctx *ctx);
 

@@ -184,7 +184,7 @@ nbfwd_vmq_plan(struct nbfwd_ctx *ctx)
 		struct nbfwd_consumer *c = &ctx->consumers[i];
 		struct nbfwd_region *rg;
 		const struct nbfwd_plan_consumer *pc = &ctx->plan.consumers[i];
-		int pi = nbfwd_find_port(ctx, k->port);
+		int pi = NBFWD_CONFIG_FIND(ctx->ports, ctx->n_ports, k->port);
 		unsigned int b;
 
 		c->cfg = k;

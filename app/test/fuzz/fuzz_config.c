@@ -4,15 +4,16 @@
  * Fuzz target: the nbfwd INI loader. The input is the file's bytes, written to
  * a memfd and loaded through its /proc/self/fd path (the loader takes a path
  * and insists on a regular file; a memfd is one, and costs no disk). Every
- * load starts from the built-in defaults (made once: the struct is some
- * 600 kB, so the target copies it only after a load that changed it).
+ * load starts from the built-in defaults (made once, copied back after a
+ * load that changed them).
  *
  * Promises checked beyond "no crash, no sanitizer report":
  * - the result is 0 or -1;
  * - on failure: one non-empty line that starts with the path, and the
  *   configuration passed in is left byte for byte as it was;
  * - on success: every count and value within the limits nbfwd_config.h states,
- *   and every name NUL-terminated inside its array.
+ *   every name NUL-terminated inside its array, every reference between
+ *   sections (rx ports, peers, regions) an index in its list.
  */
 
 #include <string.h>
@@ -91,8 +92,10 @@ fuzz_config_check_good(const struct nbfwd_config *c)
 	}
 	for (i = 0; i < c->n_ports; i++) {
 		FUZZ_CONFIG_NAME_OK(c->ports[i].name);
-		FUZZ_CONFIG_NAME_OK(c->ports[i].region);
-		FUZZ_CONFIG_NAME_OK(c->ports[i].peer);
+		FUZZ_CHECK(c->ports[i].region == NBFWD_CONFIG_NONE ||
+				c->ports[i].region < c->n_regions);
+		FUZZ_CHECK(c->ports[i].peer == NBFWD_CONFIG_NONE ||
+				c->ports[i].peer < c->n_ports);
 		FUZZ_CHECK(c->ports[i].name[0] != '\0');
 		FUZZ_CHECK(c->ports[i].queues <= 64);
 		FUZZ_CHECK(c->ports[i].rx_desc >= 64 && c->ports[i].rx_desc <= 32768);
@@ -105,8 +108,13 @@ fuzz_config_check_good(const struct nbfwd_config *c)
 	for (i = 0; i < c->n_lcores; i++) {
 		FUZZ_CHECK(c->lcores[i].lcore_id < NBFWD_MAX_LCORES);
 		FUZZ_CHECK(c->lcores[i].n_rxq >= 1 && c->lcores[i].n_rxq <= NBFWD_MAX_LCORE_RXQ);
-		for (j = 0; j < c->lcores[i].n_rxq; j++)
-			FUZZ_CONFIG_NAME_OK(c->lcores[i].rxq[j].port);
+		for (j = 0; j < c->lcores[i].n_rxq; j++) {
+			FUZZ_CHECK(c->lcores[i].rxq[j].port < c->n_ports);
+			FUZZ_CHECK(c->lcores[i].rxq[j].queue < 64);
+			FUZZ_CHECK(c->ports[c->lcores[i].rxq[j].port].queues == 0 ||
+					c->lcores[i].rxq[j].queue <
+					c->ports[c->lcores[i].rxq[j].port].queues);
+		}
 	}
 #ifdef NBFWD_MAX_CONSUMERS
 	/* vmq consumers (present once nbfwd_config.h has them) */

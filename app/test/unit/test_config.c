@@ -54,6 +54,22 @@ cfg_new(void)
 	return cfg;
 }
 
+/* Name of the port an index of cfg refers to: a [port] peer, an rx item. */
+static const char *
+port_of(const struct nbfwd_config *cfg, uint16_t i)
+{
+	assert_true(i < cfg->n_ports);
+	return cfg->ports[i].name;
+}
+
+/* Name of the region a [port] region index refers to. */
+static const char *
+region_of(const struct nbfwd_config *cfg, uint16_t i)
+{
+	assert_true(i < cfg->n_regions);
+	return cfg->regions[i].name;
+}
+
 /* Load path into a fresh default configuration; fail the test on error. */
 static struct nbfwd_config *
 load_ok(const char *path)
@@ -330,8 +346,8 @@ test_sample_values(void **state)
 	assert_int_equal(cfg->mode, NBFWD_MODE_IO);
 	assert_int_equal(cfg->n_ports, 2);
 	assert_string_equal(cfg->ports[0].name, "net_null0");
-	assert_string_equal(cfg->ports[0].peer, "net_null1");
-	assert_string_equal(cfg->ports[1].region, "r0");
+	assert_string_equal(port_of(cfg, cfg->ports[0].peer), "net_null1");
+	assert_string_equal(region_of(cfg, cfg->ports[1].region), "r0");
 	assert_int_equal(cfg->n_lcores, 0);
 	free(cfg);
 
@@ -345,7 +361,7 @@ test_sample_values(void **state)
 	assert_int_equal(cfg->n_lcores, 2);
 	assert_int_equal(cfg->lcores[0].lcore_id, 1);
 	assert_int_equal(cfg->lcores[0].n_rxq, 2);
-	assert_string_equal(cfg->lcores[0].rxq[1].port, "net_null1");
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[1].port), "net_null1");
 	assert_int_equal(cfg->lcores[0].rxq[1].queue, 0);
 	assert_int_equal(cfg->lcores[1].lcore_id, 2);
 	assert_int_equal(cfg->lcores[1].rxq[0].queue, 1);
@@ -355,7 +371,7 @@ test_sample_values(void **state)
 	assert_int_equal(cfg->mode, NBFWD_MODE_L2FWD);
 	assert_int_equal(cfg->n_ports, 1);
 	assert_string_equal(cfg->ports[0].name, "net_pcap0");
-	assert_string_equal(cfg->ports[0].peer, "net_pcap0");
+	assert_string_equal(port_of(cfg, cfg->ports[0].peer), "net_pcap0");
 	free(cfg);
 
 	cfg = load_sample_ok("ring.ini");
@@ -401,8 +417,8 @@ test_good_full(void **state)
 	assert_int_equal(cfg->n_ports, 2);
 	p = &cfg->ports[0];
 	assert_string_equal(p->name, "net_null0");
-	assert_string_equal(p->region, "r0");
-	assert_string_equal(p->peer, "net_null1");
+	assert_string_equal(region_of(cfg, p->region), "r0");
+	assert_string_equal(port_of(cfg, p->peer), "net_null1");
 	assert_int_equal(p->queues, 2);
 	assert_int_equal(p->rx_desc, 512);
 	assert_int_equal(p->tx_desc, 2048);
@@ -410,8 +426,8 @@ test_good_full(void **state)
 	assert_int_equal(p->mtu, 9000);
 	p = &cfg->ports[1];
 	assert_string_equal(p->name, "net_null1");
-	assert_string_equal(p->region, "big.1-G_x");
-	assert_string_equal(p->peer, "net_null0");
+	assert_string_equal(region_of(cfg, p->region), "big.1-G_x");
+	assert_string_equal(port_of(cfg, p->peer), "net_null0");
 	assert_int_equal(p->queues, 2);
 	assert_int_equal(p->rx_desc, NBFWD_DEFAULT_RX_DESC);
 	assert_int_equal(p->tx_desc, NBFWD_DEFAULT_TX_DESC);
@@ -421,15 +437,15 @@ test_good_full(void **state)
 	assert_int_equal(cfg->n_lcores, 2);
 	assert_int_equal(cfg->lcores[0].lcore_id, 1);
 	assert_int_equal(cfg->lcores[0].n_rxq, 2);
-	assert_string_equal(cfg->lcores[0].rxq[0].port, "net_null0");
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[0].port), "net_null0");
 	assert_int_equal(cfg->lcores[0].rxq[0].queue, 0);
-	assert_string_equal(cfg->lcores[0].rxq[1].port, "net_null1");
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[1].port), "net_null1");
 	assert_int_equal(cfg->lcores[0].rxq[1].queue, 0);
 	assert_int_equal(cfg->lcores[1].lcore_id, 2);
 	assert_int_equal(cfg->lcores[1].n_rxq, 2);
-	assert_string_equal(cfg->lcores[1].rxq[0].port, "net_null0");
+	assert_string_equal(port_of(cfg, cfg->lcores[1].rxq[0].port), "net_null0");
 	assert_int_equal(cfg->lcores[1].rxq[0].queue, 1);
-	assert_string_equal(cfg->lcores[1].rxq[1].port, "net_null1");
+	assert_string_equal(port_of(cfg, cfg->lcores[1].rxq[1].port), "net_null1");
 	assert_int_equal(cfg->lcores[1].rxq[1].queue, 1);
 	free(cfg);
 }
@@ -463,6 +479,10 @@ test_good_comments(void **state)
 	assert_int_equal(cfg->n_ports, 1);
 	assert_int_equal(cfg->n_lcores, 1);
 	assert_int_equal(cfg->lcores[0].lcore_id, 0);
+	assert_int_equal(cfg->lcores[0].rxq[0].port, 0);
+	/* no peer, no region: none, not index 0 */
+	assert_int_equal(cfg->ports[0].peer, NBFWD_CONFIG_NONE);
+	assert_int_equal(cfg->ports[0].region, NBFWD_CONFIG_NONE);
 	free(cfg);
 }
 
@@ -475,7 +495,13 @@ test_good_forward_refs(void **state)
 	assert_int_equal(cfg->n_lcores, 1);
 	assert_int_equal(cfg->lcores[0].lcore_id, 3);
 	assert_int_equal(cfg->n_ports, 2);
-	assert_string_equal(cfg->ports[0].region, "late");
+	/* each reference names a section further down: resolved all the same */
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[0].port), "net_ring0");
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[1].port), "net_ring1");
+	assert_string_equal(port_of(cfg, cfg->ports[0].peer), "net_ring1");
+	assert_string_equal(port_of(cfg, cfg->ports[1].peer), "net_ring0");
+	assert_string_equal(region_of(cfg, cfg->ports[0].region), "late");
+	assert_string_equal(region_of(cfg, cfg->ports[1].region), "late");
 	assert_int_equal(cfg->n_regions, 1);
 	assert_int_equal(cfg->regions[0].pages, 1);
 	assert_int_equal(cfg->regions[0].page_size, NBFWD_DEFAULT_PAGE_SIZE);
@@ -491,11 +517,11 @@ test_good_pci(void **state)
 	(void)state;
 	assert_int_equal(cfg->n_ports, 1);
 	assert_string_equal(cfg->ports[0].name, "0000:01:00.0");
-	assert_string_equal(cfg->ports[0].peer, "0000:01:00.0");
+	assert_string_equal(port_of(cfg, cfg->ports[0].peer), "0000:01:00.0");
 	assert_int_equal(cfg->ports[0].queues, 4);
 	assert_int_equal(cfg->n_lcores, 2);
 	assert_int_equal(cfg->lcores[0].lcore_id, 5);
-	assert_string_equal(cfg->lcores[0].rxq[0].port, "0000:01:00.0");
+	assert_string_equal(port_of(cfg, cfg->lcores[0].rxq[0].port), "0000:01:00.0");
 	assert_int_equal(cfg->lcores[0].rxq[0].queue, 3);
 	assert_int_equal(cfg->lcores[0].rxq[1].queue, 0);
 	assert_int_equal(cfg->lcores[1].lcore_id, 7);
@@ -700,6 +726,40 @@ test_good_runtime(void **state)
 	cfg = load_ok(link);
 	assert_int_equal(cfg->burst, 9);
 	free(cfg);
+}
+
+/*
+ * A reference is the index of the section it names among those of its kind
+ * (other sections between them do not count), and names only that kind.
+ */
+static void
+test_ref_indexes(void **state)
+{
+	static const char *const no_port[] = { "[port] section of this file",
+		"got \"b:0\"", "(no [port b])", NULL };
+	static const char *const no_region[] = { "[region] section of this file",
+		"got \"p0\"", "(no [region p0])", NULL };
+	char path[PATH_MAX];
+	struct nbfwd_config *cfg;
+
+	(void)state;
+	write_tmp(path, "ref-rank.ini", "[region a]\npages = 1\n[lcore 2]\nrx = p1:0, p0:0\n"
+		"[port p0]\nregion = b\n[region b]\npages = 1\n[port p1]\npeer = p0\n");
+	cfg = load_ok(path);
+	assert_int_equal(cfg->lcores[0].rxq[0].port, 1);
+	assert_int_equal(cfg->lcores[0].rxq[1].port, 0);
+	assert_int_equal(cfg->ports[0].region, 1);
+	assert_int_equal(cfg->ports[0].peer, NBFWD_CONFIG_NONE);
+	assert_int_equal(cfg->ports[1].peer, 0);
+	assert_int_equal(cfg->ports[1].region, NBFWD_CONFIG_NONE);
+	free(cfg);
+
+	/* a [region b] is no [port b], a [port p0] no [region p0] */
+	write_tmp(path, "ref-kind-rx.ini", "[region b]\npages = 1\n[lcore 1]\nrx = b:0\n"
+		"[port p0]\n");
+	expect_error(path, 4, "[lcore 1] rx", no_port);
+	write_tmp(path, "ref-kind-region.ini", "[port p0]\nregion = p0\n");
+	expect_error(path, 2, "[port p0] region", no_region);
 }
 
 /* Only the keys given change; the rest keep what the caller had. */
@@ -1313,6 +1373,7 @@ main(void)
 		cmocka_unit_test(test_good_vmq),
 		cmocka_unit_test(test_access_keys),
 		cmocka_unit_test(test_consumer_trust_keys),
+		cmocka_unit_test(test_ref_indexes),
 		cmocka_unit_test(test_keeps_unset_fields),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_print_table),

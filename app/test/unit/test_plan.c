@@ -197,12 +197,13 @@ test_bad_input(void **state)
 	assert_int_equal(nbfwd_plan(&in, &plan), -1);
 }
 
-/* Pre-flight tells the planner what setup will: ports, peers and regions by name. */
+/* Pre-flight tells the planner what setup will: ports, their peers and regions. */
 static void
 test_preflight_input(void **state)
 {
 	struct nbfwd_eal_args ea;
 	struct nbfwd_plan_in pin;
+	unsigned int i;
 
 	(void)state;
 	memset(&ea, 0, sizeof(ea));
@@ -216,8 +217,10 @@ test_preflight_input(void **state)
 	snprintf(cfg.ports[0].name, sizeof(cfg.ports[0].name), "a");
 	snprintf(cfg.ports[1].name, sizeof(cfg.ports[1].name), "b");
 	snprintf(cfg.ports[2].name, sizeof(cfg.ports[2].name), "c");
-	snprintf(cfg.ports[0].peer, sizeof(cfg.ports[0].peer), "c");
-	snprintf(cfg.ports[2].region, sizeof(cfg.ports[2].region), "big");
+	for (i = 0; i < 3; i++)
+		cfg.ports[i].peer = cfg.ports[i].region = NBFWD_CONFIG_NONE;
+	cfg.ports[0].peer = 2;		/* c */
+	cfg.ports[2].region = 0;	/* big */
 	cfg.ports[0].queues = 0;	/* one per worker */
 	cfg.ports[1].queues = 4;
 	cfg.ports[1].rx_desc = 256;
