@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
@@ -21,14 +22,19 @@ nbfwd_filters_mac(const struct nbfwd_consumer *c, struct rte_ether_addr *a)
 bool
 nbfwd_filters_want_vlan(const struct nbfwd_ctx *ctx, unsigned int port_index)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	if (ctx->cfg.mode != NBFWD_MODE_VMQ || ctx->cfg.unmatched != NBFWD_UNMATCHED_DROP)
 		return false;
-	for (i = 0; i < ctx->n_consumers; i++)
-		if (ctx->consumers[i].port == port_index && ctx->consumers[i].vlan >= 0)
-			return true;
-	return false;
+	/* a consumer without a VLAN takes any tag: the filter would starve it */
+	for (i = 0; i < ctx->n_consumers; i++) {
+		if (ctx->consumers[i].port != port_index)
+			continue;
+		if (ctx->consumers[i].vlan < 0)
+			return false;
+		n++;
+	}
+	return n > 0;
 }
 
 /* Program the consumers' MACs (and VLANs) of @p p, counting refusals. */
@@ -69,11 +75,28 @@ nbfwd_filters_add(struct nbfwd_ctx *ctx, struct nbfwd_port *p, unsigned int pi)
 	}
 }
 
+/* Without promiscuous mode, multicast for the consumers needs all-multicast. */
+static void
+nbfwd_filters_allmulti(const struct nbfwd_ctx *ctx, const struct nbfwd_port *p)
+{
+	int ret;
+
+	if (ctx->cfg.multicast != NBFWD_GROUP_CONSUMERS && ctx->cfg.multicast != NBFWD_GROUP_ALL)
+		return;
+	ret = rte_eth_allmulticast_enable(p->port_id);
+	if (ret != 0 && ret != -ENOTSUP)
+		APP_LOG(WARNING, "port %u (%s): all-multicast mode refused (%s): multicast "
+			"frames for the consumers (multicast = consumers/all) will not "
+			"arrive, except groups the device joins", p->port_id, p->name,
+			strerror(-ret));
+}
+
 void
 nbfwd_filters_apply(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 {
 	unsigned int pi = (unsigned int)(p - ctx->ports);
 	bool vmq = ctx->cfg.mode == NBFWD_MODE_VMQ;
+	char added[48] = "";
 	const char *why;
 	int ret;
 
@@ -94,22 +117,25 @@ nbfwd_filters_apply(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 	if (why == NULL) {
 		APP_LOG(INFO, "port %u (%s): %u consumer MAC(s) added, promiscuous mode off "
 			"(unmatched = drop)", p->port_id, p->name, p->n_mac_added);
+		nbfwd_filters_allmulti(ctx, p);
 		return;
 	}
+	if (vmq)
+		snprintf(added, sizeof(added), "%u consumer MAC(s) added, ", p->n_mac_added);
 	ret = rte_eth_promiscuous_enable(p->port_id);
 	p->promiscuous = ret == 0;
 	if (ret == -ENOTSUP)
 		/* no such switch: a vdev receives what its backend gives it */
-		APP_LOG(INFO, "port %u (%s): %u consumer MAC(s) added, promiscuous mode "
-			"not offered by the device", p->port_id, p->name, p->n_mac_added);
+		APP_LOG(INFO, "port %u (%s): %spromiscuous mode not offered by the device",
+			p->port_id, p->name, added);
 	else if (ret != 0)
 		APP_LOG(WARNING, "port %u (%s): promiscuous mode refused (%s): %s will not "
 			"arrive, only frames to the port's MAC%s, broadcast and multicast",
 			p->port_id, p->name, strerror(-ret), why,
 			vmq && p->n_mac_added > 0 ? " and to the consumers' MACs added" : "");
 	else
-		APP_LOG(INFO, "port %u (%s): %u consumer MAC(s) added, promiscuous mode on "
-			"for %s", p->port_id, p->name, p->n_mac_added, why);
+		APP_LOG(INFO, "port %u (%s): %spromiscuous mode on for %s", p->port_id,
+			p->name, added, why);
 }
 
 void

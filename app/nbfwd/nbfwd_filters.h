@@ -17,8 +17,9 @@ struct nbfwd_ctx;
 struct nbfwd_port;
 
 /**
- * Whether port @p p of @p ctx asks for the rx VLAN_FILTER offload: vmq with
- * `unmatched = drop` (no other VLAN is wanted) and a consumer with a VLAN on it.
+ * Whether port @p port_index of @p ctx asks for the rx VLAN_FILTER offload: vmq
+ * with `unmatched = drop` (no other VLAN is wanted) and every consumer of the
+ * port with a VLAN (one without takes any tag).
  */
 bool nbfwd_filters_want_vlan(const struct nbfwd_ctx *ctx, unsigned int port_index);
 
