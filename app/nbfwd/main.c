@@ -27,6 +27,7 @@
 #include "nbfwd_consumer.h"
 #include "nbfwd_fwd.h"
 #include "nbfwd_guard.h"
+#include "nbfwd_hugefiles.h"
 #include "nbfwd_log.h"
 #include "nbfwd_preflight.h"
 #include "nbfwd_quiesce.h"
@@ -224,7 +225,7 @@ nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 		status = NBFWD_EXIT_CONFIG;
 	nbfwd_teardown(ctx);
 	nbfwd_quiesce_free();
-	rte_eal_cleanup();
+	nbfwd_eal_cleanup();
 	return status;
 }
 
