@@ -136,11 +136,15 @@ wait_port 7
 wait_port 53
 
 # capture_start FILE [tcpdump args]: tcpdump on vb until capture_stop
+# (--immediate-mode: each frame reaches the file at once, none waits in a
+# ring block when tcpdump is stopped)
 capture_start() {
 	local f=$1
 	shift
-	ip netns exec "$nb" tcpdump -i vb -n -U -Z root "$@" -w "$f" 2>"$f.log" &
+	ip netns exec "$nb" tcpdump -i vb -n -U --immediate-mode -Z root "$@" -w "$f" \
+		2>"$f.log" &
 	cap_pids+=($!)
+	cap_files+=("$f")
 	pids+=($!)
 	for _ in $(seq 50); do
 		grep -q "listening on" "$f.log" && return 0
@@ -148,16 +152,46 @@ capture_start() {
 	done
 	die "tcpdump did not start: $(cat "$f.log")"
 }
+# capture_stop: one last ping whose payload is a marker; once every running
+# tcpdump has written its request and reply, stop them
 capture_stop() {
-	local p
-	sleep 0.5
+	local p f ok
+	marker=$((marker + 1))
+	A ping -q -c 1 -p "$(printf '6e62656e64%06x' "$marker")" 10.99.0.2 >/dev/null
+	for f in "${cap_files[@]}"; do
+		ok=0
+		for _ in $(seq 100); do
+			if python3 - "$f" "$marker" <<'PY'
+import struct, sys
+raw = open(sys.argv[1], "rb").read()
+mark = bytes.fromhex("6e62656e64%06x" % int(sys.argv[2]))
+off, n = 24, 0
+while off + 16 <= len(raw):
+	cap = struct.unpack("<I", raw[off + 8:off + 12])[0]
+	if off + 16 + cap > len(raw):
+		break
+	n += mark in raw[off + 16:off + 16 + cap]
+	off += 16 + cap
+sys.exit(0 if n >= 2 else 1)
+PY
+			then
+				ok=1
+				break
+			fi
+			sleep 0.1
+		done
+		[ $ok = 1 ] || die "tcpdump did not record the end marker in $f"
+	done
 	for p in "${cap_pids[@]}"; do
 		kill -TERM "$p"
 		wait "$p" || true
 	done
 	cap_pids=()
+	cap_files=()
 }
 cap_pids=()
+cap_files=()
+marker=0
 
 # 0. without 802.1Q: ARP and ICMP, then tagged (VLAN 100; VLAN 100 + 10) in a
 #    file that phase 1 sends from va as it is
