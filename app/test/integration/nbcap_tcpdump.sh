@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # nbcap captures as tcpdump would, checked against tcpdump itself.
-# nbfwd --mode vmq reads a real capture (many-protocols: TCP, UDP/DNS, ICMP,
-# ARP, IPv6, 802.1Q, 42..1414 B) from net_pcap0, every frame's destination
+# nbfwd --mode vmq reads a real capture (app/test/data/mix.pcap: TCP, UDP/DNS, ICMP,
+# ARP, IPv6, 802.1Q, 42..1514 B) from net_pcap0, every frame's destination
 # rewritten to broadcast so that with [vmq] broadcast = consumers each of ten
 # consumers gets a copy of every frame; each has the buffers and ring room
 # for all of them, so none is dropped whatever its nbcap's pace. The frames
@@ -15,7 +15,7 @@
 #      do not go together; a file that cannot be created: exit 1, named
 #   2. -C 0.1: several files FILE, FILE1, FILE2, ..., each closed once past
 #      100000 bytes; their packets one after another equal the input
-#   3. -C 0.4 -W 3: three files FILE0..FILE2 (the oldest overwritten), no more
+#   3. -C 0.05 -W 3: three files FILE0..FILE2 (the oldest overwritten), no more
 #   4. --pcapng-by-name with -G and a strftime name: one file, named by the
 #      date, that tcpdump reads back as the input's packets; SHB, IDB with
 #      if_tsresol 9, one EPB per frame (parsed here); SIGUSR1 prints the live
@@ -31,7 +31,7 @@ NBCAP=$NBT_BUILD/app/nbcap/nbcap
 [ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
 
 # the input: a real capture, destinations rewritten to broadcast
-src=$(pcap many-protocols)
+src=$(pcap mix)
 in=$NBT_TMP/in.pcap
 "$NBT_PY" - "$src" "$in" <<'PY' || fail "cannot rewrite $src"
 import struct, sys
@@ -118,7 +118,7 @@ for i in 2 3 4 5; do
 done
 mkdir "$NBT_TMP/rot" "$NBT_TMP/wrap" "$NBT_TMP/ng"
 capture rot -w "$NBT_TMP/rot/all.pcap" -C 0.1 --stats 0.2
-capture wrap -w "$NBT_TMP/wrap/w.pcap" -C 0.4 -W 3 --stats 0.2
+capture wrap -w "$NBT_TMP/wrap/w.pcap" -C 0.05 -W 3 --stats 0.2
 capture ng -w "$NBT_TMP/ng/%Y%m%d.pcapng" -G 86400
 for c in "${consumers[@]}"; do
 	wait_log "consumer $c attached" 20
@@ -198,12 +198,12 @@ for p in "${parts[@]}"; do
 done
 say "ok -C 0.1: $nfiles files all.pcap, all.pcap1 .. all.pcap$((nfiles - 1)), together the input"
 
-# 3. -C 0.4 -W 3: w.pcap0..2 only, rotated past them
+# 3. -C 0.05 -W 3: w.pcap0..2 only, rotated past them
 done_when wrap
 [ "$(cd "$NBT_TMP/wrap" && echo *)" = "w.pcap0 w.pcap1 w.pcap2" ] ||
-	fail "-C 0.4 -W 3 left: $(ls "$NBT_TMP/wrap")"
+	fail "-C 0.05 -W 3 left: $(ls "$NBT_TMP/wrap")"
 expect_json "$NBT_TMP/wrap.json" files '>' 3 packets == "$n_in"
-say "ok -C 0.4 -W 3: $(json_get "$NBT_TMP/wrap.json" files) files opened in w.pcap0..2"
+say "ok -C 0.05 -W 3: $(json_get "$NBT_TMP/wrap.json" files) files opened in w.pcap0..2"
 
 # 4. pcapng by name, -G's strftime name; SIGUSR1 for the live counts
 for ((t = 0; t < 300; t++)); do

@@ -46,7 +46,7 @@ if bad:
 PY
 
 # jumbo where the device cannot scatter: refused before any port starts
-in=$(pcap DnsPackets)
+in=$(pcap udp)
 run_nbfwd pcap-jumbo --vdev "net_pcap0,rx_pcap=$in,tx_pcap=$NBT_TMP/out.pcap" -- \
 	--mtu 9000 --time 1
 expect_rc "pcap --mtu 9000" 1
