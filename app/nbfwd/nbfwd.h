@@ -114,6 +114,7 @@ struct nbfwd_region {
 	uint64_t split;			/**< two files, this many bytes in the first (a
 					 *   consumer's control file), 0 = one file */
 	bool no_dma;			/**< never DMA-mapped (no device writes it) */
+	uint32_t dma_ports;		/**< bit j: mapped for port j's device */
 };
 
 /** A pool of the mode's own (vmq: a consumer's), counted at exit like the ports'. */
