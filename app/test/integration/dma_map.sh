@@ -7,14 +7,17 @@
 # (its VA in IOVA-as-VA mode, its physical address from /proc/self/pagemap in
 # PA mode) and the one registered for it; each map must have its unmap, and
 # teardown must log no EAL error.
-#   dma_map.sh pa|va
+# noiova: rte_mem_virt2iova answers RTE_BAD_IOVA for the region's pages (as
+# IOVA-as-PA mode does without pagemap access): nbfwd must refuse to start,
+# say why, and map nothing.
+#   dma_map.sh pa|va|noiova
 set -euo pipefail
 NBT_NAME=${NBT_NAME:-dma-map-${1:-pa}}
 . "$(dirname "$0")/lib.sh"
 
-mode=${1:?usage: dma_map.sh pa|va}
+mode=${1:?usage: dma_map.sh pa|va|noiova}
 case "$mode" in
-pa|va) ;;
+pa|va|noiova) ;;
 *) fail "unknown IOVA mode $mode" ;;
 esac
 need_root		# physical addresses from /proc/self/pagemap
@@ -28,11 +31,25 @@ san=$(ldd "$NBFWD" | awk '/libasan|libubsan/ { print $3 }' | paste -sd: -)
 preload=${san:+$san:}$shim
 export NBT_DMA_LOG=$NBT_TMP/shim.log
 : >"$NBT_DMA_LOG"
+
+if [ "$mode" = noiova ]; then
+	NBT_DMA_NO_IOVA=1 LD_PRELOAD=$preload NBT_APP_DEFAULTS=0 NBT_LIMIT=40 run_nbfwd dma \
+		--iova-mode=pa --vdev net_null0 --vdev net_null1 -- --mode io \
+		--pool-layout extbuf --time 1 --stats-period 0
+	[ "$NBT_RC" = 1 ] || fail "nbfwd without IOVAs: exit status $NBT_RC, expected 1"
+	expect_log "a page has no IOVA \\(RTE_BAD_IOVA\\).*run as root" "refusal"
+	if grep -E '^(register|map) ' "$NBT_DMA_LOG"; then
+		fail "memory without IOVAs was registered or mapped (above)"
+	fi
+	say "ok: no IOVA, refused before registering: $(grep -o 'region .*no IOVA.*' "$NBT_LOG" | head -1)"
+	exit 0
+fi
 LD_PRELOAD=$preload NBT_APP_DEFAULTS=0 NBT_LIMIT=40 run_nbfwd dma --iova-mode="$mode" \
 	--vdev net_null0 --vdev net_null1 -- --mode io --pool-layout extbuf --time 1 \
 	--stats-period 0 --stats-json "$NBT_TMP/dma.json"
 expect_ok "nbfwd --iova-mode=$mode"
 expect_log "Selected IOVA mode '${mode^^}'"
+expect_json drops.foreign_buffer == 0 ports.0.foreign_buffer == 0 ports.1.foreign_buffer == 0
 
 n_reg=$(grep -c '^register ' "$NBT_DMA_LOG" || true)
 [ "$n_reg" -ge 1 ] || fail "no rte_extmem_register call recorded"

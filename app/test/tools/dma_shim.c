@@ -9,7 +9,9 @@
  *   register VA LEN PAGE_SIZE N_PAGES ok|BAD ...
  *   map DEV VA IOVA LEN ok|BAD ...
  *   unmap DEV VA IOVA LEN
- * The calls go on to the real functions.
+ * The calls go on to the real functions. With NBT_DMA_NO_IOVA=1 set,
+ * rte_mem_virt2iova answers RTE_BAD_IOVA for memory that is not DPDK's (as
+ * IOVA-as-PA mode does without pagemap access), to check the refusal.
  */
 
 #include <dlfcn.h>
@@ -146,4 +148,15 @@ rte_dev_dma_unmap(struct rte_device *dev, void *addr, uint64_t iova, size_t len)
 	shim_log("unmap %s %p 0x%" PRIx64 " %zu rc %d\n", rte_dev_name(dev), addr, iova,
 		len, ret);
 	return ret;
+}
+
+rte_iova_t
+rte_mem_virt2iova(const void *virtaddr)
+{
+	rte_iova_t (*real)(const void *) = shim_next("rte_mem_virt2iova");
+	const char *no = getenv("NBT_DMA_NO_IOVA");
+
+	if (no != NULL && strcmp(no, "1") == 0 && rte_mem_virt2memseg_list(virtaddr) == NULL)
+		return RTE_BAD_IOVA;
+	return real(virtaddr);
 }
