@@ -31,6 +31,8 @@
 enum nbfwd_drop {
 	/** too short for the action (NBSHM_MBUF_STATUS_SHORT) */
 	NBFWD_DROP_RUNT = NET_BUFFER_REASON_MAX,
+	/** data in a buffer of no region (NBSHM_MBUF_STATUS_FOREIGN) */
+	NBFWD_DROP_FOREIGN_BUFFER,
 	NBFWD_DROP_TX_FULL,				/**< tx queue did not take it */
 	NBFWD_DROP_FILTERED,	/**< vmq: dropped by the unmatched/broadcast/multicast policy */
 	NBFWD_DROP_CONSUMER,	/**< vmq: its consumer could not take it (see its counters) */
@@ -125,6 +127,7 @@ struct nbfwd_region {
 	uint64_t split;			/**< two files, this many bytes in the first (a
 					 *   consumer's control file), 0 = one file */
 	bool no_dma;			/**< never DMA-mapped (no device writes it) */
+	uint32_t dma_ports;		/**< bit j: mapped for port j's device */
 };
 
 /** A pool of the mode's own (vmq: a consumer's), counted at exit like the ports'. */

@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "nbfwd.h"
+#include "nbshm_mbuf_bridge.h"
 
 /*
  * Can @p m go straight back to pool @p mp, which is what rte_pktmbuf_free()
@@ -70,6 +71,9 @@ nbfwd_keep_valid(struct rte_mbuf **pkts, void **data, uint16_t n, const uint8_t 
 {
 	uint16_t i, kept = 0;
 
+	/* a bridge status is its drop reason */
+	RTE_BUILD_BUG_ON((int)NBFWD_DROP_RUNT != (int)NBSHM_MBUF_STATUS_SHORT);
+	RTE_BUILD_BUG_ON((int)NBFWD_DROP_FOREIGN_BUFFER != (int)NBSHM_MBUF_STATUS_FOREIGN);
 	for (i = 0; i < n; i++) {
 		if (unlikely(status[i] != NET_BUFFER_OK)) {
 			nbfwd_drop(pkts[i], st, status[i]);

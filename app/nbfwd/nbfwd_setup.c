@@ -417,6 +417,13 @@ nbfwd_region_register(struct nbfwd_region *rg)
 		}
 	} else {
 		ret = nbshm_region_dpdk_register(&rg->r);
+		if (ret == -EACCES) {
+			APP_LOG(ERR, "region %s: a page has no IOVA (RTE_BAD_IOVA): in "
+				"IOVA-as-PA mode its physical address comes from "
+				"/proc/self/pagemap, readable only as root; run as root, or "
+				"with --iova-mode=va where the device allows it", rg->r.name);
+			return -1;
+		}
 		if (ret != 0) {
 			APP_LOG(ERR, "region %s: rte_extmem_register: %s", rg->r.name,
 				strerror(-ret));
@@ -479,18 +486,34 @@ nbfwd_setup_regions(struct nbfwd_ctx *ctx)
 	 * with steering = software gets copies only: no device writes its
 	 * region, which is not mapped (its pages change on every attach).
 	 */
-	for (j = 0; j < ctx->n_ports; j++) {
-		for (i = 0; i < ctx->n_regions; i++) {
-			if (ctx->regions[i].layout == NBFWD_POOL_HEAP || ctx->regions[i].no_dma)
+	RTE_BUILD_BUG_ON(NBFWD_MAX_RUN_PORTS > 32);
+	for (i = 0; i < ctx->n_regions; i++) {
+		struct nbfwd_region *rg = &ctx->regions[i];
+		int shared_port = -1;
+
+		if (rg->layout == NBFWD_POOL_HEAP || rg->no_dma)
+			continue;
+		for (j = 0; j < ctx->n_ports; j++) {
+			struct nbfwd_port *p = &ctx->ports[j];
+			bool shared = nbshm_region_dpdk_dma_shared(p->dev);
+
+			/* vfio-pci devices share one container: one map serves them all */
+			if (shared && shared_port >= 0) {
+				p->dma_mapped = true;
 				continue;
-			ret = nbshm_region_dpdk_dma_map(&ctx->regions[i].r, ctx->ports[j].dev);
+			}
+			ret = nbshm_region_dpdk_dma_map(&rg->r, p->dev);
 			if (ret < 0) {
 				APP_LOG(ERR, "region %s: DMA map for port %u: %s",
-					ctx->regions[i].r.name, ctx->ports[j].port_id,
-					strerror(-ret));
+					rg->r.name, p->port_id, strerror(-ret));
 				return -1;
 			}
-			ctx->ports[j].dma_mapped |= ret == 1;
+			if (ret == 1) {
+				p->dma_mapped = true;
+				rg->dma_ports |= UINT32_C(1) << j;
+				if (shared)
+					shared_port = (int)j;
+			}
 		}
 	}
 	return 0;
@@ -925,10 +948,18 @@ nbfwd_teardown(struct nbfwd_ctx *ctx)
 
 		if (rg->r.base == NULL)
 			continue;
-		for (j = 0; j < ctx->n_ports; j++)
-			if (ctx->ports[j].dma_mapped && rg->layout != NBFWD_POOL_HEAP &&
-					!rg->no_dma)
-				nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].dev);
+		/* unmapped exactly where mapped: once per device or shared container */
+		for (j = 0; j < ctx->n_ports; j++) {
+			int ret;
+
+			if ((rg->dma_ports & (UINT32_C(1) << j)) == 0)
+				continue;
+			ret = nbshm_region_dpdk_dma_unmap(&rg->r, ctx->ports[j].dev);
+			if (ret != 0)
+				REGION_LOG(WARNING, "region %s: DMA unmap for port %u: %s",
+					rg->r.name, ctx->ports[j].port_id, strerror(-ret));
+		}
+		rg->dma_ports = 0;
 		if (rg->registered && rg->layout == NBFWD_POOL_HEAP)
 			nbshm_region_dpdk_heap_remove(&rg->r, rg->heap);
 		else if (rg->registered)

@@ -29,6 +29,7 @@
 
 static const char * const nbfwd_own_drop_names[] = {
 	[NBFWD_DROP_RUNT - NET_BUFFER_REASON_MAX] = "runt",
+	[NBFWD_DROP_FOREIGN_BUFFER - NET_BUFFER_REASON_MAX] = "foreign_buffer",
 	[NBFWD_DROP_TX_FULL - NET_BUFFER_REASON_MAX] = "tx_full",
 	[NBFWD_DROP_FILTERED - NET_BUFFER_REASON_MAX] = "filtered",
 	[NBFWD_DROP_CONSUMER - NET_BUFFER_REASON_MAX] = "consumer",

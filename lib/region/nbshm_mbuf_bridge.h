@@ -13,8 +13,17 @@
  * the private area of mbuf segment i. The segment's handle (the region of the
  * mbuf's pool) and the region offset of its buffer are set once, when the pool
  * is made; per packet only the offset, length, link and DataLength change.
+ *
+ * The pool is trusted only while the mbuf still points at its own buffer: a
+ * PMD may attach received data to another one (an external buffer: mlx5
+ * multi-packet rx queues, LRO; or an indirect mbuf). Such a segment (buf_addr
+ * not the region address of its own buffer) is found in the region table by
+ * address and described there, or, when no region holds it, the packet is
+ * refused (NBSHM_MBUF_STATUS_FOREIGN): no offset is ever computed from a
+ * buffer the data is not in.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
@@ -124,10 +133,44 @@ nbshm_mbuf_net_buffer(struct rte_mbuf *m)
 	return &nbshm_mbuf_priv(m)->nb;
 }
 
+/**
+ * Status of a packet with a segment whose data is in a buffer that is neither
+ * its mbuf's own nor in any region (see the file comment).
+ */
+#define NBSHM_MBUF_STATUS_FOREIGN (NET_BUFFER_REASON_MAX + 1)
+
+/*
+ * Describe segment @p m by the address of its data when the mbuf no longer
+ * points at its own buffer. Returns false when no region holds that data.
+ * The descriptor's handle then names the region found; the next packet in
+ * the mbuf's own buffer is found here again (its handle no longer matches).
+ * A handle that names no region is left to the resolver (bad_handle or
+ * stale_generation: the pool's region is gone).
+ */
+static inline bool
+nbshm_mbuf_seg_rebase(const struct nbshm_region_table *t, struct rte_mbuf *m,
+		NET_BUFFER_SHARED_MEMORY *shm, uint32_t buf_off)
+{
+	const struct nbshm_region_entry *e =
+		nbshm_region_table_entry(t, NET_BUFFER_SHARED_MEM_HANDLE(shm));
+	uint64_t h;
+	uint32_t off;
+
+	if (e == NULL || likely((uint8_t *)m->buf_addr == e->base + buf_off))
+		return true;
+	h = nbshm_region_table_find(t, rte_pktmbuf_mtod(m, const void *), m->data_len, &off);
+	if (h == 0)
+		return false;
+	NET_BUFFER_SHARED_MEM_HANDLE(shm) = h;
+	NET_BUFFER_SHARED_MEM_OFFSET(shm) = off;
+	return true;
+}
+
 /*
  * Full checks of one packet: build its chain, resolve every segment. Used for
  * chains and for bursts where the one-pass check saw something wrong.
- * *first and *n_segs are written only when every check passed.
+ * *first and *n_segs are written only when every check passed. Returns an
+ * enum net_buffer_reason, or NBSHM_MBUF_STATUS_FOREIGN.
  */
 static inline enum net_buffer_reason
 nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf *m,
@@ -141,6 +184,13 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
 	r = nbshm_mbuf_to_net_buffer(m, max_segs, segs, &k);
 	if (r != NET_BUFFER_OK)
 		return r;
+	/* segments whose data is not in their own buffer: described by address */
+	for (i = 0; i < k; i++, m = m->next) {
+		struct nbshm_mbuf_priv *q = nbshm_mbuf_priv(m);
+
+		if (!nbshm_mbuf_seg_rebase(t, m, &q->shm, q->buf_off))
+			return (enum net_buffer_reason)NBSHM_MBUF_STATUS_FOREIGN;
+	}
 	for (i = 0; i < k; i++) {
 		ptr = nbshm_region_resolve_shm(t, segs[i], &r);
 		if (r != NET_BUFFER_OK)
@@ -167,7 +217,9 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  * segment per packet, all in one region) writes each NET_BUFFER and checks it
  * from registers: the region slot is looked up only when the handle changes.
  * The segment check is net_buffer_seg_bad(), the branch-free form of the
- * resolver's net_buffer_seg_rule(). Chains, and bursts in which any check
+ * resolver's net_buffer_seg_rule(); one more compare (buf_addr against the
+ * region address of the mbuf's own buffer) sends a packet whose data a PMD
+ * attached elsewhere to the slow pass. Chains, and bursts in which any check
  * failed, take a second, per-packet pass that runs the full checks and says why.
  *
  * @param t
@@ -186,7 +238,8 @@ nbshm_mbuf_build_resolve_one(const struct nbshm_region_table *t, struct rte_mbuf
  *   every segment of the packet resolved (a short packet's is set).
  *   May be NULL when the caller touches no bytes (the check still runs).
  * @param status
- *   Out: per packet, an enum net_buffer_reason, or NBSHM_MBUF_STATUS_SHORT.
+ *   Out: per packet, an enum net_buffer_reason, NBSHM_MBUF_STATUS_SHORT or
+ *   NBSHM_MBUF_STATUS_FOREIGN.
  *   Meaningful only when the return value is not 0 (may be written anyway).
  * @param n_segs
  *   Out: segments built and resolved in the burst: those of the packets all
@@ -223,8 +276,13 @@ nbshm_mbuf_build_resolve_burst(const struct nbshm_region_table *t, struct rte_mb
 			rlen = e->len;
 			last_h = h;
 		}
-		/* predictable branches: a chain or any failure goes the slow way */
-		if (unlikely(m->nb_segs != 1) || unlikely(len != m->pkt_len) ||
+		/*
+		 * predictable branches: a chain, data not in the mbuf's own buffer
+		 * (attached by the PMD elsewhere) or any failure goes the slow way
+		 */
+		if (unlikely(m->nb_segs != 1) ||
+				unlikely((uintptr_t)m->buf_addr != base + p->buf_off) ||
+				unlikely(len != m->pkt_len) ||
 				unlikely(len < min_first_len) ||
 				unlikely(net_buffer_seg_bad(off, len, rlen)))
 			goto slow;

@@ -46,6 +46,8 @@ struct nbshm_region {
 	bool owner;		/**< created here: unlinked on close */
 	bool writable;		/**< mapped read-write */
 	uint64_t used;		/**< bytes handed out by nbshm_region_carve() */
+	uint64_t *iova;		/**< per-page IOVAs registered with DPDK
+				 *   (nbshm_region_dpdk.c), NULL when not */
 };
 
 /**

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -23,17 +26,29 @@ nbshm_region_page_iova(const void *va)
 	return rte_mem_virt2iova(va);
 }
 
-/* Per-page IOVAs of [va, va + n_pages pages); free() the result. */
+/*
+ * Per-page IOVAs of [va, va + n_pages pages); free() the result. NULL with
+ * errno ENOMEM, or EACCES when a page has none (IOVA as PA without pagemap
+ * access): the device would DMA to an address that is not ours.
+ */
 static rte_iova_t *
 nbshm_region_iovas(uint8_t *va, unsigned int n_pages, uint64_t page_size)
 {
 	rte_iova_t *iova = calloc(n_pages, sizeof(*iova));
 	unsigned int i;
 
-	if (iova == NULL)
+	if (iova == NULL) {
+		errno = ENOMEM;
 		return NULL;
-	for (i = 0; i < n_pages; i++)
+	}
+	for (i = 0; i < n_pages; i++) {
 		iova[i] = nbshm_region_page_iova(va + (uint64_t)i * page_size);
+		if (iova[i] == RTE_BAD_IOVA) {
+			free(iova);
+			errno = EACCES;
+			return NULL;
+		}
+	}
 	return iova;
 }
 
@@ -42,13 +57,23 @@ nbshm_region_dpdk_register(struct nbshm_region *r)
 {
 	unsigned int n_pages = r->size / r->page_size;
 	rte_iova_t *iova = nbshm_region_iovas(r->base, n_pages, r->page_size);
-	int ret;
 
 	if (iova == NULL)
-		return -ENOMEM;
-	ret = rte_extmem_register(r->base, r->size, iova, n_pages, r->page_size);
-	free(iova);
-	return ret == 0 ? 0 : -rte_errno;
+		return -errno;
+	if (rte_extmem_register(r->base, r->size, iova, n_pages, r->page_size) != 0) {
+		free(iova);
+		return -rte_errno;
+	}
+	/* pools and DMA maps take their IOVAs from this table, nowhere else */
+	r->iova = iova;
+	return 0;
+}
+
+/* IOVA of region offset @p off, from the registered table. */
+static rte_iova_t
+nbshm_region_off_iova(const struct nbshm_region *r, uint64_t off)
+{
+	return r->iova[off / r->page_size] + off % r->page_size;
 }
 
 int
@@ -63,7 +88,7 @@ nbshm_region_dpdk_heap_add(struct nbshm_region *r, const char *heap, int *socket
 	/* page 0 keeps the region header; the rest becomes the heap */
 	iova = nbshm_region_iovas(r->base + r->page_size, n_pages - 1, r->page_size);
 	if (iova == NULL)
-		return -ENOMEM;
+		return -errno;
 	ret = rte_malloc_heap_create(heap);
 	if (ret == 0)
 		ret = rte_malloc_heap_memory_add(heap, r->base + r->page_size,
@@ -110,36 +135,104 @@ nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size)
 int
 nbshm_region_dpdk_unregister(struct nbshm_region *r)
 {
-	return rte_extmem_unregister(r->base, r->size) == 0 ? 0 : -rte_errno;
+	int ret = rte_extmem_unregister(r->base, r->size) == 0 ? 0 : -rte_errno;
+
+	free(r->iova);
+	r->iova = NULL;
+	return ret;
+}
+
+/*
+ * Physically contiguous runs of the pages a device may write (a split
+ * region's rx file, else all): [*first, *end) from page *first on, or false
+ * past the last. In IOVA-as-VA mode the whole range is one run.
+ */
+static bool
+nbshm_region_dma_run(const struct nbshm_region *r, unsigned int *first, unsigned int *end)
+{
+	unsigned int n_pages = r->size / r->page_size;
+	unsigned int i = *end;
+
+	if (i >= n_pages)
+		return false;
+	*first = i;
+	for (i++; i < n_pages; i++)
+		if (r->iova[i] != r->iova[i - 1] + r->page_size)
+			break;
+	*end = i;
+	return true;
+}
+
+/* Unmap the runs of pages [split page, @p stop): errors counted, the first kept. */
+static int
+nbshm_region_dma_unmap_to(struct nbshm_region *r, struct rte_device *dev, unsigned int stop)
+{
+	unsigned int first, end = r->split / r->page_size;
+	int ret = 0;
+
+	while (end < stop && nbshm_region_dma_run(r, &first, &end)) {
+		uint64_t off = (uint64_t)first * r->page_size;
+
+		if (rte_dev_dma_unmap(dev, r->base + off, r->iova[first],
+				(uint64_t)(end - first) * r->page_size) != 0 && ret == 0)
+			ret = -rte_errno;
+	}
+	return ret;
 }
 
 int
 nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev)
 {
-	/* a split region (a consumer's): devices only ever write its rx file */
-	uint8_t *va = r->base + r->split;
-	int ret;
+	unsigned int first, end = r->split / r->page_size;
 
 	if (dev == NULL)
 		return -ENODEV;
-	ret = rte_dev_dma_map(dev, va, nbshm_region_page_iova(va), r->size - r->split);
-	if (ret == 0)
-		return 1;
-	if (rte_errno == ENOTSUP)
-		return 0;
-	return -rte_errno;
+	if (r->iova == NULL)
+		return -EINVAL;
+	/* one mapping per physically contiguous run: with IOVA as PA, pages apart */
+	while (nbshm_region_dma_run(r, &first, &end)) {
+		uint64_t off = (uint64_t)first * r->page_size;
+		int err;
+
+		if (rte_dev_dma_map(dev, r->base + off, r->iova[first],
+				(uint64_t)(end - first) * r->page_size) == 0)
+			continue;
+		err = rte_errno;
+		nbshm_region_dma_unmap_to(r, dev, first);
+		/* the device's bus has no DMA mapping: not needed */
+		if (err == ENOTSUP)
+			return 0;
+		return -err;
+	}
+	return 1;
 }
 
 int
 nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, struct rte_device *dev)
 {
-	uint8_t *va = r->base + r->split;
-
 	if (dev == NULL)
 		return -ENODEV;
-	if (rte_dev_dma_unmap(dev, va, nbshm_region_page_iova(va), r->size - r->split) != 0)
-		return -rte_errno;
-	return 0;
+	if (r->iova == NULL)
+		return -EINVAL;
+	return nbshm_region_dma_unmap_to(r, dev, r->size / r->page_size);
+}
+
+bool
+nbshm_region_dpdk_dma_shared(const struct rte_device *dev)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	const char *drv;
+	ssize_t n;
+
+	if (dev == NULL || strcmp(rte_bus_name(rte_dev_bus(dev)), "pci") != 0)
+		return false;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", rte_dev_name(dev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	drv = strrchr(link, '/');
+	return strcmp(drv != NULL ? drv + 1 : link, "vfio-pci") == 0;
 }
 
 /*
@@ -195,7 +288,7 @@ nbshm_extmem_add(void *arg, uint64_t off, uint64_t len)
 	struct rte_pktmbuf_extmem *e = &ctx->ext[ctx->n_ext++];
 
 	e->buf_ptr = ctx->r->base + off;
-	e->buf_iova = nbshm_region_page_iova(e->buf_ptr);
+	e->buf_iova = nbshm_region_off_iova(ctx->r, off);
 	e->buf_len = len;
 	e->elt_size = ctx->buf_size;
 }
@@ -259,6 +352,10 @@ nbshm_region_pool_create(const char *name, struct nbshm_region *r, uint64_t hand
 	if (buf_size <= RTE_PKTMBUF_HEADROOM || buf_size > r->page_size) {
 		snprintf(err, errlen, "pool %s: buffer size %u must be in %u..%" PRIu64,
 			name, buf_size, RTE_PKTMBUF_HEADROOM + 1, r->page_size);
+		return NULL;
+	}
+	if (r->iova == NULL) {
+		snprintf(err, errlen, "pool %s: region %s is not registered", name, r->name);
 		return NULL;
 	}
 	start = r->used;

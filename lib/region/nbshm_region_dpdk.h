@@ -14,6 +14,7 @@
  * struct nbshm_mbuf_priv (see nbshm_mbuf_bridge.h).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
@@ -33,14 +34,18 @@ extern "C" {
 
 /**
  * Register a region's pages with DPDK as external memory, with each page's IOVA
- * (the VA in IOVA-as-VA mode, the physical address otherwise).
+ * (the VA in IOVA-as-VA mode, the physical address otherwise). The table is
+ * kept in the region (r->iova): extbuf pools and DMA maps take their IOVAs
+ * from it, so the device sees the addresses DPDK was told.
  *
  * @return
- *   0, or a negative errno.
+ *   0, or a negative errno: -EACCES when a page has no IOVA (RTE_BAD_IOVA:
+ *   IOVA as PA without access to physical addresses in /proc/self/pagemap,
+ *   i.e. not root).
  */
 int nbshm_region_dpdk_register(struct nbshm_region *r);
 
-/** Undo nbshm_region_dpdk_register(). */
+/** Undo nbshm_region_dpdk_register() (frees the IOVA table). */
 int nbshm_region_dpdk_unregister(struct nbshm_region *r);
 
 /**
@@ -78,18 +83,30 @@ struct rte_mempool *nbshm_region_heap_pool_create(const char *name,
 uint64_t nbshm_region_heap_pool_bytes(unsigned int n, uint16_t buf_size);
 
 /**
- * DMA-map a region for a device (rte_dev_dma_map), so a NIC bound to vfio-pci
- * can write into it. Of a split region (a consumer's) only the rx file is
- * mapped: its control file (rings, tx buffers) is renewed on every attach and
- * no device needs it.
+ * DMA-map a registered region for a device (rte_dev_dma_map), so a NIC bound
+ * to vfio-pci can write into it: one mapping per physically contiguous run of
+ * pages, each with the IOVA registered for its first page (in IOVA-as-PA mode
+ * hugepages are rarely contiguous; in VA mode the region is one run). Of a
+ * split region (a consumer's) only the rx file is mapped: its control file
+ * (rings, tx buffers) is renewed on every attach and no device needs it.
+ * On failure the runs already mapped are unmapped.
  *
  * @return
- *   1 when mapped, 0 when the device's bus has no DMA mapping (vdevs: ENOTSUP,
- *   not an error), a negative errno on failure.
+ *   1 when mapped, 0 when the device's bus has no DMA mapping (ENOTSUP:
+ *   not needed, not an error), a negative errno on failure.
  */
 int nbshm_region_dpdk_dma_map(struct nbshm_region *r, struct rte_device *dev);
 
-/** Undo a mapping that nbshm_region_dpdk_dma_map() made (returned 1). */
+/** Undo a mapping that nbshm_region_dpdk_dma_map() made (returned 1), run by run. */
+/**
+ * Whether a device's DMA maps go to the one VFIO container that every
+ * vfio-pci device shares (DPDK 22.11's PCI bus maps there for drivers without
+ * a dma_map op of their own, which vfio-pci devices are): a region is mapped
+ * once for all of them, since a second map of the same range in one container
+ * and a second unmap are errors (and each map takes one of the container's
+ * few user-map slots). False for other devices: mapped per device.
+ */
+bool nbshm_region_dpdk_dma_shared(const struct rte_device *dev);
 int nbshm_region_dpdk_dma_unmap(struct nbshm_region *r, struct rte_device *dev);
 
 /**

@@ -142,6 +142,35 @@ nbshm_region_resolve(const struct nbshm_region_table *t, uint64_t handle,
 }
 
 /**
+ * Find the region that holds [addr, addr + len) by address: a slow scan of
+ * the slots, for buffers an mbuf does not name by handle (a PMD attached its
+ * data to another buffer).
+ *
+ * @return
+ *   The region's handle (offset = addr - its base in @p off), or 0 when no
+ *   region holds the whole range.
+ */
+static inline uint64_t
+nbshm_region_table_find(const struct nbshm_region_table *t, const void *addr, uint64_t len,
+		uint32_t *off)
+{
+	uintptr_t a = (uintptr_t)addr;
+	uint32_t i;
+
+	for (i = 0; i < t->n_slots; i++) {
+		const struct nbshm_region_entry *e = &t->entries[i];
+		uintptr_t b = (uintptr_t)e->base;
+
+		if (e->gen == 0 || a < b || a - b > e->len || len > e->len - (a - b) ||
+				a - b > UINT32_MAX)
+			continue;
+		*off = (uint32_t)(a - b);
+		return NET_BUFFER_SHM_HANDLE(i, e->gen);
+	}
+	return 0;
+}
+
+/**
  * Resolve one segment descriptor.
  */
 static inline void *

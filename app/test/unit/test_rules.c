@@ -126,6 +126,7 @@ make_mbufs(const struct rules *r, const struct rule_case *c)
 		NET_BUFFER_SHARED_MEM_HANDLE(&p->shm) = r->handle;
 		p->buf_off = (uint32_t)(off - m->data_off);
 		p->magic = NBSHM_MBUF_PRIV_MAGIC;
+		m->buf_addr = r->mem + p->buf_off;	/* its own buffer, as a pool's */
 	}
 	return r->m[0];
 }
