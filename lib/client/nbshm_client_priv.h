@@ -87,6 +87,15 @@ nbshm_client_broken(const struct nbshm_client *c)
 	return c->broken != NULL && __atomic_load_n(c->broken, __ATOMIC_ACQUIRE) != 0;
 }
 
+/** 0 while the client can be used; else what every call returns: -EIO or -ENOTCONN. */
+static inline int
+nbshm_client_usable(const struct nbshm_client *c)
+{
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
+	return c->dead ? -ENOTCONN : 0;
+}
+
 /** Take back what nbfwd gave back on txdone (checked). */
 NBSHM_CLIENT_INTERNAL void nbshm_client_tx_reclaim(struct nbshm_client *c);
 

@@ -101,11 +101,11 @@ nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned i
 {
 	unsigned int got = 0, k;
 	uint32_t q = c->rr;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
+	rc = nbshm_client_usable(c);
+	if (rc != 0)
+		return rc;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	for (k = 0; k < c->n_qp && got < n; k++) {
@@ -134,11 +134,11 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 	struct nbshm_desc *s;
 	struct nbshm_ring *r;
 	uint32_t q, room;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
+	rc = nbshm_client_usable(c);
+	if (rc != 0)
+		return rc;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
 	for (i = 0; i < n; i++) {
