@@ -36,6 +36,7 @@
 #include "nbshm_channel.h"
 #include "nbshm_client.h"
 #include "rule_cases.h"
+#include "test_chan_layout.h"
 
 #define T_NQP 2u
 #define T_RING 128u
@@ -86,29 +87,14 @@ struct fake {
 
 static struct nbshm_pkt pkts[2 * T_RING];
 
-static uint64_t
-align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) / a * a;
-}
-
 static void
 fake_layout(struct nbshm_chan_layout *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->handle = T_HANDLE;
-	l->rings_off = T_PAGE;
-	l->ring_stride = align_up(NBSHM_RING_BYTES(T_RING), NBSHM_CHAN_CACHE_LINE);
-	l->ring_size = T_RING;
-	l->n_qp = T_NQP;
+	/* the rx area ends inside a page */
+	test_chan_layout(l, T_HANDLE, T_RING, T_NQP, T_TX_BUFS, T_TX_BUF,
+		(uint64_t)T_RX_BUFS * T_RX_BUF - 192, T_PAGE);
 	l->max_segs = T_MAX_SEGS;
 	l->mtu = T_MTU;
-	l->tx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(T_NQP), T_PAGE);
-	l->tx_buf_size = T_TX_BUF;
-	l->n_tx_bufs = T_TX_BUFS;
-	l->rx_off = align_up(l->tx_off + (uint64_t)T_TX_BUFS * T_TX_BUF, T_PAGE);
-	l->rx_len = (uint64_t)T_RX_BUFS * T_RX_BUF - 192;	/* ends inside a page */
-	l->region_size = align_up(l->rx_off + l->rx_len, T_PAGE);
 }
 
 /* A sealable memfd of @p size bytes. */
