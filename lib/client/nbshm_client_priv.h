@@ -96,6 +96,15 @@ nbshm_client_usable(const struct nbshm_client *c)
 	return c->dead ? -ENOTCONN : 0;
 }
 
+/** nbshm_client_usable() for a call on @p n packets, its count clamped to what an int returns. */
+static inline int
+nbshm_client_burst_usable(const struct nbshm_client *c, unsigned int *n)
+{
+	if (*n > INT32_MAX)
+		*n = INT32_MAX;
+	return nbshm_client_usable(c);
+}
+
 /** Take back what nbfwd gave back on txdone (checked). */
 NBSHM_CLIENT_INTERNAL void nbshm_client_tx_reclaim(struct nbshm_client *c);
 

@@ -103,11 +103,9 @@ nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned i
 	uint32_t q = c->rr;
 	int rc;
 
-	rc = nbshm_client_usable(c);
+	rc = nbshm_client_burst_usable(c, &n);
 	if (rc != 0)
 		return rc;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
 	for (k = 0; k < c->n_qp && got < n; k++) {
 		got += client_rx_ring(c, (uint16_t)q, pkts + got, n - got);
 		if (++q == c->n_qp)
@@ -136,11 +134,9 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 	uint32_t q, room;
 	int rc;
 
-	rc = nbshm_client_usable(c);
+	rc = nbshm_client_burst_usable(c, &n);
 	if (rc != 0)
 		return rc;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
 	for (i = 0; i < n; i++) {
 		q = pkts[i].qp;
 		if (q >= c->n_qp)

@@ -165,11 +165,9 @@ nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *
 	int64_t b;
 	int rc;
 
-	rc = nbshm_client_usable(c);
+	rc = nbshm_client_burst_usable(c, &n);
 	if (rc != 0)
 		return rc;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
 	room = nbshm_ring_room(&c->tx, n);
 	for (i = 0; i < n && i < room; i++) {
 		b = client_txb_index(c, bufs[i]);
