@@ -87,6 +87,15 @@ struct fake {
 
 static struct nbshm_pkt pkts[2 * T_RING];
 
+/* nbfwd's end of the attach socket goes away (the fake hangs up). */
+static void
+fake_hangup(struct fake *f)
+{
+	if (f->conn >= 0)
+		close(f->conn);
+	f->conn = -1;
+}
+
 static void
 fake_layout(struct nbshm_chan_layout *l)
 {
@@ -212,8 +221,7 @@ fake_serve(void *arg)
 		nbshm_proto_send(f->conn, &er, sizeof(er), NULL, 0);
 		break;
 	case FAKE_CLOSE:
-		close(f->conn);
-		f->conn = -1;
+		fake_hangup(f);
 		break;
 	default:
 		if (f->reply == FAKE_BAD_LAYOUT)
@@ -352,6 +360,22 @@ count_fds(void)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+/*
+ * Case @p i's attach was refused: no client @p c, an error that says @p says
+ * (NULL: any), and once nbfwd hangs up, @p fds descriptors open as before
+ * (every fd received was closed, nothing stays mapped).
+ */
+static void
+expect_refused(struct fake *f, unsigned int i, const struct nbshm_client *c, const char *says,
+		unsigned int fds)
+{
+	assert_null(c);
+	if (says != NULL && strstr(nbshm_client_error(), says) == NULL)
+		fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(), says);
+	fake_hangup(f);
+	assert_int_equal(count_fds(), fds);
 }
 
 static void
@@ -684,13 +708,7 @@ test_unsealed_files(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		c = NULL;
 		assert_int_equal(fake_attach(f, cases[i].reply, 0, &c), -EPROTO);
-		assert_null(c);
-		if (strstr(nbshm_client_error(), cases[i].says) == NULL)
-			fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(),
-					cases[i].says);
-		close(f->conn);
-		f->conn = -1;
-		assert_int_equal(count_fds(), fds);
+		expect_refused(f, i, c, cases[i].says, fds);
 	}
 }
 
@@ -893,8 +911,7 @@ test_producer_gone(void **state)
 
 	/* noticed by rx_burst, within a bounded number of empty polls */
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	for (i = 0; i < 100000 && rc == 0; i++)
 		rc = nbshm_client_rx_burst(c, pkts, 4);
 	assert_int_equal(rc, -ENOTCONN);
@@ -904,8 +921,7 @@ test_producer_gone(void **state)
 
 	/* noticed by wait, long before its timeout */
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(nbshm_client_wait(c, 5000), -ENOTCONN);
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), -ENOTCONN);
 	assert_int_equal(nbshm_client_return(c, pkts, 1), -ENOTCONN);
@@ -923,8 +939,7 @@ test_error_reply(void **state)
 	assert_int_equal(errno, EBUSY);
 	assert_null(c);
 	assert_non_null(strstr(nbshm_client_error(), FAKE_ERROR_TEXT));
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(count_fds(), fds);
 }
 
@@ -955,15 +970,7 @@ test_bad_attach_ok(void **state)
 			assert_int_equal(rc, -cases[i].err);
 		else
 			assert_true(rc < 0);
-		assert_null(c);
-		if (cases[i].says != NULL && strstr(nbshm_client_error(), cases[i].says) == NULL)
-			fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(),
-					cases[i].says);
-		if (f->conn >= 0)
-			close(f->conn);
-		f->conn = -1;
-		/* every fd received was closed, nothing stays mapped */
-		assert_int_equal(count_fds(), fds);
+		expect_refused(f, i, c, cases[i].says, fds);
 	}
 }
 
@@ -1103,8 +1110,7 @@ test_sigbus_packet_read(void **state)
 	assert_int_equal(child_writes((uint8_t *)(uintptr_t)(cbase + f->l.tx_off)), 0);
 	assert_broken_calls(c);
 	nbshm_client_close(c);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(count_fds(), fds);
 }
 
@@ -1120,8 +1126,7 @@ test_sigbus_in_call_and_reattach(void **state)
 	fake_fault_client(c);
 	assert_broken_calls(c);
 	nbshm_client_close(c);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 
 	/* a new client works */
 	memset(f->base + off, 0x3c, 64);
@@ -1271,9 +1276,7 @@ test_sigbus_default_chain(void **state)
 	st = child_default_sigbus(f, 0);
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGBUS);
-	if (f->conn >= 0)
-		close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	st = child_default_sigbus(f, 1);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
