@@ -37,6 +37,7 @@
 #include "nbshm_client.h"
 #include "rule_cases.h"
 #include "test_chan_layout.h"
+#include "test_time.h"
 
 #define T_NQP 2u
 #define T_RING 128u
@@ -851,15 +852,6 @@ waker_run(void *arg)
 	return NULL;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 test_wait(void **state)
 {
@@ -872,22 +864,22 @@ test_wait(void **state)
 	unsigned int i;
 
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 60), 0);
-	assert_true(now_s() - t0 >= 0.05);
+	assert_true(test_now_s() - t0 >= 0.05);
 
 	/* entries already there: no sleep */
 	fake_lend1(f, 0, rx_at(f, 1, 0), 60);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 5000), 1);
-	assert_true(now_s() - t0 < 1.0);
+	assert_true(test_now_s() - t0 < 1.0);
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 1);
 
 	/* asleep: the producer sees need_wakeup, publishes, signals */
 	assert_int_equal(pthread_create(&th, NULL, waker_run, &w), 0);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 5000), 1);
-	assert_true(now_s() - t0 < 4.0);
+	assert_true(test_now_s() - t0 < 4.0);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	assert_int_equal(w.need_wakeup_seen, 1);
 	for (i = 0; i < T_NQP; i++)
