@@ -366,6 +366,7 @@ hostile_tx(struct hostile *h)
 		.pkt_len = 60,
 		.n_segs = 1,
 	};
+	unsigned int kind = H_TX_BAD;	/* what the switch leaves it: one field wrong */
 
 	if (nbshm_ring_free(r) < 1)
 		return;
@@ -373,34 +374,30 @@ hostile_tx(struct hostile *h)
 	case 0:
 		memset(h->base + d.offset, 0x5a, d.length);
 		memcpy(h->base + d.offset, "\x02\x00\x00\x00\x00\x77", 6);
-		h->sent[H_TX_GOOD]++;
+		kind = H_TX_GOOD;
 		break;
 	case 1:
 		d.offset = (uint32_t)h->l.rx_off;	/* the rx area is not its to send */
-		h->sent[H_TX_BAD]++;
 		break;
 	case 2:
 		d.n_segs = 40;
-		h->sent[H_TX_BAD]++;
 		break;
 	case 3:
 		d.flags |= NBSHM_DESC_F_NEXT;	/* says more follow, none does */
-		h->sent[H_TX_BAD]++;
 		break;
 	case 4:
 		d.pkt_len = 61;
-		h->sent[H_TX_BAD]++;
 		break;
 	case 5:
 		d.length = h->l.tx_buf_size + 1;	/* runs into the next buffer */
 		d.pkt_len = d.length;
-		h->sent[H_TX_BAD]++;
 		break;
 	default:
 		hostile_random_desc(&d);
-		h->sent[H_RANDOM]++;
+		kind = H_RANDOM;
 		break;
 	}
+	h->sent[kind]++;
 	*nbshm_ring_slot(r, 0) = d;
 	nbshm_ring_produce(r, 1);
 }
