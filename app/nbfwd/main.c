@@ -26,6 +26,7 @@
 #include "nbfwd_capture.h"
 #include "nbfwd_fwd.h"
 #include "nbfwd_guard.h"
+#include "nbfwd_hugefiles.h"
 #include "nbfwd_log.h"
 #include "nbfwd_mode.h"
 #include "nbfwd_preflight.h"
@@ -223,7 +224,7 @@ nbfwd_finish(struct nbfwd_ctx *ctx, int status)
 		status = NBFWD_EXIT_CONFIG;
 	nbfwd_teardown(ctx);
 	nbfwd_quiesce_free();
-	rte_eal_cleanup();
+	nbfwd_eal_cleanup();
 	return status;
 }
 

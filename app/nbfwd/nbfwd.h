@@ -98,6 +98,17 @@ struct nbfwd_port {
 	double tx_mpps;
 	uint64_t rx_nombuf;		/**< from ethdev at exit */
 	uint64_t imissed;
+	uint64_t rx_offloads;		/**< requested (nbfwd_offload_choose()) */
+	uint64_t tx_offloads;
+	char rx_burst[96];		/**< burst mode the queues got, "n/a" if not told */
+	char tx_burst[96];
+	uint32_t max_mac_addrs;		/**< the device's MAC table (rte_eth_dev_info) */
+	uint16_t n_mac_added;		/**< vmq: consumer MACs in the device's table */
+	uint16_t n_mac_refused;		/**< vmq: consumer MACs the device refused */
+	uint16_t n_mac_full;		/**< of them: refused as its table was full */
+	bool promiscuous;		/**< promiscuous mode on */
+	bool mac_added[NBFWD_MAX_CONSUMERS];	/**< by consumer index: to remove */
+	bool vlan_added[NBFWD_MAX_CONSUMERS];
 };
 
 /** One region in use. */

@@ -234,6 +234,10 @@ static const struct nbfwd_config_key nbfwd_config_schema[] = {
 	  .help = "default pool layout of every region",
 	  .opt = "pool-layout", .opt_arg = "L", NBFWD_CONFIG_MAIN(pool_layout),
 	  .set = NBFWD_SET_LAYOUT },
+	{ NBFWD_SEC_NBFWD, "mtu", NBFWD_CONFIG_UINT, .min = 68, .max = 9600,
+	  .def_text = "device's", .help = "MTU of every port without its own `mtu`; "
+		  "above the buffer size needs rx scatter",
+	  .opt = "mtu", .opt_arg = "N", NBFWD_CONFIG_MAIN(mtu), .set = NBFWD_SET_MTU },
 	{ NBFWD_SEC_STATS, "period", NBFWD_CONFIG_UINT, .min = 0, .max = 3600, .def = 1,
 	  .help = "seconds between stats lines, 0 = off",
 	  .opt = "stats-period", .opt_arg = "SECONDS", NBFWD_CONFIG_MAIN(stats_period_s),

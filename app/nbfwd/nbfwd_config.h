@@ -154,6 +154,7 @@ struct nbfwd_lcore_cfg {
 #define NBFWD_SET_STATS_PERIOD	(1u << 4)
 #define NBFWD_SET_STATS_JSON	(1u << 5)
 #define NBFWD_SET_LAYOUT	(1u << 6)
+#define NBFWD_SET_MTU		(1u << 7)
 
 /**
  * The whole configuration: a plain value (references between sections are
@@ -166,6 +167,7 @@ struct nbfwd_config {
 	uint16_t max_segments;		/**< max_segments: longer chains are dropped */
 	uint32_t time_s;		/**< time: seconds, 0 = until a signal */
 	uint32_t max_regions;		/**< max_regions */
+	uint16_t mtu;			/**< mtu: of ports without [port] mtu, 0 = device's */
 	/* pool_layout: see below */
 	/* [stats] */
 	uint32_t stats_period_s;	/**< period: seconds, 0 = off */

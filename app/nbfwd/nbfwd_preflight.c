@@ -121,6 +121,65 @@ nbfwd_preflight_plan_in(const struct nbfwd_config *cfg, const struct nbfwd_eal_a
 }
 
 int
+nbfwd_preflight_nodes(const uint64_t *need, const long *free_pages, unsigned int n_nodes,
+		char *err, size_t errlen)
+{
+	unsigned int n;
+
+	for (n = 0; n < n_nodes; n++) {
+		if (need[n] == 0 || free_pages[n] < 0 || (uint64_t)free_pages[n] >= need[n])
+			continue;
+		snprintf(err, errlen, "the regions placed on NUMA node %u need %" PRIu64
+			" hugepages of 2048 kB there and %ld are free on that node "
+			"(/sys/devices/system/node/node%u/hugepages/hugepages-2048kB): "
+			"reserve pages on node %u or move the regions (numa_node)",
+			n, need[n], free_pages[n], n, n);
+		return -1;
+	}
+	return 0;
+}
+
+unsigned int
+nbfwd_numa_mismatch(int lcore_socket, int port_socket, int region_node)
+{
+	unsigned int m = 0;
+
+	if (lcore_socket < 0)
+		return 0;
+	if (port_socket >= 0 && port_socket != lcore_socket)
+		m |= NBFWD_NUMA_PORT;
+	if (region_node >= 0 && region_node != lcore_socket)
+		m |= NBFWD_NUMA_REGION;
+	return m;
+}
+
+/*
+ * Regions with a numa_node: their pages must be free on that node (the pages
+ * are bound there), not merely somewhere on the machine.
+ */
+static int
+nbfwd_preflight_node_pages(const struct nbfwd_config *cfg, const struct nbfwd_plan *plan,
+		uint64_t page, char *err, size_t errlen)
+{
+	uint64_t need[NBFWD_PREFLIGHT_MAX_NODES] = { 0 };
+	long free_pages[NBFWD_PREFLIGHT_MAX_NODES];
+	unsigned int i, n_nodes = 0;
+
+	for (i = 0; i < cfg->n_regions; i++) {
+		int node = cfg->regions[i].numa_node;
+
+		if (node < 0 || node >= NBFWD_PREFLIGHT_MAX_NODES ||
+				cfg->regions[i].page_size != page)
+			continue;
+		need[node] += plan->pages[i];
+		n_nodes = RTE_MAX(n_nodes, (unsigned int)node + 1);
+	}
+	for (i = 0; i < n_nodes; i++)
+		free_pages[i] = need[i] != 0 ? nbshm_hugepages_node_free(page, (int)i) : -1;
+	return nbfwd_preflight_nodes(need, free_pages, n_nodes, err, errlen);
+}
+
+int
 nbfwd_preflight_hugepages(const struct nbfwd_config *cfg, const struct nbfwd_eal_args *ea,
 		char *err, size_t errlen)
 {
@@ -167,6 +226,8 @@ nbfwd_preflight_hugepages(const struct nbfwd_config *cfg, const struct nbfwd_eal
 		return -1;
 	}
 	free_pages = nbshm_hugepages_free(page);
+	if (nbfwd_preflight_node_pages(cfg, &plan, page, err, errlen) != 0)
+		return -1;
 	if (free_pages < 0 || (uint64_t)free_pages < region_pages + eal_pages) {
 		snprintf(err, errlen, "this configuration needs about %" PRIu64
 			" hugepages of 2048 kB (regions %" PRIu64 ", DPDK about %" PRIu64

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nbfwd_config.h"
 #include "nbfwd_plan.h"
@@ -44,5 +45,33 @@ void nbfwd_preflight_plan_in(const struct nbfwd_config *cfg, const struct nbfwd_
  */
 int nbfwd_preflight_hugepages(const struct nbfwd_config *cfg,
 		const struct nbfwd_eal_args *ea, char *err, size_t errlen);
+
+/** Largest NUMA node the per-node hugepage check looks at. */
+#define NBFWD_PREFLIGHT_MAX_NODES 64
+
+/**
+ * Per-node check of the regions placed on a node (`[region] numa_node`):
+ * @p need[n] pages of 2 MB on node n against @p free_pages[n] free there
+ * (-1: unknown, not checked).
+ *
+ * @return
+ *   0, or -1 with one sentence in @p err naming the first node short of pages.
+ */
+int nbfwd_preflight_nodes(const uint64_t *need, const long *free_pages,
+		unsigned int n_nodes, char *err, size_t errlen);
+
+/** What a forwarding lcore does not share with what it polls (bits). */
+#define NBFWD_NUMA_PORT		(1u << 0)	/**< the port's device is on another node */
+#define NBFWD_NUMA_REGION	(1u << 1)	/**< the pool's region is on another node */
+
+/**
+ * Where an lcore on socket @p lcore_socket polling a port on @p port_socket
+ * whose pool lives on node @p region_node crosses NUMA nodes. A negative
+ * socket or node (a vdev, a region with no node) matches anything.
+ *
+ * @return
+ *   0, or NBFWD_NUMA_PORT and/or NBFWD_NUMA_REGION.
+ */
+unsigned int nbfwd_numa_mismatch(int lcore_socket, int port_socket, int region_node);
 
 #endif /* NBFWD_PREFLIGHT_H */

@@ -22,8 +22,11 @@
 
 #include "nbfwd.h"
 #include "nbfwd_log.h"
+#include "nbfwd_filters.h"
 #include "nbfwd_guard.h"
 #include "nbfwd_mode.h"
+#include "nbfwd_offload.h"
+#include "nbfwd_preflight.h"
 #include "nbfwd_setup.h"
 #include "nbshm_region_dpdk.h"
 
@@ -52,6 +55,7 @@ nbfwd_port_info(struct nbfwd_port *p, uint16_t port_id)
 	rte_eth_macaddr_get(port_id, &p->mac);
 	p->rx_desc = NBFWD_DEFAULT_RX_DESC;
 	p->tx_desc = NBFWD_DEFAULT_TX_DESC;
+	p->max_mac_addrs = info.max_mac_addrs;
 	if (strcmp(info.driver_name, "net_virtio_user") == 0) {
 		APP_LOG(ERR, "port %u (%s, %s): vhost-user ports need a file descriptor for "
 			"every memory segment, and DPDK 22.11 refuses that for external "
@@ -115,6 +119,7 @@ int
 nbfwd_setup_ports(struct nbfwd_ctx *ctx)
 {
 	uint16_t port_id;
+	unsigned int i;
 
 	if (ctx->cfg.n_ports > 0) {
 		if (nbfwd_ports_from_config(ctx) != 0)
@@ -136,6 +141,10 @@ nbfwd_setup_ports(struct nbfwd_ctx *ctx)
 			"(e.g. --vdev net_null0 --vdev net_null1) or -a PCI_ADDRESS");
 		return -1;
 	}
+	/* --mtu / [nbfwd] mtu: every port without a [port] mtu of its own */
+	for (i = 0; i < ctx->n_ports; i++)
+		if (ctx->ports[i].mtu == 0)
+			ctx->ports[i].mtu = ctx->cfg.mtu;
 	nbfwd_pair_ports(ctx);
 	return 0;
 }
@@ -560,21 +569,9 @@ nbfwd_port_configure(struct nbfwd_ctx *ctx, struct nbfwd_port *p)
 		return -EINVAL;
 	}
 	nbfwd_port_rss(&conf, &info, p);
-	if (p->mtu != 0) {
-		conf.rxmode.mtu = p->mtu;
-		if ((uint32_t)p->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN >
-				NBFWD_BUF_SIZE - RTE_PKTMBUF_HEADROOM) {
-			if (!(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
-				APP_LOG(ERR, "port %u (%s): MTU %u needs rx scatter, which "
-					"the device does not offer", p->port_id, p->name,
-					p->mtu);
-				return -EINVAL;
-			}
-			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
-		}
-	}
-	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
-		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	conf.rxmode.mtu = p->mtu;
+	conf.rxmode.offloads = p->rx_offloads;
+	conf.txmode.offloads = p->tx_offloads;
 	ret = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);
 	if (ret != 0) {
 		APP_LOG(ERR, "port %u (%s): rte_eth_dev_configure: %s", p->port_id,
@@ -645,9 +642,139 @@ nbfwd_bind_workers(struct nbfwd_ctx *ctx)
 	return 0;
 }
 
+/*
+ * What each port's queues run: the driver's burst function names its path
+ * (scalar, vector, which ISA), the figure that decides the rate on a NIC.
+ * One name when all queues agree, else one per queue; "n/a" where the driver
+ * does not say (most vdevs).
+ */
+static void
+nbfwd_burst_summary(struct nbfwd_port *p, bool rx, char *out, size_t len)
+{
+	uint16_t q, n = rx ? p->nb_rxq : p->nb_txq;
+	char first[RTE_ETH_BURST_MODE_INFO_SIZE] = "";
+	size_t off = 0;
+	bool same = true;
+
+	out[0] = '\0';
+	for (q = 0; q < n; q++) {
+		struct rte_eth_burst_mode bm;
+		const char *m;
+		int ret;
+
+		memset(&bm, 0, sizeof(bm));
+		ret = rx ? rte_eth_rx_burst_mode_get(p->port_id, q, &bm) :
+			rte_eth_tx_burst_mode_get(p->port_id, q, &bm);
+		m = ret == 0 && bm.info[0] != '\0' ? bm.info : "n/a";
+		if (q == 0)
+			snprintf(first, sizeof(first), "%s", m);
+		else if (strcmp(first, m) != 0)
+			same = false;
+		if (off < len)
+			off += snprintf(out + off, len - off, "%sq%u %s", q == 0 ? "" : ", ",
+				q, m);
+	}
+	if (same)
+		snprintf(out, len, "%s", n == 0 ? "n/a" : first);
+}
+
+static void
+nbfwd_port_burst_modes(struct nbfwd_port *p)
+{
+	nbfwd_burst_summary(p, true, p->rx_burst, sizeof(p->rx_burst));
+	nbfwd_burst_summary(p, false, p->tx_burst, sizeof(p->tx_burst));
+}
+
+/*
+ * An lcore polling a port on another node reads descriptors and packets over
+ * the interconnect: say so once per lcore and port (the rate halves, or worse).
+ */
+static void
+nbfwd_numa_warn(const struct nbfwd_ctx *ctx)
+{
+	unsigned int w, i;
+
+	for (w = 0; w < ctx->n_workers; w++) {
+		const struct nbfwd_worker *wk = &ctx->workers[w];
+		int ls = (int)rte_lcore_to_socket_id(wk->lcore_id);
+
+		for (i = 0; i < wk->n_rxq; i++) {
+			const struct nbfwd_port *p = &ctx->ports[wk->rxq[i].port_index];
+			int ps = rte_eth_dev_socket_id(p->port_id);
+			int rn = p->region >= 0 ? ctx->regions[p->region].numa_node : -1;
+			unsigned int m = nbfwd_numa_mismatch(ls, ps, rn);
+
+			if (i > 0 && wk->rxq[i - 1].port_index == wk->rxq[i].port_index)
+				continue;
+			if (m & NBFWD_NUMA_PORT)
+				APP_LOG(WARNING, "lcore %u (socket %d) polls port %u (%s) on NUMA "
+					"node %d: pick lcores on the port's node", wk->lcore_id,
+					ls, p->port_id, p->name, ps);
+			if (m & NBFWD_NUMA_REGION)
+				APP_LOG(WARNING, "lcore %u (socket %d) forwards port %u (%s), "
+					"whose pool's region %s is on NUMA node %d",
+					wk->lcore_id, ls, p->port_id, p->name,
+					ctx->regions[p->region].r.name, rn);
+		}
+	}
+}
+
+/* Every port's offloads at once: a port's tx carries chains its sources receive. */
+static int
+nbfwd_choose_offloads(struct nbfwd_ctx *ctx)
+{
+	struct nbfwd_offload_port op[NBFWD_MAX_RUN_PORTS];
+	unsigned int i, bad = 0;
+	char err[160];
+
+	memset(op, 0, sizeof(op));
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+		struct rte_eth_dev_info info;
+		int ret = rte_eth_dev_info_get(p->port_id, &info);
+
+		if (ret != 0) {
+			APP_LOG(ERR, "port %u (%s): device info: %s", p->port_id, p->name,
+				strerror(-ret));
+			return -1;
+		}
+		op[i].rx_capa = info.rx_offload_capa;
+		op[i].tx_capa = info.tx_offload_capa;
+		op[i].mtu = p->mtu;
+		/* what rte_eth_dev_configure() applies when no MTU is given */
+		op[i].dev_mtu = RTE_ETHER_MTU;
+		op[i].min_mtu = info.min_mtu;
+		op[i].max_mtu = info.max_mtu;
+		op[i].max_frame = info.max_rx_pktlen;
+		op[i].buf_room = rte_pktmbuf_data_room_size(p->pool) - RTE_PKTMBUF_HEADROOM;
+		op[i].peer = p->peer;
+		op[i].vlan_filter = nbfwd_filters_want_vlan(ctx, i);
+		op[i].heap_pool = p->region >= 0 &&
+			ctx->regions[p->region].layout == NBFWD_POOL_HEAP;
+	}
+	if (nbfwd_offload_choose(op, ctx->n_ports, ctx->cfg.mode, ctx->cfg.max_segments,
+			err, sizeof(err), &bad) != 0) {
+		APP_LOG(ERR, "port %u (%s): %s", ctx->ports[bad].port_id,
+			ctx->ports[bad].name, err);
+		return -1;
+	}
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+
+		p->rx_offloads = op[i].rx_offloads;
+		p->tx_offloads = op[i].tx_offloads;
+		if (op[i].chains_unsent)
+			APP_LOG(WARNING, "port %u (%s): chained frames may reach it and the "
+				"device does not offer tx MULTI_SEGS: its driver may send "
+				"them wrong or drop them", p->port_id, p->name);
+	}
+	return 0;
+}
+
 int
 nbfwd_start_ports(struct nbfwd_ctx *ctx)
 {
+	char names[96];
 	unsigned int i;
 	int ret;
 
@@ -660,11 +787,18 @@ nbfwd_start_ports(struct nbfwd_ctx *ctx)
 			APP_LOG(ERR, "port %u: out of memory for counters", p->port_id);
 			return -1;
 		}
+	}
+	if (nbfwd_choose_offloads(ctx) != 0)
+		return -1;
+	for (i = 0; i < ctx->n_ports; i++) {
+		struct nbfwd_port *p = &ctx->ports[i];
+
 		if (nbfwd_port_configure(ctx, p) != 0)
 			return -1;
 	}
 	if (nbfwd_bind_workers(ctx) != 0)
 		return -1;
+	nbfwd_numa_warn(ctx);
 	for (i = 0; i < ctx->n_ports; i++) {
 		struct nbfwd_port *p = &ctx->ports[i];
 
@@ -675,15 +809,17 @@ nbfwd_start_ports(struct nbfwd_ctx *ctx)
 			return -1;
 		}
 		p->started = true;
-		ret = rte_eth_promiscuous_enable(p->port_id);
-		if (ret != 0 && ret != -ENOTSUP)
-			APP_LOG(NOTICE, "port %u (%s): promiscuous mode: %s", p->port_id,
-				p->name, strerror(-ret));
+		nbfwd_filters_apply(ctx, p);
 		APP_LOG(INFO, "port %u (%s, %s): %u rxq / %u txq, %u/%u desc, "
 			"MAC " RTE_ETHER_ADDR_PRT_FMT ", forwards to port %u, pool %u mbufs",
 			p->port_id, p->name, p->driver, p->nb_rxq, p->nb_txq, p->rx_desc,
 			p->tx_desc, RTE_ETHER_ADDR_BYTES(&p->mac),
 			ctx->ports[p->peer].port_id, p->pool_size);
+		nbfwd_port_burst_modes(p);
+		APP_LOG(INFO, "port %u (%s): offloads %s; rx burst mode %s; tx burst mode %s",
+			p->port_id, p->name,
+			nbfwd_offload_names(p->rx_offloads, p->tx_offloads, names, sizeof(names)),
+			p->rx_burst, p->tx_burst);
 	}
 	return 0;
 }
@@ -728,6 +864,7 @@ nbfwd_stop_ports(struct nbfwd_ctx *ctx)
 			p->rx_nombuf = es.rx_nombuf;
 			p->imissed = es.imissed;
 		}
+		nbfwd_filters_remove(ctx, p);
 		rte_eth_dev_stop(p->port_id);
 		p->started = false;
 	}

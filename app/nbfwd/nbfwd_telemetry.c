@@ -24,6 +24,38 @@ static const struct nbfwd_ctx *nbfwd_tel_ctx;
 /* Cleared before teardown frees what the commands read. */
 static volatile bool nbfwd_tel_live;
 
+/* Per port (keyed by port id): the offloads requested and the burst modes got. */
+static void
+nbfwd_tel_info_ports(struct rte_tel_data *d, const struct nbfwd_ctx *ctx)
+{
+	struct rte_tel_data *pl = rte_tel_data_alloc();
+	unsigned int i;
+
+	if (pl == NULL)
+		return;
+	rte_tel_data_start_dict(pl);
+	for (i = 0; i < ctx->n_ports; i++) {
+		const struct nbfwd_port *p = &ctx->ports[i];
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+		char key[16];
+
+		if (pd == NULL)
+			break;
+		rte_tel_data_start_dict(pd);
+		rte_tel_data_add_dict_string(pd, "name", p->name);
+		rte_tel_data_add_dict_u64(pd, "rx_offloads", p->rx_offloads);
+		rte_tel_data_add_dict_u64(pd, "tx_offloads", p->tx_offloads);
+		rte_tel_data_add_dict_string(pd, "rx_burst_mode", p->rx_burst);
+		rte_tel_data_add_dict_string(pd, "tx_burst_mode", p->tx_burst);
+		rte_tel_data_add_dict_int(pd, "promiscuous", p->promiscuous);
+		rte_tel_data_add_dict_int(pd, "consumer_macs_added", p->n_mac_added);
+		rte_tel_data_add_dict_int(pd, "consumer_macs_refused", p->n_mac_refused);
+		snprintf(key, sizeof(key), "%u", p->port_id);
+		rte_tel_data_add_dict_container(pl, key, pd, 0);
+	}
+	rte_tel_data_add_dict_container(d, "ports_info", pl, 0);
+}
+
 static int
 nbfwd_tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
@@ -42,6 +74,7 @@ nbfwd_tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_int(d, "max_segments", ctx->cfg.max_segments);
 	rte_tel_data_add_dict_u64(d, "uptime_ms",
 		ctx->start_tsc == 0 ? 0 : (uint64_t)(nbfwd_stats_duration(ctx) * 1000));
+	nbfwd_tel_info_ports(d, ctx);
 	return 0;
 }
 

@@ -468,7 +468,7 @@ nbfwd_vmq_tx_init(struct nbfwd_ctx *ctx)
 		t->seg_room = rte_pktmbuf_data_room_size(p->pool) - RTE_PKTMBUF_HEADROOM;
 		/* chains only where nbfwd_port_configure() asked for MULTI_SEGS */
 		t->segs_max = 1;
-		if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
+		if (p->tx_offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) {
 			t->segs_max = ctx->cfg.max_segments;
 			if (info.tx_desc_lim.nb_seg_max != 0)
 				t->segs_max = RTE_MIN(t->segs_max, info.tx_desc_lim.nb_seg_max);

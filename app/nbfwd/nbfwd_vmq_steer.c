@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_errno.h>
 #include <rte_flow.h>
 
 #include "nbfwd_consumer.h"
@@ -69,9 +70,15 @@ nbfwd_steer_reta(const struct nbfwd_port *p)
 	return rte_eth_dev_rss_reta_update(p->port_id, reta, info.reta_size);
 }
 
+/*
+ * Validate, then create, the rule "destination MAC (and VLAN) -> c's queue";
+ * @p step and @p ret say which call answered what.
+ */
 static struct rte_flow *
-nbfwd_steer_rule(const struct nbfwd_consumer *c, uint16_t port_id, struct rte_flow_error *err)
+nbfwd_steer_rule(const struct nbfwd_consumer *c, uint16_t port_id, struct rte_flow_error *err,
+		const char **step, int *ret)
 {
+	struct rte_flow *flow;
 	struct rte_flow_attr attr = { .ingress = 1 };
 	struct rte_flow_item_eth eth_spec, eth_mask;
 	struct rte_flow_item_vlan vlan_spec, vlan_mask;
@@ -102,9 +109,16 @@ nbfwd_steer_rule(const struct nbfwd_consumer *c, uint16_t port_id, struct rte_fl
 	actions[0].type = RTE_FLOW_ACTION_TYPE_QUEUE;
 	actions[0].conf = &queue;
 	actions[1].type = RTE_FLOW_ACTION_TYPE_END;
-	if (rte_flow_validate(port_id, &attr, pattern, actions, err) != 0)
+	*step = "rte_flow_validate";
+	*ret = rte_flow_validate(port_id, &attr, pattern, actions, err);
+	if (*ret != 0)
 		return NULL;
-	return rte_flow_create(port_id, &attr, pattern, actions, err);
+	CHAN_LOG(INFO, "consumer %s: port %u's driver validates its rte_flow rule",
+		c->name, port_id);
+	*step = "rte_flow_create";
+	flow = rte_flow_create(port_id, &attr, pattern, actions, err);
+	*ret = flow == NULL ? -rte_errno : 0;
+	return flow;
 }
 
 int
@@ -126,6 +140,8 @@ nbfwd_consumers_steer(struct nbfwd_ctx *ctx)
 		struct nbfwd_consumer *c = &ctx->consumers[i];
 		const struct nbfwd_port *p = &ctx->ports[c->port];
 		struct rte_flow_error err;
+		const char *step;
+		int ret;
 
 		if (c->owns_port) {
 			CHAN_LOG(INFO, "consumer %s: every rx queue of port %u (%s) fills "
@@ -138,12 +154,14 @@ nbfwd_consumers_steer(struct nbfwd_ctx *ctx)
 			continue;
 		}
 		memset(&err, 0, sizeof(err));
-		c->flow = nbfwd_steer_rule(c, p->port_id, &err);
+		c->flow = nbfwd_steer_rule(c, p->port_id, &err, &step, &ret);
 		if (c->flow == NULL) {
+			/* the driver's answer as it gave it: errno, error type, message */
 			APP_LOG(ERR, "[consumer %s] steering = flow: port %u (%s) refused the "
-				"rte_flow rule (destination MAC%s -> rx queue %d): %s; use "
-				"steering = software", c->name, p->port_id, p->name,
-				c->vlan >= 0 ? " and VLAN" : "", c->hw_queue,
+				"rte_flow rule (destination MAC%s -> rx queue %d): %s: %s "
+				"(error type %d: %s); use steering = software", c->name,
+				p->port_id, p->name, c->vlan >= 0 ? " and VLAN" : "",
+				c->hw_queue, step, strerror(-ret), (int)err.type,
 				err.message != NULL ? err.message : "no reason given");
 			return -1;
 		}

@@ -296,8 +296,7 @@ nbshm_hugepages_free(uint64_t page_size)
 	return nbshm_hugepages_count(page_size, "free_hugepages");
 }
 
-/* Free hugepages of a size on one NUMA node, -1 when unknown. */
-static long
+long
 nbshm_hugepages_node_free(uint64_t page_size, int node)
 {
 	char path[256];

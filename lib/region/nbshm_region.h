@@ -72,6 +72,14 @@ int nbshm_hugetlbfs_dir(uint64_t page_size, char *dir, size_t len);
 long nbshm_hugepages_free(uint64_t page_size);
 
 /**
+ * Free hugepages of a size on one NUMA node (sysfs nodeN/hugepages/free_hugepages).
+ *
+ * @return
+ *   The count, or -1 when unknown (no such node or size).
+ */
+long nbshm_hugepages_node_free(uint64_t page_size, int node);
+
+/**
  * Create a region: a new hugetlbfs file of @p n_pages pages, mapped read-write,
  * its pages placed on @p numa_node (libnuma; ignored when NUMA is not
  * available), touched so they are really allocated, header written.

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# dpdk-dumpcap captures exactly what nbfwd forwards. Real captures (read in
-# place) replayed as real kernel traffic:
+# dpdk-dumpcap captures exactly what nbfwd forwards. Real captures
+# (app/test/data/) replayed as real kernel traffic:
 #   nbt-ca-PID [a] --veth-- [fa] nbt-cf-PID (nbfwd io: net_af_packet0 = fa,
 #   net_af_packet1 = fb) [fb] --veth-- [b] nbt-cb-PID
 # dumpcap on port 1 (it captures one interface at a time), then
-# DnsPackets.pcap is sent into a (port 1's tx) and one_tcp_stream.pcap into b
+# udp.pcap (DNS-like) is sent into a (port 1's tx) and tcp.pcap (HTTP) into b
 # (port 1's rx): per direction the same packets byte for byte and in order as
 # were sent, counts and bytes equal to nbfwd's counters, no capture drops, no
 # mbuf leaked.
@@ -19,7 +19,7 @@ NBT_NAME=capture-forwarded
 need_cmd dpdk-dumpcap unshare stdbuf
 need_hugepages 64
 need_nbfwd
-input=$(pcap DnsPackets)
+input=$(pcap udp)
 n_in=$(pcap_field "$input" packets)
 b_in=$(pcap_field "$input" bytes)
 out=$NBT_TMP/cap.pcapng
@@ -79,7 +79,7 @@ PY
 
 need_root "network namespaces"
 need_cmd ip ethtool
-back=$(pcap one_tcp_stream)
+back=$(pcap tcp)
 n_back=$(pcap_field "$back" packets)
 ns_f=nbt-cf-$$
 ns_a=nbt-ca-$$

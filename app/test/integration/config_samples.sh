@@ -4,8 +4,8 @@
 # comments (the first "build/app/nbfwd/nbfwd ..." block), run it here with a
 # short --time, and check that it forwards and ends with every mbuf back.
 # The documented command is used as written, but for: this test's own
-# --file-prefix and JSON file, the build directory, the captures' directory,
-# a temporary output capture, and, on machines with fewer than 3 CPUs,
+# --file-prefix and JSON file, the build directory, the repository's paths
+# (config/, app/test/data/: made absolute), a temporary output capture, and, on machines with fewer than 3 CPUs,
 # "-l 0-2" mapped to "--lcores 0@0,1@1,2@0" (the file documents that too).
 set -euo pipefail
 NBT_NAME=config-samples
@@ -54,6 +54,7 @@ for i, a in enumerate(args):
 		skip = 1
 		continue
 	a = a.replace("../shared/pcaps", pcaps).replace("/tmp/nbfwd-out.pcap", tmp + "/out.pcap")
+	a = a.replace("=app/test/data/", "=" + src + "/app/test/data/")
 	if a.startswith("config/"):
 		a = src + "/" + a
 	out.append(a)

@@ -6,7 +6,9 @@
 #   NBSHM_BUILD   build directory (meson test sets it; else MESON_BUILD_ROOT,
 #                 else <repo>/build)
 #   NBSHM_SRC     repository root (else found from this file's place)
-#   NBSHM_PCAPS   the shared captures (default <repo>/../shared/pcaps)
+#   NBSHM_PCAPS   an extra corpus of captures, used beside the repository's own
+#                 (app/test/data/) when present (default <repo>/../shared/pcaps;
+#                 set to a directory that does not exist: every test fails)
 #   NBSHM_NBFWD_ARGS  extra nbfwd options for every run but the CLI checks
 #                 (e.g. "--pool-layout extbuf" to run the suite on that layout)
 #   NBSHM_DPDK_BIN  directory of the DPDK tools to run (dpdk-testpmd,
@@ -27,6 +29,7 @@ NBT_SRC=${NBSHM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 NBT_BUILD=${NBSHM_BUILD:-${MESON_BUILD_ROOT:-$NBT_SRC/build}}
 NBFWD=${NBFWD:-$NBT_BUILD/app/nbfwd/nbfwd}
 [ -z "${NBSHM_DPDK_BIN:-}" ] || PATH=$NBSHM_DPDK_BIN:$PATH
+NBT_DATA=$NBT_SRC/app/test/data
 NBT_PCAPS=${NBSHM_PCAPS:-$NBT_SRC/../shared/pcaps}
 NBT_TOOLS=$NBT_SRC/app/test/tools
 NBT_PY=${NBSHM_PYTHON:-python3}
@@ -97,6 +100,11 @@ trap nbt_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+if [ -n "${NBSHM_PCAPS:-}" ] && [ ! -d "$NBSHM_PCAPS" ]; then
+	echo "FAIL: $NBT_NAME: NBSHM_PCAPS=$NBSHM_PCAPS is not a directory" >&2
+	exit 1
+fi
+
 # say MESSAGE: a progress line
 say() {
 	echo "[$NBT_NAME] $*"
@@ -138,11 +146,37 @@ need_nbfwd() {
 	[ -x "$NBFWD" ] || fail "nbfwd is not built: $NBFWD (NBSHM_BUILD=$NBT_BUILD)"
 }
 
-# pcap NAME: path of a shared capture, checked
+# pcap NAME: path of a capture: the repository's own (app/test/data/NAME.pcap,
+# see its README.md), else the extra corpus's ($NBT_PCAPS/NAME.pcap), checked
 pcap() {
-	local f="$NBT_PCAPS/$1.pcap"
-	[ -r "$f" ] || fail "capture $f not found (set NBSHM_PCAPS to the shared pcaps directory)"
-	echo "$f"
+	local f
+	for f in "$NBT_DATA/$1.pcap" "$NBT_PCAPS/$1.pcap"; do
+		if [ -r "$f" ]; then
+			echo "$f"
+			return 0
+		fi
+	done
+	fail "capture $1.pcap is neither in $NBT_DATA nor in $NBT_PCAPS"
+}
+
+# pcap_names ARG...: the captures a test loops over, one a line: a plain NAME
+# as it is (the repository's own); "shared:NAME" only when the extra corpus
+# has NAME.pcap (a note on stderr when the corpus is absent)
+pcap_names() {
+	local a said=0
+	for a in "$@"; do
+		case "$a" in
+		shared:*)
+			if [ -r "$NBT_PCAPS/${a#shared:}.pcap" ]; then
+				echo "${a#shared:}"
+			elif [ $said = 0 ]; then
+				echo "[$NBT_NAME] no extra corpus at $NBT_PCAPS: the repository's captures only" >&2
+				said=1
+			fi
+			;;
+		*) echo "$a" ;;
+		esac
+	done
 }
 
 need_hugepages() {

@@ -11,14 +11,20 @@ secs=${NBT_TIME:-2}
 need_hugepages 64
 need_nbfwd
 
-# capture, --max-segments, mode
+# capture, --max-segments, mode (shared:NAME: the extra corpus's, when present);
+# jumbo.pcap's frames of 3042, 4478, 5042 and 9014 B need 2, 3, 3 and 5 segments
 cases=(
-	"no-ip-frag-all 2 io"
-	"no-ip-frag-all 3 l2fwd"
-	"of10_s4810 1 macswap"
+	"jumbo 2 io"
+	"jumbo 3 l2fwd"
+	"jumbo 1 macswap"
+	"shared:no-ip-frag-all 2 io"
+	"shared:no-ip-frag-all 3 l2fwd"
+	"shared:of10_s4810 1 macswap"
 )
 for c in "${cases[@]}"; do
 	read -r name maxseg mode <<<"$c"
+	name=$(pcap_names "$name")
+	[ -n "$name" ] || continue
 	in=$(pcap "$name")
 	out=$NBT_TMP/$name.seg$maxseg.pcap
 	limit=$(seg_limit "$maxseg")

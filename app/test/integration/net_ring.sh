@@ -33,14 +33,19 @@ if [ "${1:-}" = tx-first ]; then
 	exit 0
 fi
 
-# capture, mode
+# capture, mode (shared:NAME: the extra corpus's, when present)
 cases=(
-	"no-ip-frag-all io"
-	"many-protocols macswap"
-	"VlanPackets l2fwd"
+	"jumbo io"
+	"mix macswap"
+	"vlan l2fwd"
+	"shared:no-ip-frag-all io"
+	"shared:many-protocols macswap"
+	"shared:VlanPackets l2fwd"
 )
 for c in "${cases[@]}"; do
 	read -r name mode <<<"$c"
+	name=$(pcap_names "$name")
+	[ -n "$name" ] || continue
 	in=$(pcap "$name")
 	out=$NBT_TMP/$name.ring.$mode.pcap
 	min=0
@@ -66,7 +71,7 @@ for c in "${cases[@]}"; do
 	expect_zero_drops runt
 	case "$mode" in
 	io)
-		# no-ip-frag-all: the chains must have crossed the ring as chains
+		# jumbo frames: the chains must have crossed the ring as chains
 		segs=$(pcap_field "$in" segments)
 		expect_json ports.0.segments == "$segs" ports.1.segments == "$segs"
 		res=$(pcap_compare --mode io "$in" "$out")

@@ -4,7 +4,8 @@
 # and writes what it forwards; the output must equal the input byte for byte,
 # with the mode's MAC rewrite, and every counter must add up.
 #   pcap_fwd.sh MODE [CAPTURE...]     MODE: io | macswap | l2fwd
-# CAPTURE is a name in the shared pcaps directory, without .pcap.
+# CAPTURE is a name without .pcap: one of app/test/data/, or shared:NAME, one
+# of the extra corpus (NBSHM_PCAPS, ../shared/pcaps), run only when present.
 set -euo pipefail
 NBT_NAME=${NBT_NAME:-pcap-${1:-io}}
 . "$(dirname "$0")/lib.sh"
@@ -15,19 +16,19 @@ case "$mode" in
 io|macswap|l2fwd) ;;
 *) fail "unknown mode $mode" ;;
 esac
-captures=("$@")
-if [ ${#captures[@]} -eq 0 ]; then
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then
 	# io is cheap: every capture; the rewriting modes: the ones that differ
-	# in a way that matters (runts, VLAN, thousands, truncated, BE/ns, jumbo)
-	if [ "$mode" = io ]; then
-		captures=(many-protocols VlanPackets tls2 babel_update_oobr nanosecs_big_endian
-			no-ip-frag-all of10_s4810 gateway_or_not one_tcp_stream DnsPackets
-			frag_with_padding ip6_fragments)
-	else
-		captures=(many-protocols VlanPackets tls2 babel_update_oobr nanosecs_big_endian
-			no-ip-frag-all of10_s4810 gateway_or_not)
-	fi
+	# in a way that matters (frames < 60 B, VLAN, thousands, truncated, BE/ns,
+	# jumbo)
+	args=(mix vlan jumbo trunc be-ns arp-icmp
+		shared:many-protocols shared:VlanPackets shared:tls2 shared:babel_update_oobr
+		shared:nanosecs_big_endian shared:no-ip-frag-all shared:of10_s4810
+		shared:gateway_or_not)
+	[ "$mode" != io ] || args+=(tcp udp shared:one_tcp_stream shared:DnsPackets
+		shared:frag_with_padding shared:ip6_fragments)
 fi
+mapfile -t captures < <(pcap_names "${args[@]}")
 secs=${NBT_TIME:-2}
 need_hugepages 64
 need_nbfwd

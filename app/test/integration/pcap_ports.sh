@@ -17,7 +17,7 @@ need_hugepages 64
 need_nbfwd
 
 pairing() {
-	local names=(VlanPackets gateway_or_not nanosecs_big_endian) i peer vdevs=() dst
+	local names=(vlan arp-icmp be-ns) i peer vdevs=() dst
 	local ins=() outs=() counts=() macs=()
 	for i in 0 1 2; do
 		ins+=("$(pcap "${names[$i]}")")
@@ -55,8 +55,8 @@ pairing() {
 
 workers() {
 	local a b na nb oa=$NBT_TMP/q0.pcap ob=$NBT_TMP/q1.pcap
-	a=$(pcap many-protocols)
-	b=$(pcap no-ip-frag-all)
+	a=$(pcap mix)
+	b=$(pcap jumbo)
 	na=$(pcap_field "$a" packets)
 	nb=$(pcap_field "$b" packets)
 	# two workers share CPU 1 (slow, but this is about who polls what)
@@ -69,9 +69,9 @@ workers() {
 		ports.0.queues.1.rx_packets == "$nb" ports.0.queues.1.forwarded == "$nb"
 	expect_zero_drops ""
 	res=$(pcap_compare --mode macswap "$a" "$oa")
-	say "ok queue 0 (many-protocols) -> tx queue 0: $res"
+	say "ok queue 0 (mix) -> tx queue 0: $res"
 	res=$(pcap_compare --mode macswap "$b" "$ob")
-	say "ok queue 1 (no-ip-frag-all) -> tx queue 1: $res"
+	say "ok queue 1 (jumbo) -> tx queue 1: $res"
 }
 
 case "$case" in

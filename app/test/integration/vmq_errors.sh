@@ -36,7 +36,7 @@ vmq_case "socket path is a regular file" 1 "attach socket $NBT_TMP/plain-file: e
 	"[nbfwd]\nmode = vmq\nsocket = $NBT_TMP/plain-file\n$c1"
 [ -f "$NBT_TMP/plain-file" ] || fail "nbfwd removed a regular file at its socket path"
 vmq_case "steering = flow on a port without rte_flow" 1 \
-	'\[consumer c1\] steering = flow: port 0 \(net_null0\) refused the rte_flow rule' \
+	'\[consumer c1\] steering = flow: port 0 \(net_null0\) refused the rte_flow rule \(destination MAC -> rx queue 1\): rte_flow_validate: .* \(error type [0-9]+: .*\); use steering = software' \
 	"[nbfwd]\nmode = vmq\nsocket = $sock\n${c1}steering = flow\n"
 vmq_case "steering = port with too few buffers" 1 \
 	'\[consumer c1\] steering = port: buffers = 256 is too few: .* set buffers >= [0-9]+' \

@@ -821,8 +821,10 @@ test_options(void **state)
 	static const char *const json[] = { "option --stats-json: ", "expected a file name",
 		NULL };
 	static const char *const unknown[] = { "unknown option --socket", NULL };
+	static const char *const mtu[] = { "option --mtu: ",
+		"expected an integer in 68..9600, got \"9601\" (out of range)", NULL };
 	static const char *const expected[] = {
-		"mode", "burst", "max-segments", "time", "pool-layout", "stats-period",
+		"mode", "burst", "max-segments", "time", "pool-layout", "mtu", "stats-period",
 		"stats-json",
 	};
 	struct nbfwd_config *cfg = cfg_new();
@@ -842,7 +844,13 @@ test_options(void **state)
 	expect_option_error(cfg, "stats-period", "-1", period);
 	expect_option_error(cfg, "stats-json", "", json);
 	expect_option_error(cfg, "socket", "/tmp/x", unknown);
+	expect_option_error(cfg, "mtu", "9601", mtu);
 	assert_int_equal(cfg->set, 0);
+
+	assert_int_equal(nbfwd_config_set_option(cfg, "mtu", "9000", err, sizeof(err)), 0);
+	assert_int_equal(cfg->mtu, 9000);
+	assert_int_equal(cfg->set, NBFWD_SET_MTU);
+	cfg->set = 0;
 
 	assert_int_equal(nbfwd_config_set_option(cfg, "burst", "512", err, sizeof(err)), 0);
 	assert_int_equal(cfg->burst, 512);
