@@ -101,21 +101,12 @@ nbcap_usage(FILE *f)
 }
 
 static const struct option nbcap_long[] = {
-	{ "socket", required_argument, NULL, 's' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "queue", required_argument, NULL, 'q' },
+	NBCAP_COMMON_LONG_OPTIONS,
 	{ "write", required_argument, NULL, 'w' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "time", required_argument, NULL, 't' },
 	{ "filter", required_argument, NULL, 'f' },
 	{ "pcapng", no_argument, NULL, NBCAP_OPT_PCAPNG },
 	{ "stats", required_argument, NULL, NBCAP_OPT_STATS },
-	{ "poll", no_argument, NULL, NBCAP_OPT_POLL },
 	{ "snaplen", required_argument, NULL, NBCAP_OPT_SNAPLEN },
-	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET },
-	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON },
-	{ "producer-uid", required_argument, NULL, 'u' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, NBCAP_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };

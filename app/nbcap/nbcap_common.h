@@ -60,6 +60,19 @@ void nbcap_signals(void);
 /** Install the SIGUSR1 handler (sets nbcap_report_now). */
 void nbcap_signals_report(void);
 
+/** getopt_long() entries of the options nbcap_opt() handles, and --help. */
+#define NBCAP_COMMON_LONG_OPTIONS \
+	{ "socket", required_argument, NULL, 's' }, \
+	{ "name", required_argument, NULL, 'n' }, \
+	{ "queue", required_argument, NULL, 'q' }, \
+	{ "count", required_argument, NULL, 'c' }, \
+	{ "time", required_argument, NULL, 't' }, \
+	{ "poll", no_argument, NULL, NBCAP_OPT_POLL }, \
+	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET }, \
+	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON }, \
+	{ "producer-uid", required_argument, NULL, 'u' }, \
+	{ "help", no_argument, NULL, 'h' }
+
 /**
  * Handle one common option. @return 1 handled, 0 not a common option,
  * -1 bad value (message printed).

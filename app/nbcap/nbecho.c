@@ -58,17 +58,8 @@ nbecho_usage(FILE *f)
 }
 
 static const struct option nbecho_long[] = {
-	{ "socket", required_argument, NULL, 's' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "queue", required_argument, NULL, 'q' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "time", required_argument, NULL, 't' },
+	NBCAP_COMMON_LONG_OPTIONS,
 	{ "echo", no_argument, NULL, NBCAP_OPT_ECHO },
-	{ "poll", no_argument, NULL, NBCAP_OPT_POLL },
-	{ "wait-socket", required_argument, NULL, NBCAP_OPT_WAIT_SOCKET },
-	{ "stats-json", required_argument, NULL, NBCAP_OPT_STATS_JSON },
-	{ "producer-uid", required_argument, NULL, 'u' },
-	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 

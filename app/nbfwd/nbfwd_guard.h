@@ -19,6 +19,7 @@
  * load and one branch per burst.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
@@ -47,36 +48,37 @@ extern const struct nbfwd_port_guard *nbfwd_guards[RTE_MAX_ETHPORTS];
  */
 int nbfwd_guard_ports(const struct nbfwd_ctx *ctx);
 
+/* rte_eth_tx_burst() (@p tx) or rte_eth_rx_burst(), never under a driver's teardown. */
+static __rte_always_inline uint16_t
+nbfwd_guarded_burst(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
+		bool tx)
+{
+	const struct nbfwd_port_guard *g = nbfwd_guards[port];
+	uint16_t done = 0;
+
+	if (likely(g == NULL))
+		return tx ? rte_eth_tx_burst(port, queue, pkts, n) :
+			rte_eth_rx_burst(port, queue, pkts, n);
+	rte_spinlock_lock(g->lock);
+	if ((__atomic_load_n(g->state, __ATOMIC_RELAXED) & g->live) != 0)
+		done = tx ? rte_eth_tx_burst(port, queue, pkts, n) :
+			rte_eth_rx_burst(port, queue, pkts, n);
+	rte_spinlock_unlock(g->lock);
+	return done;
+}
+
 /** rte_eth_rx_burst() that never runs under a driver's teardown. */
 static inline uint16_t
 nbfwd_rx_burst(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct nbfwd_port_guard *g = nbfwd_guards[port];
-	uint16_t got = 0;
-
-	if (likely(g == NULL))
-		return rte_eth_rx_burst(port, queue, pkts, n);
-	rte_spinlock_lock(g->lock);
-	if ((__atomic_load_n(g->state, __ATOMIC_RELAXED) & g->live) != 0)
-		got = rte_eth_rx_burst(port, queue, pkts, n);
-	rte_spinlock_unlock(g->lock);
-	return got;
+	return nbfwd_guarded_burst(port, queue, pkts, n, false);
 }
 
 /** rte_eth_tx_burst() that never runs under a driver's teardown. */
 static inline uint16_t
 nbfwd_tx_burst(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
 {
-	const struct nbfwd_port_guard *g = nbfwd_guards[port];
-	uint16_t sent = 0;
-
-	if (likely(g == NULL))
-		return rte_eth_tx_burst(port, queue, pkts, n);
-	rte_spinlock_lock(g->lock);
-	if ((__atomic_load_n(g->state, __ATOMIC_RELAXED) & g->live) != 0)
-		sent = rte_eth_tx_burst(port, queue, pkts, n);
-	rte_spinlock_unlock(g->lock);
-	return sent;
+	return nbfwd_guarded_burst(port, queue, pkts, n, true);
 }
 
 #endif /* NBFWD_GUARD_H */

@@ -108,6 +108,14 @@ nbfwd_tel_items(struct rte_tel_data *d, unsigned int n, nbfwd_tel_item_fn fn)
 	return 0;
 }
 
+/* Command @p name: a dict of the ctx's @p count items, each filled by @p fn. */
+#define NBFWD_TEL_LIST_CMD(name, count, fn) \
+static int \
+name(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d) \
+{ \
+	return nbfwd_tel_items(d, nbfwd_tel_ctx->count, fn); \
+}
+
 /* Add counters v[first..n-1] to dict @p d, each under name(index). */
 static void
 nbfwd_tel_add_named(struct rte_tel_data *d, const char *(*name)(unsigned int),
@@ -175,19 +183,9 @@ nbfwd_tel_drops_port(struct rte_tel_data *pd, const struct nbfwd_ctx *ctx, unsig
 	nbfwd_tel_add_named(pd, nbfwd_drop_name, s.drop, 1, NBFWD_DROP_MAX);
 }
 
-static int
-nbfwd_tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
-		struct rte_tel_data *d)
-{
-	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_ports, nbfwd_tel_stats_port);
-}
+NBFWD_TEL_LIST_CMD(nbfwd_tel_stats, n_ports, nbfwd_tel_stats_port)
 
-static int
-nbfwd_tel_drops(const char *cmd __rte_unused, const char *params __rte_unused,
-		struct rte_tel_data *d)
-{
-	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_ports, nbfwd_tel_drops_port);
-}
+NBFWD_TEL_LIST_CMD(nbfwd_tel_drops, n_ports, nbfwd_tel_drops_port)
 
 /* Bytes of a region handed out: the heap's allocations, or what pools carved. */
 static uint64_t
@@ -244,12 +242,7 @@ nbfwd_tel_region(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigned 
 	snprintf(key, NBFWD_TEL_KEY, "%u", NET_BUFFER_SHM_HANDLE_INDEX(rg->handle));
 }
 
-static int
-nbfwd_tel_regions(const char *cmd __rte_unused, const char *params __rte_unused,
-		struct rte_tel_data *d)
-{
-	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_regions, nbfwd_tel_region);
-}
+NBFWD_TEL_LIST_CMD(nbfwd_tel_regions, n_regions, nbfwd_tel_region)
 
 /* A dict @p key in @p rd of counters v[first..n-1], each under name(index). */
 static void
@@ -296,12 +289,7 @@ nbfwd_tel_consumer(struct rte_tel_data *rd, const struct nbfwd_ctx *ctx, unsigne
 	snprintf(key, NBFWD_TEL_KEY, "%u", i);	/* names may hold '.' or '-' */
 }
 
-static int
-nbfwd_tel_consumers(const char *cmd __rte_unused, const char *params __rte_unused,
-		struct rte_tel_data *d)
-{
-	return nbfwd_tel_items(d, nbfwd_tel_ctx->n_consumers, nbfwd_tel_consumer);
-}
+NBFWD_TEL_LIST_CMD(nbfwd_tel_consumers, n_consumers, nbfwd_tel_consumer)
 
 /* The attach socket: connections, attaches, refusals by reason, detaches. */
 static int

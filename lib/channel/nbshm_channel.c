@@ -10,15 +10,8 @@
 
 #include "nbshm_channel.h"
 
+/* The reasons past those a NET_BUFFER shares (net_buffer_reason_name() names those). */
 static const char * const nbshm_chan_reason_names[NBSHM_CHAN_REASON_MAX] = {
-	[NBSHM_CHAN_OK] = "ok",
-	[NBSHM_CHAN_BAD_HANDLE] = "bad_handle",
-	[NBSHM_CHAN_STALE_GENERATION] = "stale_generation",
-	[NBSHM_CHAN_OUT_OF_BOUNDS] = "out_of_bounds",
-	[NBSHM_CHAN_ZERO_LENGTH] = "zero_length",
-	[NBSHM_CHAN_TOO_MANY_SEGMENTS] = "too_many_segments",
-	[NBSHM_CHAN_LENGTH_MISMATCH] = "length_mismatch",
-	[NBSHM_CHAN_BAD_FLAGS] = "bad_flags",
 	[NBSHM_CHAN_TRUNCATED] = "truncated",
 	[NBSHM_CHAN_NOT_LENT] = "not_lent",
 	[NBSHM_CHAN_MISALIGNED] = "misaligned",
@@ -28,6 +21,8 @@ static const char * const nbshm_chan_reason_names[NBSHM_CHAN_REASON_MAX] = {
 const char *
 nbshm_chan_reason_name(unsigned int reason)
 {
+	if (reason < NET_BUFFER_REASON_MAX)
+		return net_buffer_reason_name((enum net_buffer_reason)reason);
 	return reason < NBSHM_CHAN_REASON_MAX ? nbshm_chan_reason_names[reason] : "unknown";
 }
 

@@ -604,10 +604,9 @@ nbshm_client_wait(struct nbshm_client *c, int timeout_ms)
 	int with_txdone, ready, rc, err = 0;
 	uint64_t v;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
+	rc = nbshm_client_usable(c);
+	if (rc != 0)
+		return rc;
 	/* txdone matters only when the application cannot get a tx buffer */
 	with_txdone = c->n_free == 0 && c->n_inflight != 0;
 	ready = client_arm(c, 1, with_txdone);
@@ -632,10 +631,9 @@ nbshm_client_wait(struct nbshm_client *c, int timeout_ms)
 	}
 	/* disarm, then look once more: entries published while we slept count */
 	ready |= client_arm(c, 0, with_txdone);
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
+	rc = nbshm_client_usable(c);
+	if (rc != 0)
+		return rc;
 	if (err != 0)
 		return -err;
 	return ready;

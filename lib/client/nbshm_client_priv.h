@@ -87,6 +87,24 @@ nbshm_client_broken(const struct nbshm_client *c)
 	return c->broken != NULL && __atomic_load_n(c->broken, __ATOMIC_ACQUIRE) != 0;
 }
 
+/** 0 while the client can be used; else what every call returns: -EIO or -ENOTCONN. */
+static inline int
+nbshm_client_usable(const struct nbshm_client *c)
+{
+	if (nbshm_client_broken(c))
+		return nbshm_client_sigbus_fail(c);
+	return c->dead ? -ENOTCONN : 0;
+}
+
+/** nbshm_client_usable() for a call on @p n packets, its count clamped to what an int returns. */
+static inline int
+nbshm_client_burst_usable(const struct nbshm_client *c, unsigned int *n)
+{
+	if (*n > INT32_MAX)
+		*n = INT32_MAX;
+	return nbshm_client_usable(c);
+}
+
 /** Take back what nbfwd gave back on txdone (checked). */
 NBSHM_CLIENT_INTERNAL void nbshm_client_tx_reclaim(struct nbshm_client *c);
 

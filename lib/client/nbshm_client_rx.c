@@ -101,13 +101,11 @@ nbshm_client_rx_burst(struct nbshm_client *c, struct nbshm_pkt *pkts, unsigned i
 {
 	unsigned int got = 0, k;
 	uint32_t q = c->rr;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
+	rc = nbshm_client_burst_usable(c, &n);
+	if (rc != 0)
+		return rc;
 	for (k = 0; k < c->n_qp && got < n; k++) {
 		got += client_rx_ring(c, (uint16_t)q, pkts + got, n - got);
 		if (++q == c->n_qp)
@@ -134,13 +132,11 @@ nbshm_client_return(struct nbshm_client *c, const struct nbshm_pkt *pkts, unsign
 	struct nbshm_desc *s;
 	struct nbshm_ring *r;
 	uint32_t q, room;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
+	rc = nbshm_client_burst_usable(c, &n);
+	if (rc != 0)
+		return rc;
 	for (i = 0; i < n; i++) {
 		q = pkts[i].qp;
 		if (q >= c->n_qp)

@@ -119,11 +119,11 @@ nbshm_client_tx_alloc(struct nbshm_client *c, void **bufs, unsigned int n)
 {
 	unsigned int i;
 	uint32_t b;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
+	rc = nbshm_client_usable(c);
+	if (rc != 0)
+		return rc;
 	nbshm_client_tx_reclaim(c);
 	if (nbshm_client_broken(c))
 		return nbshm_client_sigbus_fail(c);
@@ -163,13 +163,11 @@ nbshm_client_tx_send(struct nbshm_client *c, void *const *bufs, const uint32_t *
 	struct nbshm_desc *s;
 	uint32_t room, i;
 	int64_t b;
+	int rc;
 
-	if (nbshm_client_broken(c))
-		return nbshm_client_sigbus_fail(c);
-	if (c->dead)
-		return -ENOTCONN;
-	if (n > INT32_MAX)
-		n = INT32_MAX;
+	rc = nbshm_client_burst_usable(c, &n);
+	if (rc != 0)
+		return rc;
 	room = nbshm_ring_room(&c->tx, n);
 	for (i = 0; i < n && i < room; i++) {
 		b = client_txb_index(c, bufs[i]);

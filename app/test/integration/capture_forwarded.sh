@@ -81,12 +81,8 @@ need_root "network namespaces"
 need_cmd ip ethtool
 back=$(pcap tcp)
 n_back=$(pcap_field "$back" packets)
-ns_f=nbt-cf-$$
-ns_a=nbt-ca-$$
-ns_b=nbt-cb-$$
-nbt_netns "$ns_f" "$ns_a" "$ns_b"
-nbt_veth "$ns_a" a "$ns_f" fa
-nbt_veth "$ns_b" b "$ns_f" fb
+nbt_fwd_netns c
+ns_f=$NBT_NS_F ns_a=$NBT_NS_A ns_b=$NBT_NS_B
 
 # a fixed base address away from libraries and ASan's shadow, where dumpcap
 # (a secondary) can map nbfwd's memory too (as capture-stress does)

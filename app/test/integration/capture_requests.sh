@@ -14,8 +14,7 @@ NBT_NAME=capture-requests
 
 need_hugepages 96
 need_nbfwd
-hostile=$NBT_BUILD/app/test/tools/pdump_hostile
-[ -x "$hostile" ] || fail "pdump_hostile is not built: $hostile"
+need_built PDUMP_HOSTILE "$NBT_BUILD/app/test/tools/pdump_hostile"
 
 # DPDK's memory at a fixed address the secondary can map too (capture_stress.sh)
 NBT_LIMIT=60 start_nbfwd req --base-virtaddr 0x200000000000 --vdev net_ring0 --vdev net_ring1 \
@@ -24,7 +23,7 @@ wait_log "forwarding:" 30
 rc=0
 # built with the tree's sanitizers: the secondary's EAL (bus_vdev) leaks at
 # exit, which is DPDK's, not what this test checks
-ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} timeout -k 5 40 "$hostile" --proc-type=secondary --no-pci --file-prefix "$NBT_PREFIX" \
+ASAN_OPTIONS=detect_leaks=0:${ASAN_OPTIONS:-} timeout -k 5 40 "$PDUMP_HOSTILE" --proc-type=secondary --no-pci --file-prefix "$NBT_PREFIX" \
 	-l 0 --log-level=lib.eal:error -- net_ring0 >"$NBT_TMP/hostile.log" 2>&1 || rc=$?
 cat "$NBT_TMP/hostile.log"
 [ $rc = 0 ] || fail "pdump_hostile: exit status $rc (a reply not as documented, above)"

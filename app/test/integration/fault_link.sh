@@ -24,33 +24,8 @@ need_cmd ip ping ethtool
 need_hugepages 64
 need_nbfwd
 
-ns_fwd=nbt-lf-$$
-ns_a=nbt-la-$$
-ns_b=nbt-lb-$$
-nbt_netns "$ns_fwd" "$ns_a" "$ns_b"
-nbt_veth "$ns_a" a "$ns_fwd" fa
-nbt_veth "$ns_b" b "$ns_fwd" fb
-ip -n "$ns_a" addr add 10.78.0.1/24 dev a
-ip -n "$ns_b" addr add 10.78.0.2/24 dev b
-
-NBT_IN_NETNS=$ns_fwd NBT_LIMIT=110 start_nbfwd link \
-	--vdev net_af_packet0,iface=fa --vdev net_af_packet1,iface=fb -- --mode io
-wait_log "forwarding: mode io" 30
-
-# ping_ok WHAT: a reaches b through nbfwd (first probe may resolve ARP), then 5 of 5
-ping_ok() {
-	local ok=0 out
-	for _ in 1 2 3 4 5 6 7 8; do
-		if timeout 5 ip netns exec "$ns_a" ping -c 1 -W 1 10.78.0.2 >/dev/null 2>&1; then
-			ok=1
-			break
-		fi
-	done
-	[ $ok = 1 ] || fail "$1: 10.78.0.1 cannot reach 10.78.0.2 through nbfwd (8 pings)"
-	out=$(ip netns exec "$ns_a" timeout 20 ping -c 5 -i 0.2 -W 2 10.78.0.2 2>&1) ||
-		fail "$1: ping -c 5 through nbfwd failed:"$'\n'"$out"
-	echo "$out" | grep -q " 0% packet loss" || fail "$1: ping lost packets:"$'\n'"$out"
-}
+nbt_af_packet_io l link 110 10.78.0
+ns_fwd=$NBT_NS_F ns_a=$NBT_NS_A ns_b=$NBT_NS_B
 
 # port_rx PORT: rx_packets of a port, from /nbfwd/stats (nbfwd must answer)
 port_rx() {
@@ -67,7 +42,7 @@ alive() {
 	port_rx 0 >/dev/null
 }
 
-ping_ok "before"
+nbt_ping "$ns_a" 10.78.0.2 8 "before"
 say "ok before: ping a -> b through nbfwd, 0% loss"
 
 # a ping every 10 ms through all the flaps
@@ -113,7 +88,7 @@ grep -q "packet loss" "$NBT_TMP/flood.log" || fail "the ping during the flaps di
 
 rx0=$(port_rx 0)
 rx1=$(port_rx 1)
-ping_ok "after the flaps"
+nbt_ping "$ns_a" 10.78.0.2 8 "after the flaps"
 sleep 0.2
 rx0b=$(port_rx 0)
 rx1b=$(port_rx 1)

@@ -19,7 +19,7 @@ NBT_NAME=fault-region
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
-[ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
+need_built NBCAP "$NBCAP"
 
 # 1. sealed as the protocol says, then not
 "$NBT_PY" "$NBT_TOOLS/pcap_synth.py" "$NBT_TMP/five.pcap" 60 100 1514 64 2000 ||

@@ -14,7 +14,7 @@ need_hugepages 64
 need_nbfwd
 need_cmd dpdk-testpmd taskset
 NBLAT=${NBLAT:-$NBT_BUILD/bench/latency/nblat}
-[ -x "$NBLAT" ] || fail "nblat is not built: $NBLAT (NBSHM_BUILD=$NBT_BUILD)"
+need_built NBLAT "$NBLAT"
 
 json=$NBT_TMP/latency-quick.json
 rc=0

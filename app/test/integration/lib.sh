@@ -146,6 +146,12 @@ need_nbfwd() {
 	[ -x "$NBFWD" ] || fail "nbfwd is not built: $NBFWD (NBSHM_BUILD=$NBT_BUILD)"
 }
 
+# need_built VAR PATH: PATH (a program of this build) exists; VAR is set to it
+need_built() {
+	[ -x "$2" ] || fail "${2##*/} is not built: $2 (NBSHM_BUILD=$NBT_BUILD)"
+	printf -v "$1" '%s' "$2"
+}
+
 # pcap NAME: path of a capture: the repository's own (app/test/data/NAME.pcap,
 # see its README.md), else the extra corpus's ($NBT_PCAPS/NAME.pcap), checked
 pcap() {
@@ -227,6 +233,57 @@ nbt_veth() {
 	done
 }
 
+# nbt_fwd_netns TAG: namespaces nbt-TAGf, nbt-TAGa, nbt-TAGb (with the PID), in
+# NBT_NS_F, NBT_NS_A, NBT_NS_B, joined by veths a--fa (A to F) and b--fb (B to F)
+nbt_fwd_netns() {
+	NBT_NS_F=nbt-$1f-$$
+	NBT_NS_A=nbt-$1a-$$
+	NBT_NS_B=nbt-$1b-$$
+	nbt_netns "$NBT_NS_F" "$NBT_NS_A" "$NBT_NS_B"
+	nbt_veth "$NBT_NS_A" a "$NBT_NS_F" fa
+	nbt_veth "$NBT_NS_B" b "$NBT_NS_F" fb
+}
+
+# nbt_af_packet_io NS_TAG TAG LIMIT NET: nbt_fwd_netns NS_TAG with a = NET.1/24
+# and b = NET.2/24, and nbfwd TAG (io, at most LIMIT s) in F forwarding between
+# net_af_packet0 on fa and net_af_packet1 on fb
+nbt_af_packet_io() {
+	nbt_fwd_netns "$1"
+	ip -n "$NBT_NS_A" addr add "$4.1/24" dev a
+	ip -n "$NBT_NS_B" addr add "$4.2/24" dev b
+	NBT_IN_NETNS=$NBT_NS_F NBT_LIMIT=$3 start_nbfwd "$2" \
+		--vdev net_af_packet0,iface=fa --vdev net_af_packet1,iface=fb -- --mode io
+	wait_log "forwarding: mode io" 30
+}
+
+# nbt_ping NS DST TRIES WHAT: from NS, DST answers one of TRIES pings (the first
+# may be lost resolving ARP), then 5 of 5; NBT_PING_OUT is ping's summary line
+# shellcheck disable=SC2034
+nbt_ping() {
+	local ok=0 out t
+	for ((t = 0; t < $3; t++)); do
+		if timeout 5 ip netns exec "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+	done
+	[ $ok = 1 ] || fail "$4: $1 cannot reach $2 through nbfwd ($3 pings)"
+	out=$(ip netns exec "$1" timeout 30 ping -c 5 -i 0.2 -W 2 "$2" 2>&1) ||
+		fail "$4: ping -c 5 through nbfwd failed:"$'\n'"$out"
+	echo "$out" | grep -q " 0% packet loss" || fail "$4: ping lost packets:"$'\n'"$out"
+	NBT_PING_OUT=$(echo "$out" | grep 'packet loss')
+}
+
+# wait_socket PATH WHAT: PATH becomes a socket within 5 s
+wait_socket() {
+	local t
+	for ((t = 0; t < 50; t++)); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "$2 did not create $1"
+}
+
 # start_nbfwd TAG [EAL args] -- [nbfwd args]
 #   Starts nbfwd in the background under `timeout $NBT_LIMIT` (default 30 s),
 #   with --no-pci, a fresh --file-prefix, -l $NBT_LCORES (default 0,1) unless
@@ -265,16 +322,14 @@ start_nbfwd() {
 	cmd+=("$NBFWD" --no-pci --file-prefix "$NBT_PREFIX" "${eal[@]}" -- "${app[@]}")
 	NBT_CMD="${cmd[*]}"
 	: >"$NBT_LOG"
-	timeout -k 5 "$limit" "${cmd[@]}" >"$NBT_LOG" 2>&1 </dev/null &
-	NBT_PID=$!
-	NBT_PIDS+=("$NBT_PID")
+	bg_start "$limit" "$NBT_LOG" "${cmd[@]}"
+	NBT_PID=$BG_PID
 }
 
 # wait_nbfwd: wait for the last started nbfwd; sets NBT_RC (124: timed out)
 wait_nbfwd() {
-	NBT_RC=0
-	wait "$NBT_PID" || NBT_RC=$?
-	nbt_forget_pid "$NBT_PID"
+	bg_wait "$NBT_PID"
+	NBT_RC=$BG_RC
 }
 
 # stop_nbfwd: SIGTERM to the last started nbfwd (timeout passes it on), wait
@@ -534,6 +589,14 @@ pcap_compare() {
 	local out
 	out=$("$NBT_PY" "$NBT_TOOLS/pcap_compare.py" "$@" 2>&1) || fail "pcap_compare $*: $out"
 	echo "$out"
+}
+
+# compare_l2fwd [ARGS] IN OUT: pcap_compare --mode l2fwd of what tx port 0 sent:
+# dst 02:00:00:00:00:00, src the port's own MAC (from the log)
+compare_l2fwd() {
+	local src
+	src=$(port_mac 0)
+	pcap_compare --mode l2fwd --l2fwd-dst 02:00:00:00:00:00 --l2fwd-src "$src" "$@"
 }
 
 # seg_limit K: the largest frame that fits in K segments

@@ -45,9 +45,7 @@ for c in "${cases[@]}"; do
 		ports.0.queues.0.too_many_segments == "$n_big" ports.0.rx_nombuf == 0
 	expect_zero_drops too_many_segments
 	if [ "$mode" = l2fwd ]; then
-		src=$(port_mac 0)
-		res=$(pcap_compare --mode l2fwd --l2fwd-dst 02:00:00:00:00:00 --l2fwd-src "$src" \
-			--max-caplen "$limit" "$in" "$out")
+		res=$(compare_l2fwd --max-caplen "$limit" "$in" "$out")
 	else
 		res=$(pcap_compare --mode "$mode" --max-caplen "$limit" "$in" "$out")
 	fi

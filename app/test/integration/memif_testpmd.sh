@@ -33,11 +33,7 @@ NBT_LCORES=1 NBT_LIMIT=60 start_nbfwd memif \
 nbfwd_pid=$NBT_PID
 nbfwd_log=$NBT_LOG
 wait_log "forwarding: mode io" 20
-for ((t = 0; t < 50; t++)); do
-	[ -S "$sock" ] && break
-	sleep 0.1
-done
-[ -S "$sock" ] || fail "nbfwd (memif server) did not create $sock"
+wait_socket "$sock" "nbfwd (memif server)"
 
 # testpmd, interactive, its commands written to a fifo
 new_prefix

@@ -27,8 +27,7 @@ NBT_NAME=nbcap-tcpdump
 need_cmd tcpdump
 need_nbfwd
 need_hugepages 200
-NBCAP=$NBT_BUILD/app/nbcap/nbcap
-[ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
+need_built NBCAP "$NBT_BUILD/app/nbcap/nbcap"
 
 # the input: a real capture, destinations rewritten to broadcast
 src=$(pcap mix)

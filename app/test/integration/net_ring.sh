@@ -82,9 +82,7 @@ for c in "${cases[@]}"; do
 		;;
 	l2fwd)
 		# the last rewrite wins: tx port 0's addresses
-		src=$(port_mac 0)
-		res=$(pcap_compare --mode l2fwd --l2fwd-dst 02:00:00:00:00:00 \
-			--l2fwd-src "$src" "$in" "$out")
+		res=$(compare_l2fwd "$in" "$out")
 		;;
 	esac
 	say "ok $name ($mode): pcap rx $n_in -> ring tx/rx $n_fwd -> pcap tx $n_fwd; $res"

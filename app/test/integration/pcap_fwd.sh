@@ -67,11 +67,7 @@ for name in "${captures[@]}"; do
 		res=$(pcap_compare --mode "$mode" "$in" "$out")
 		;;
 	l2fwd)
-		# tx port 0: dst 02:00:00:00:00:00, src the port's own MAC (from the log)
-		src=$(port_mac 0)
-		res=$(pcap_compare --mode l2fwd --l2fwd-dst 02:00:00:00:00:00 \
-			--l2fwd-src "$src" "$in" "$out")
-		res="$res (src $src)"
+		res="$(compare_l2fwd "$in" "$out") (src $(port_mac 0))"
 		;;
 	esac
 	extra=

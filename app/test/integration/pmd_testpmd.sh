@@ -20,6 +20,7 @@
 set -euo pipefail
 NBT_NAME=pmd-testpmd
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vmq_lib.sh"
 
 need_cmd dpdk-testpmd mkfifo
 need_hugepages 64
@@ -84,13 +85,11 @@ say "ok missing socket: the port does not start, the log says why"
 
 # 3. nbfwd in vmq mode
 frames=$NBT_TMP/frames
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$frames" --count 400 \
-	--consumer tp=02:00:00:00:00:c1 >/dev/null || fail "vmq_frames.py"
+vmq_frames "$frames" 400 tp=02:00:00:00:00:c1
 n_tp=$(json_get "$frames/counts.json" tp)
 n_total=$(json_get "$frames/counts.json" total)
 txin=$NBT_TMP/txin
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$txin" --count 100 \
-	--consumer other=02:00:00:00:00:99 >/dev/null || fail "vmq_frames.py (tx input)"
+vmq_frames "$txin" 100 other=02:00:00:00:00:99	# the tx input
 
 # pcap_count FILE: packets in a capture (0 while it does not exist yet)
 pcap_count() {
@@ -105,14 +104,7 @@ start_vmq() {
 	bg_start 60 "$NBT_TMP/feed-$1.log" "$NBT_PY" "$NBT_TOOLS/pcap_fifo_feed.py" "$fifo" \
 		"$frames/in.pcap" "$NBT_TMP/go.$1"
 	feed_pid=$BG_PID
-	cat >"$ini" <<EOF
-[nbfwd]
-mode = vmq
-socket = $sock
-[vmq]
-unmatched = drop
-broadcast = drop
-multicast = drop
+	vmq_ini "$ini" "$sock" <<EOF
 [consumer tp]
 port = net_pcap0
 mac = 02:00:00:00:00:c1

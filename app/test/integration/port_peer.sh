@@ -56,11 +56,7 @@ esac
 NBT_LCORES=1 NBT_LIMIT=$((60 + 5 * n)) start_nbfwd "$mode" "${ours[@]}" -- --mode io
 nbfwd_pid=$NBT_PID
 wait_log "forwarding: mode io" 20
-for ((t = 0; t < 50; t++)); do
-	[ -S "$sock" ] && break
-	sleep 0.1
-done
-[ -S "$sock" ] || fail "nbfwd ($mode server) did not create $sock"
+wait_socket "$sock" "nbfwd ($mode server)"
 
 connected() {
 	grep -c -- "$up" "$NBT_LOG" || true

@@ -24,8 +24,7 @@ NBT_NAME=vmq-auth
 need_root "setpriv to other uids"
 need_cmd setpriv stat
 nbt_c1_setup
-ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
-[ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
+need_built ATTACH "$NBT_BUILD/app/test/tools/nbshm_attach"
 if ! getent passwd nobody >/dev/null || ! getent group nogroup >/dev/null; then
 	skip "needs the user nobody and the group nogroup"
 fi

@@ -22,10 +22,8 @@ NBT_NAME=vmq-hostile
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
-HOSTILE=$NBT_BUILD/app/test/tools/nbshm_hostile
-ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
-[ -x "$HOSTILE" ] || fail "nbshm_hostile is not built: $HOSTILE"
-[ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
+need_built HOSTILE "$NBT_BUILD/app/test/tools/nbshm_hostile"
+need_built ATTACH "$NBT_BUILD/app/test/tools/nbshm_attach"
 vmq_setup 400
 n_c1=$(json_get "$VMQ_FRAMES/counts.json" c1)
 vmq_start

@@ -29,8 +29,7 @@ NBT_NAME=vmq-hostile-mem
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
-HOSTILE=$NBT_BUILD/app/test/tools/nbshm_hostile
-[ -x "$HOSTILE" ] || fail "nbshm_hostile is not built: $HOSTILE"
+need_built HOSTILE "$NBT_BUILD/app/test/tools/nbshm_hostile"
 vmq_setup 400
 n_c1=$(json_get "$VMQ_FRAMES/counts.json" c1)
 n_c2=$(json_get "$VMQ_FRAMES/counts.json" c2)

@@ -21,8 +21,7 @@ need_root "setpriv, ptrace"
 need_cmd setpriv pgrep
 nbt_c1_setup
 NBCAP=$NBT_BUILD/app/nbcap/nbcap
-ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
-[ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
+need_built ATTACH "$NBT_BUILD/app/test/tools/nbshm_attach"
 if ! getent passwd nobody >/dev/null || ! getent group nogroup >/dev/null; then
 	skip "needs the user nobody and the group nogroup"
 fi

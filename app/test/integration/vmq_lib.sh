@@ -6,6 +6,35 @@
 
 NBCAP=$NBT_BUILD/app/nbcap/nbcap
 
+# vmq_ini FILE SOCKET [KEY=VALUE...]: an INI of mode vmq attached at SOCKET
+# ([nbfwd] also gets each KEY = VALUE), unmatched frames ${VMQ_UNMATCHED:-drop},
+# broadcast and multicast dropped; the sections that follow are read from stdin
+vmq_ini() {
+	local file=$1 sock=$2 kv
+	shift 2
+	{
+		printf '[nbfwd]\nmode = vmq\nsocket = %s\n' "$sock"
+		for kv in "$@"; do
+			printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"
+		done
+		printf '[vmq]\nunmatched = %s\nbroadcast = drop\nmulticast = drop\n' \
+			"${VMQ_UNMATCHED:-drop}"
+		cat
+	} >"$file"
+}
+
+# vmq_frames DIR COUNT CONSUMER...: vmq_frames.py's COUNT frames into DIR
+# for each CONSUMER (NAME=MAC[@VLAN])
+vmq_frames() {
+	local dir=$1 count=$2 c args=()
+	shift 2
+	for c in "$@"; do
+		args+=(--consumer "$c")
+	done
+	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$dir" --count "$count" "${args[@]}" >/dev/null ||
+		fail "vmq_frames.py"
+}
+
 # vmq_setup COUNT: namespaces, veth, frames, INI ($VMQ_INI), socket ($VMQ_SOCK).
 # VMQ_C1_STEERING (default software) is c1's steering; with "port" c1's pool
 # also fills the port's rx ring, so it gets more buffers, and c1 owns
@@ -27,26 +56,17 @@ vmq_setup() {
 	need_cmd ip ethtool
 	need_hugepages 96
 	need_nbfwd
-	[ -x "$NBCAP" ] || fail "nbcap is not built: $NBCAP"
+	need_built NBCAP "$NBCAP"
 	VMQ_NS_FWD=nbt-vf-$$
 	VMQ_NS_A=nbt-va-$$
 	nbt_netns "$VMQ_NS_FWD" "$VMQ_NS_A"
 	nbt_veth "$VMQ_NS_A" a "$VMQ_NS_FWD" fa
 	[ "$VMQ_C1_STEERING" != port ] || nbt_veth "$VMQ_NS_A" b "$VMQ_NS_FWD" fb
 	VMQ_FRAMES=$NBT_TMP/frames
-	"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$VMQ_FRAMES" --count "$1" \
-		--consumer c1=02:00:00:00:00:c1 --consumer c2=02:00:00:00:00:c2@42 >/dev/null ||
-		fail "vmq_frames.py"
+	vmq_frames "$VMQ_FRAMES" "$1" c1=02:00:00:00:00:c1 c2=02:00:00:00:00:c2@42
 	VMQ_SOCK=$NBT_TMP/nbshm.sock
 	VMQ_INI=$NBT_TMP/vmq.ini
-	cat >"$VMQ_INI" <<INI
-[nbfwd]
-mode = vmq
-socket = $VMQ_SOCK
-[vmq]
-unmatched = $unmatched
-broadcast = drop
-multicast = drop
+	VMQ_UNMATCHED=$unmatched vmq_ini "$VMQ_INI" "$VMQ_SOCK" <<INI
 [consumer c1]
 port = net_af_packet0
 mac = 02:00:00:00:00:c1

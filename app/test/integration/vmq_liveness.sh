@@ -13,8 +13,7 @@ NBT_NAME=vmq-liveness
 . "$(dirname "$0")/lib.sh"
 
 nbt_c1_setup
-ATTACH=$NBT_BUILD/app/test/tools/nbshm_attach
-[ -x "$ATTACH" ] || fail "nbshm_attach is not built: $ATTACH"
+need_built ATTACH "$NBT_BUILD/app/test/tools/nbshm_attach"
 nbt_c1_start live "$NBT_C1_FRAMES/in.pcap" net_null0 net_pcap0
 
 out=$("$ATTACH" fork "$NBT_C1_SOCK" c1 30) || fail "nbshm_attach fork: $out"

@@ -14,27 +14,17 @@
 set -euo pipefail
 NBT_NAME=vmq-stall
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vmq_lib.sh"
 
 need_nbfwd
 need_hugepages 96
-TXSEND=$NBT_BUILD/app/test/tools/nbshm_txsend
-NBECHO=$NBT_BUILD/app/nbcap/nbecho
-[ -x "$TXSEND" ] || fail "nbshm_txsend is not built: $TXSEND"
-[ -x "$NBECHO" ] || fail "nbecho is not built: $NBECHO"
+need_built TXSEND "$NBT_BUILD/app/test/tools/nbshm_txsend"
+need_built NBECHO "$NBT_BUILD/app/nbcap/nbecho"
 
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$NBT_TMP/frames" --count 200 \
-	--consumer c1=02:00:00:00:00:c1 --consumer c2=02:00:00:00:00:c2 >/dev/null ||
-	fail "vmq_frames.py"
+vmq_frames "$NBT_TMP/frames" 200 c1=02:00:00:00:00:c1 c2=02:00:00:00:00:c2
 sock=$NBT_TMP/nbshm.sock
 ini=$NBT_TMP/stall.ini
-cat >"$ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-[vmq]
-unmatched = drop
-broadcast = drop
-multicast = drop
+vmq_ini "$ini" "$sock" <<INI
 [consumer c1]
 port = net_pcap0
 mac = 02:00:00:00:00:c1

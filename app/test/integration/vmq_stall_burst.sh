@@ -16,8 +16,7 @@ NBT_NAME=vmq-stall-burst
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vmq_lib.sh"
 
-TXSEND=$NBT_BUILD/app/test/tools/nbshm_txsend
-[ -x "$TXSEND" ] || fail "nbshm_txsend is not built: $TXSEND"
+need_built TXSEND "$NBT_BUILD/app/test/tools/nbshm_txsend"
 vmq_setup 400
 echo "stall_ms = 500" >>"$VMQ_INI"	# c2's section is the last
 vmq_start

@@ -19,23 +19,16 @@
 set -euo pipefail
 NBT_NAME=vmq-txcheck
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vmq_lib.sh"
 
 need_nbfwd
 need_hugepages 96
-TXSEND=$NBT_BUILD/app/test/tools/nbshm_txsend
-[ -x "$TXSEND" ] || fail "nbshm_txsend is not built: $TXSEND"
+need_built TXSEND "$NBT_BUILD/app/test/tools/nbshm_txsend"
 
-"$NBT_PY" "$NBT_TOOLS/vmq_frames.py" "$NBT_TMP/rx" --count 1 \
-	--consumer x=02:00:00:00:00:77 >/dev/null || fail "vmq_frames.py"
+vmq_frames "$NBT_TMP/rx" 1 x=02:00:00:00:00:77
 sock=$NBT_TMP/nbshm.sock
 ini=$NBT_TMP/txcheck.ini
-cat >"$ini" <<INI
-[nbfwd]
-mode = vmq
-socket = $sock
-max_segments = 2
-[vmq]
-unmatched = drop
+vmq_ini "$ini" "$sock" max_segments=2 <<INI
 [port net_pcap0]
 [port net_ring0]
 mtu = 9000

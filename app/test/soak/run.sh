@@ -183,12 +183,8 @@ if [ "$hostile" != off ]; then
 fi
 RANDOM=$seed
 
-ns_f=nbt-sf-$$
-ns_a=nbt-sa-$$
-ns_b=nbt-sb-$$
-nbt_netns "$ns_f" "$ns_a" "$ns_b"
-nbt_veth "$ns_a" a "$ns_f" fa
-nbt_veth "$ns_b" b "$ns_f" fb
+nbt_fwd_netns s
+ns_f=$NBT_NS_F ns_a=$NBT_NS_A ns_b=$NBT_NS_B
 
 cons=(c1 c2 c3)
 cons=("${cons[@]:0:$n_cons}")

@@ -64,6 +64,7 @@
 
 #include "nbshm_chan_proto.h"
 #include "nbshm_channel.h"
+#include "test_time.h"
 
 static uint64_t hostile_rng;
 static uint64_t hostile_hog_max = UINT64_MAX;	/* hugepages --punch may take */
@@ -76,15 +77,6 @@ hostile_rand(void)
 	hostile_rng ^= hostile_rng << 25;
 	hostile_rng ^= hostile_rng >> 27;
 	return hostile_rng * UINT64_C(2685821657736338717);
-}
-
-static double
-hostile_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int
@@ -374,6 +366,7 @@ hostile_tx(struct hostile *h)
 		.pkt_len = 60,
 		.n_segs = 1,
 	};
+	unsigned int kind = H_TX_BAD;	/* what the switch leaves it: one field wrong */
 
 	if (nbshm_ring_free(r) < 1)
 		return;
@@ -381,34 +374,30 @@ hostile_tx(struct hostile *h)
 	case 0:
 		memset(h->base + d.offset, 0x5a, d.length);
 		memcpy(h->base + d.offset, "\x02\x00\x00\x00\x00\x77", 6);
-		h->sent[H_TX_GOOD]++;
+		kind = H_TX_GOOD;
 		break;
 	case 1:
 		d.offset = (uint32_t)h->l.rx_off;	/* the rx area is not its to send */
-		h->sent[H_TX_BAD]++;
 		break;
 	case 2:
 		d.n_segs = 40;
-		h->sent[H_TX_BAD]++;
 		break;
 	case 3:
 		d.flags |= NBSHM_DESC_F_NEXT;	/* says more follow, none does */
-		h->sent[H_TX_BAD]++;
 		break;
 	case 4:
 		d.pkt_len = 61;
-		h->sent[H_TX_BAD]++;
 		break;
 	case 5:
 		d.length = h->l.tx_buf_size + 1;	/* runs into the next buffer */
 		d.pkt_len = d.length;
-		h->sent[H_TX_BAD]++;
 		break;
 	default:
 		hostile_random_desc(&d);
-		h->sent[H_RANDOM]++;
+		kind = H_RANDOM;
 		break;
 	}
+	h->sent[kind]++;
 	*nbshm_ring_slot(r, 0) = d;
 	nbshm_ring_produce(r, 1);
 }
@@ -417,12 +406,12 @@ static void
 hostile_run(struct hostile *h, double seconds)
 {
 	struct nbshm_desc d[64];
-	double start = hostile_now(), end = start + seconds;
+	double start = test_now_s(), end = start + seconds;
 	bool jumped = false;
 	unsigned int q, i;
 	uint32_t n, seg;
 
-	while (hostile_now() < end) {
+	while (test_now_s() < end) {
 		for (q = 0; q < h->l.n_qp; q++) {
 			n = nbshm_ring_avail(&h->rx[q]);
 			if (n > 64)
@@ -441,7 +430,7 @@ hostile_run(struct hostile *h, double seconds)
 		/* take back what nbfwd gave back, to keep the ring moving */
 		n = nbshm_ring_avail(&h->txdone);
 		nbshm_ring_consume(&h->txdone, n);
-		if (!jumped && hostile_now() > start + 0.8 * seconds) {
+		if (!jumped && test_now_s() > start + 0.8 * seconds) {
 			/*
 			 * Once, near the end: jump the ret and tx heads far ahead for
 			 * a moment, then back (nbfwd's indices are then out of step
@@ -559,7 +548,7 @@ hostile_punch(struct hostile *h, const char *hog_path, double seconds, const cha
 	uint64_t ctl = h->l.rx_off, rx = h->l.region_size - h->l.rx_off, hog_size = 0, off;
 	unsigned int taken, rx_holes, ctl_holes, rounds = 0;
 	int hog, rx_err = 0, ctl_err = 0, closed = 0;
-	double end = hostile_now() + seconds;
+	double end = test_now_s() + seconds;
 
 	hog = open(hog_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (hog < 0) {
@@ -568,13 +557,13 @@ hostile_punch(struct hostile *h, const char *hog_path, double seconds, const cha
 	}
 	taken = hostile_hog_take(hog, h->page, &hog_size);
 	printf("hog: took %u free hugepages\n", taken);
-	end = hostile_now() + seconds;		/* taking them zeroes each: slow */
+	end = test_now_s() + seconds;		/* taking them zeroes each: slow */
 	rx_holes = hostile_holes(h->rx_fd, h->base + h->l.rx_off, rx, h->page, &rx_err);
 	printf("%s %-22s: %u of %llu pages x 2 ways%s%s\n", rx_holes ? "PUNCHED" : "refused",
 		"holes in the rx file", rx_holes, (unsigned long long)(rx / h->page),
 		rx_err ? ": " : "", rx_err ? strerror(rx_err) : "");
 	ctl_holes = hostile_holes(h->ctl_fd, h->base, ctl, h->page, &ctl_err);
-	while (!closed && hostile_now() < end) {
+	while (!closed && test_now_s() < end) {
 		taken += hostile_hog_take(hog, h->page, &hog_size);
 		closed = hostile_sock_closed(h->sock, 0);
 		for (off = 0; off < ctl && !closed; off += h->page)
@@ -625,10 +614,10 @@ hostile_stale(struct hostile *h, double seconds, const char *go)
 	uint32_t heads[NBSHM_CHAN_MAX_QP], n, i, moved = 0, changed = 0;
 	uint64_t got = 0, rets = 0, txs = 0, sum;
 	unsigned int q, n_saved = 0;
-	double end = hostile_now() + seconds, quiet = 0;
+	double end = test_now_s() + seconds, quiet = 0;
 
 	/* honest: return everything, keep a copy of what was lent */
-	while (hostile_now() < end && (got == 0 || hostile_now() < quiet)) {
+	while (test_now_s() < end && (got == 0 || test_now_s() < quiet)) {
 		for (q = 0; q < h->l.n_qp; q++) {
 			n = nbshm_ring_avail(&h->rx[q]);
 			n = n > 64 ? 64 : n;
@@ -644,7 +633,7 @@ hostile_stale(struct hostile *h, double seconds, const char *go)
 			nbshm_ring_produce(&h->ret[q], n);
 			got += n;
 			if (n != 0)
-				quiet = hostile_now() + 0.5;
+				quiet = test_now_s() + 0.5;
 		}
 		usleep(200);
 	}
@@ -663,14 +652,14 @@ hostile_stale(struct hostile *h, double seconds, const char *go)
 		(unsigned long long)got);
 	fflush(stdout);
 	/* until nbfwd saw the hang-up: the attachment lives until then */
-	end = hostile_now() + seconds;
-	while (go != NULL && access(go, F_OK) != 0 && hostile_now() < end)
+	end = test_now_s() + seconds;
+	while (go != NULL && access(go, F_OK) != 0 && test_now_s() < end)
 		usleep(1000);
 	for (q = 0; q < h->l.n_qp; q++)
 		heads[q] = nbshm_load_acquire(&h->rx[q].hdr->head);
 	sum = hostile_rx_sum(h);
-	end = hostile_now() + seconds;
-	while (hostile_now() < end) {
+	end = test_now_s() + seconds;
+	while (test_now_s() < end) {
 		for (q = 0; q < h->l.n_qp; q++) {
 			moved += nbshm_load_acquire(&h->rx[q].hdr->head) != heads[q];
 			/* returns in its name: what it was lent before */

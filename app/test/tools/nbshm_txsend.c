@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "nbshm_client.h"
+#include "test_time.h"
 
 #define TXS_BURST 32
 #define TXS_MAX_SPECS 64
@@ -57,15 +58,6 @@ txs_on_signal(int sig)
 {
 	(void)sig;
 	txs_stop = 1;
-}
-
-static double
-txs_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -199,7 +191,7 @@ txs_all_back(struct nbshm_client *c, const struct nbshm_client_info *info, doubl
 
 	if (bufs == NULL)
 		return false;
-	while (txs_now() < end && !txs_stop) {
+	while (test_now_s() < end && !txs_stop) {
 		got = nbshm_client_tx_alloc(c, bufs + held, info->n_tx_bufs - held);
 		if (got < 0)
 			break;
@@ -259,10 +251,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	nbshm_client_info(c, &info);
-	end = txs_now() + secs;
+	end = test_now_s() + secs;
 	if (hold) {
 		/* take everything, give nothing back, until nbfwd lets go of us */
-		while (txs_now() < end && !txs_stop) {
+		while (test_now_s() < end && !txs_stop) {
 			n = nbshm_client_rx_burst(c, pkts, TXS_BURST);
 			if (n == -ENOTCONN) {
 				detached = 1;
@@ -280,7 +272,7 @@ main(int argc, char **argv)
 	} else if (flood > 0) {
 		struct txs_spec s = { .len = (uint32_t)flood, .own_src = true, .tag = -2 };
 
-		while (txs_now() < end && !txs_stop && ok)
+		while (test_now_s() < end && !txs_stop && ok)
 			ok = txs_send(c, &info, &s, TXS_BURST, true, &sent) == 0;
 	} else {
 		for (i = 0; i < n_specs && ok; i++)

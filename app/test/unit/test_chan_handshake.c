@@ -373,6 +373,17 @@ body_verdict(const struct kind *t, const struct body_case *c, union msgbuf *m)
 	return why;
 }
 
+/* body_verdict() of each of the @p n cases @p c on a message of kind @p t. */
+static void
+body_verdicts(const struct kind *t, const struct body_case *c, size_t n)
+{
+	union msgbuf m;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		body_verdict(t, &c[i], &m);
+}
+
 BODY(name_unterminated, memset(m->a.name, 'a', sizeof(m->a.name)))
 BODY(name_empty, memset(m->a.name, 0, sizeof(m->a.name)))
 BODY(name_slash, strcpy(m->a.name, "ids/1"))
@@ -407,14 +418,9 @@ test_attach_body(void **state)
 		{ "queue 0xffff (the check leaves it to the server)", body_queue_any, NULL },
 		{ "queue 7", body_queue_7, NULL },
 	};
-	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		union msgbuf m;
-
-		body_verdict(&kinds[0] /* ATTACH */, &cases[i], &m);
-	}
+	body_verdicts(&kinds[0] /* ATTACH */, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* A region name with only NULs after it (as the builder leaves it). */
@@ -527,14 +533,9 @@ test_error_body(void **state)
 		{ "text empty", body_text_empty, NULL },
 		{ "text of 127 chars", body_text_last_nul, NULL },
 	};
-	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		union msgbuf m;
-
-		body_verdict(&kinds[2] /* ERROR */, &cases[i], &m);
-	}
+	body_verdicts(&kinds[2] /* ERROR */, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "nbshm_channel.h"
+#include "test_chan_layout.h"
 
 #define T_PAGE 4096u
 #define T_RING 16u		/* entries of the rings of the ring tests */
@@ -34,31 +35,13 @@
 #define A_SEGS 4u
 #define A_MTU 9000u
 
-static uint64_t
-align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) / a * a;
-}
-
-/* A layout like nbfwd's: header page, rings, rx area, tx area. */
+/* A layout like nbfwd's (test_chan_layout.h): 8 tx buffers, 8 pages of rx area. */
 static void
 make_layout(struct nbshm_chan_layout *l, uint32_t ring_size, uint32_t n_qp)
 {
-	memset(l, 0, sizeof(*l));
-	l->handle = T_HANDLE;
-	l->rings_off = T_PAGE;
-	l->ring_stride = align_up(NBSHM_RING_BYTES(ring_size), NBSHM_CHAN_CACHE_LINE);
-	l->ring_size = ring_size;
-	l->n_qp = n_qp;
+	test_chan_layout(l, T_HANDLE, ring_size, n_qp, 8, 2048, 8 * T_PAGE, T_PAGE);
 	l->max_segs = A_SEGS;
 	l->mtu = A_MTU;
-	/* version 3: header, rings, tx area (the control file), then the rx area */
-	l->tx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(n_qp), T_PAGE);
-	l->tx_buf_size = 2048;
-	l->n_tx_bufs = 8;
-	l->rx_off = align_up(l->tx_off + (uint64_t)l->tx_buf_size * l->n_tx_bufs, T_PAGE);
-	l->rx_len = 8 * T_PAGE;
-	l->region_size = l->rx_off + l->rx_len;
 }
 
 /* Region memory for @p l (zeroed, page aligned). */
@@ -860,14 +843,14 @@ test_layout_check(void **state)
 	l.mtu = 64;
 	l.tx_buf_size = 64;
 	l.n_tx_bufs = 1;
-	l.rx_off = align_up(l.tx_off + 64, T_PAGE);
+	l.rx_off = test_align_up(l.tx_off + 64, T_PAGE);
 	l.rx_len = 1;
 	l.region_size = l.rx_off + T_PAGE;
 	assert_null(nbshm_chan_layout_check(&l));
 	/* version 3: the rings and the tx area lie before the rx area (control file) */
 	make_layout(&l, T_RING, T_NQP);
 	l.tx_off = l.rx_off + l.rx_len;
-	l.region_size = align_up(l.tx_off + (uint64_t)l.tx_buf_size * l.n_tx_bufs, T_PAGE);
+	l.region_size = test_align_up(l.tx_off + (uint64_t)l.tx_buf_size * l.n_tx_bufs, T_PAGE);
 	assert_non_null(strstr(nbshm_chan_layout_check(&l), "rx_off"));
 	assert_non_null(nbshm_chan_layout_check(NULL));
 	/* the spoiled variants of the good layout are sound apart from one field */

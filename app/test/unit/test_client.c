@@ -36,6 +36,8 @@
 #include "nbshm_channel.h"
 #include "nbshm_client.h"
 #include "rule_cases.h"
+#include "test_chan_layout.h"
+#include "test_time.h"
 
 #define T_NQP 2u
 #define T_RING 128u
@@ -86,29 +88,23 @@ struct fake {
 
 static struct nbshm_pkt pkts[2 * T_RING];
 
-static uint64_t
-align_up(uint64_t v, uint64_t a)
+/* nbfwd's end of the attach socket goes away (the fake hangs up). */
+static void
+fake_hangup(struct fake *f)
 {
-	return (v + a - 1) / a * a;
+	if (f->conn >= 0)
+		close(f->conn);
+	f->conn = -1;
 }
 
 static void
 fake_layout(struct nbshm_chan_layout *l)
 {
-	memset(l, 0, sizeof(*l));
-	l->handle = T_HANDLE;
-	l->rings_off = T_PAGE;
-	l->ring_stride = align_up(NBSHM_RING_BYTES(T_RING), NBSHM_CHAN_CACHE_LINE);
-	l->ring_size = T_RING;
-	l->n_qp = T_NQP;
+	/* the rx area ends inside a page */
+	test_chan_layout(l, T_HANDLE, T_RING, T_NQP, T_TX_BUFS, T_TX_BUF,
+		(uint64_t)T_RX_BUFS * T_RX_BUF - 192, T_PAGE);
 	l->max_segs = T_MAX_SEGS;
 	l->mtu = T_MTU;
-	l->tx_off = align_up(l->rings_off + l->ring_stride * NBSHM_CHAN_N_RINGS(T_NQP), T_PAGE);
-	l->tx_buf_size = T_TX_BUF;
-	l->n_tx_bufs = T_TX_BUFS;
-	l->rx_off = align_up(l->tx_off + (uint64_t)T_TX_BUFS * T_TX_BUF, T_PAGE);
-	l->rx_len = (uint64_t)T_RX_BUFS * T_RX_BUF - 192;	/* ends inside a page */
-	l->region_size = align_up(l->rx_off + l->rx_len, T_PAGE);
 }
 
 /* A sealable memfd of @p size bytes. */
@@ -226,8 +222,7 @@ fake_serve(void *arg)
 		nbshm_proto_send(f->conn, &er, sizeof(er), NULL, 0);
 		break;
 	case FAKE_CLOSE:
-		close(f->conn);
-		f->conn = -1;
+		fake_hangup(f);
 		break;
 	default:
 		if (f->reply == FAKE_BAD_LAYOUT)
@@ -366,6 +361,22 @@ count_fds(void)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+/*
+ * Case @p i's attach was refused: no client @p c, an error that says @p says
+ * (NULL: any), and once nbfwd hangs up, @p fds descriptors open as before
+ * (every fd received was closed, nothing stays mapped).
+ */
+static void
+expect_refused(struct fake *f, unsigned int i, const struct nbshm_client *c, const char *says,
+		unsigned int fds)
+{
+	assert_null(c);
+	if (says != NULL && strstr(nbshm_client_error(), says) == NULL)
+		fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(), says);
+	fake_hangup(f);
+	assert_int_equal(count_fds(), fds);
 }
 
 static void
@@ -698,13 +709,7 @@ test_unsealed_files(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		c = NULL;
 		assert_int_equal(fake_attach(f, cases[i].reply, 0, &c), -EPROTO);
-		assert_null(c);
-		if (strstr(nbshm_client_error(), cases[i].says) == NULL)
-			fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(),
-					cases[i].says);
-		close(f->conn);
-		f->conn = -1;
-		assert_int_equal(count_fds(), fds);
+		expect_refused(f, i, c, cases[i].says, fds);
 	}
 }
 
@@ -847,15 +852,6 @@ waker_run(void *arg)
 	return NULL;
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 test_wait(void **state)
 {
@@ -868,22 +864,22 @@ test_wait(void **state)
 	unsigned int i;
 
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 60), 0);
-	assert_true(now_s() - t0 >= 0.05);
+	assert_true(test_now_s() - t0 >= 0.05);
 
 	/* entries already there: no sleep */
 	fake_lend1(f, 0, rx_at(f, 1, 0), 60);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 5000), 1);
-	assert_true(now_s() - t0 < 1.0);
+	assert_true(test_now_s() - t0 < 1.0);
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), 1);
 
 	/* asleep: the producer sees need_wakeup, publishes, signals */
 	assert_int_equal(pthread_create(&th, NULL, waker_run, &w), 0);
-	t0 = now_s();
+	t0 = test_now_s();
 	assert_int_equal(nbshm_client_wait(c, 5000), 1);
-	assert_true(now_s() - t0 < 4.0);
+	assert_true(test_now_s() - t0 < 4.0);
 	assert_int_equal(pthread_join(th, NULL), 0);
 	assert_int_equal(w.need_wakeup_seen, 1);
 	for (i = 0; i < T_NQP; i++)
@@ -907,8 +903,7 @@ test_producer_gone(void **state)
 
 	/* noticed by rx_burst, within a bounded number of empty polls */
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	for (i = 0; i < 100000 && rc == 0; i++)
 		rc = nbshm_client_rx_burst(c, pkts, 4);
 	assert_int_equal(rc, -ENOTCONN);
@@ -918,8 +913,7 @@ test_producer_gone(void **state)
 
 	/* noticed by wait, long before its timeout */
 	assert_int_equal(fake_attach(f, FAKE_OK, 0, &c), 0);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(nbshm_client_wait(c, 5000), -ENOTCONN);
 	assert_int_equal(nbshm_client_rx_burst(c, pkts, 4), -ENOTCONN);
 	assert_int_equal(nbshm_client_return(c, pkts, 1), -ENOTCONN);
@@ -937,8 +931,7 @@ test_error_reply(void **state)
 	assert_int_equal(errno, EBUSY);
 	assert_null(c);
 	assert_non_null(strstr(nbshm_client_error(), FAKE_ERROR_TEXT));
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(count_fds(), fds);
 }
 
@@ -969,15 +962,7 @@ test_bad_attach_ok(void **state)
 			assert_int_equal(rc, -cases[i].err);
 		else
 			assert_true(rc < 0);
-		assert_null(c);
-		if (cases[i].says != NULL && strstr(nbshm_client_error(), cases[i].says) == NULL)
-			fail_msg("case %u: \"%s\" lacks \"%s\"", i, nbshm_client_error(),
-					cases[i].says);
-		if (f->conn >= 0)
-			close(f->conn);
-		f->conn = -1;
-		/* every fd received was closed, nothing stays mapped */
-		assert_int_equal(count_fds(), fds);
+		expect_refused(f, i, c, cases[i].says, fds);
 	}
 }
 
@@ -1117,8 +1102,7 @@ test_sigbus_packet_read(void **state)
 	assert_int_equal(child_writes((uint8_t *)(uintptr_t)(cbase + f->l.tx_off)), 0);
 	assert_broken_calls(c);
 	nbshm_client_close(c);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	assert_int_equal(count_fds(), fds);
 }
 
@@ -1134,8 +1118,7 @@ test_sigbus_in_call_and_reattach(void **state)
 	fake_fault_client(c);
 	assert_broken_calls(c);
 	nbshm_client_close(c);
-	close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 
 	/* a new client works */
 	memset(f->base + off, 0x3c, 64);
@@ -1285,9 +1268,7 @@ test_sigbus_default_chain(void **state)
 	st = child_default_sigbus(f, 0);
 	assert_true(WIFSIGNALED(st));
 	assert_int_equal(WTERMSIG(st), SIGBUS);
-	if (f->conn >= 0)
-		close(f->conn);
-	f->conn = -1;
+	fake_hangup(f);
 	st = child_default_sigbus(f, 1);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);

@@ -101,66 +101,83 @@ test_segs_after_copy(void **state)
 	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1518), NBFWD_TX_TOO_MANY_SEGS);
 }
 
+/* One frame built by frame(), checked against limits @p l: @p avail bytes there, @p len long. */
+struct tx_case {
+	const uint8_t *src;
+	unsigned int n_tags;
+	uint16_t tpid;
+	uint16_t vid;
+	const struct nbfwd_tx_limits *l;
+	uint32_t avail;
+	uint32_t len;
+	enum nbfwd_tx_verdict want;
+};
+
+static void
+run_cases(const struct tx_case *c, size_t n)
+{
+	uint8_t f[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		frame(f, c[i].src, c[i].n_tags, c[i].tpid, c[i].vid);
+		if (nbfwd_tx_check_frame(c[i].l, f, c[i].avail, c[i].len) != c[i].want)
+			fail_msg("case %zu: %d, want %d", i,
+				nbfwd_tx_check_frame(c[i].l, f, c[i].avail, c[i].len),
+				c[i].want);
+	}
+}
+
 static void
 test_tags_and_length(void **state)
 {
-	struct nbfwd_tx_limits l = limits(-1, true);
-	uint8_t f[64];
+	const struct nbfwd_tx_limits l = limits(-1, true);
+	const struct tx_case cases[] = {
+		{ own_mac, 0, 0, 0, &l, 64, 14, NBFWD_TX_OK },
+		{ own_mac, 0, 0, 0, &l, 64, 1514, NBFWD_TX_OK },
+		{ own_mac, 0, 0, 0, &l, 64, 1515, NBFWD_TX_TOO_LONG },
+		{ own_mac, 1, 0x8100, 7, &l, 64, 1518, NBFWD_TX_OK },
+		{ own_mac, 1, 0x8100, 7, &l, 64, 1519, NBFWD_TX_TOO_LONG },
+		{ own_mac, 1, 0x8100, 7, &l, 64, 17, NBFWD_TX_RUNT },
+		{ own_mac, 1, 0x8100, 7, &l, 64, 18, NBFWD_TX_OK },
+		{ own_mac, 2, 0x88a8, 7, &l, 64, 1522, NBFWD_TX_OK },
+		{ own_mac, 2, 0x88a8, 7, &l, 64, 1523, NBFWD_TX_TOO_LONG },
+		/* a third tag is payload: it does not buy 4 more bytes */
+		{ own_mac, 3, 0x8100, 7, &l, 64, 1523, NBFWD_TX_TOO_LONG },
+		/* only the bytes there are read: a tag past them is not seen */
+		{ own_mac, 2, 0x8100, 7, &l, 14, 1518, NBFWD_TX_OK },
+		{ own_mac, 2, 0x8100, 7, &l, 17, 1522, NBFWD_TX_TOO_LONG },
+	};
 
 	(void)state;
-	frame(f, own_mac, 0, 0, 0);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 14), NBFWD_TX_OK);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1514), NBFWD_TX_OK);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1515), NBFWD_TX_TOO_LONG);
-	frame(f, own_mac, 1, 0x8100, 7);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1518), NBFWD_TX_OK);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1519), NBFWD_TX_TOO_LONG);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 17), NBFWD_TX_RUNT);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 18), NBFWD_TX_OK);
-	frame(f, own_mac, 2, 0x88a8, 7);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1522), NBFWD_TX_OK);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1523), NBFWD_TX_TOO_LONG);
-	/* a third tag is payload: it does not buy 4 more bytes */
-	frame(f, own_mac, 3, 0x8100, 7);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 64, 1523), NBFWD_TX_TOO_LONG);
-	/* only the bytes there are read: a tag past them is not seen */
-	frame(f, own_mac, 2, 0x8100, 7);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 14, 1518), NBFWD_TX_OK);
-	assert_int_equal(nbfwd_tx_check_frame(&l, f, 17, 1522), NBFWD_TX_TOO_LONG);
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void
 test_spoof(void **state)
 {
 	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0xc2 };
-	struct nbfwd_tx_limits any = limits(-1, true), v42 = limits(42, true);
-	struct nbfwd_tx_limits off = limits(42, false);
-	uint8_t f[64];
+	const struct nbfwd_tx_limits any = limits(-1, true), v42 = limits(42, true);
+	const struct nbfwd_tx_limits off = limits(42, false);
+	const struct tx_case cases[] = {
+		{ other, 0, 0, 0, &any, 64, 60, NBFWD_TX_SPOOFED },
+		{ other, 0, 0, 0, &off, 64, 60, NBFWD_TX_OK },
+		/* without a vlan: any tag or none */
+		{ own_mac, 0, 0, 0, &any, 64, 60, NBFWD_TX_OK },
+		{ own_mac, 1, 0x8100, 99, &any, 64, 60, NBFWD_TX_OK },
+		/* with vlan 42: exactly one 802.1Q tag of VLAN 42 (priority bits free) */
+		{ own_mac, 1, 0x8100, 99, &v42, 64, 60, NBFWD_TX_SPOOFED },
+		{ own_mac, 1, 0x8100, 42, &v42, 64, 60, NBFWD_TX_OK },
+		{ own_mac, 1, 0x8100, 0xe000 | 42, &v42, 64, 60, NBFWD_TX_OK },
+		{ own_mac, 0, 0, 0, &v42, 64, 60, NBFWD_TX_SPOOFED },
+		{ own_mac, 1, 0x88a8, 42, &v42, 64, 60, NBFWD_TX_SPOOFED },
+		{ own_mac, 2, 0x8100, 42, &v42, 64, 60, NBFWD_TX_SPOOFED },
+		{ other, 1, 0x8100, 42, &v42, 64, 60, NBFWD_TX_SPOOFED },
+		{ other, 1, 0x8100, 42, &off, 64, 60, NBFWD_TX_OK },
+	};
 
 	(void)state;
-	frame(f, other, 0, 0, 0);
-	assert_int_equal(nbfwd_tx_check_frame(&any, f, 64, 60), NBFWD_TX_SPOOFED);
-	assert_int_equal(nbfwd_tx_check_frame(&off, f, 64, 60), NBFWD_TX_OK);
-	/* without a vlan: any tag or none */
-	frame(f, own_mac, 0, 0, 0);
-	assert_int_equal(nbfwd_tx_check_frame(&any, f, 64, 60), NBFWD_TX_OK);
-	frame(f, own_mac, 1, 0x8100, 99);
-	assert_int_equal(nbfwd_tx_check_frame(&any, f, 64, 60), NBFWD_TX_OK);
-	/* with vlan 42: exactly one 802.1Q tag of VLAN 42 (priority bits free) */
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_SPOOFED);
-	frame(f, own_mac, 1, 0x8100, 42);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_OK);
-	frame(f, own_mac, 1, 0x8100, 0xe000 | 42);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_OK);
-	frame(f, own_mac, 0, 0, 0);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_SPOOFED);
-	frame(f, own_mac, 1, 0x88a8, 42);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_SPOOFED);
-	frame(f, own_mac, 2, 0x8100, 42);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_SPOOFED);
-	frame(f, other, 1, 0x8100, 42);
-	assert_int_equal(nbfwd_tx_check_frame(&v42, f, 64, 60), NBFWD_TX_SPOOFED);
-	assert_int_equal(nbfwd_tx_check_frame(&off, f, 64, 60), NBFWD_TX_OK);
+	run_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 int

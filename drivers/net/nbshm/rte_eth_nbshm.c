@@ -153,11 +153,22 @@ nbshm_pmd_detach(struct rte_eth_dev *dev)
 			pmd->args.name, pmd->args.queue);
 }
 
+/* Every queue of @p dev to @p state (RTE_ETH_QUEUE_STATE_*). */
+static void
+nbshm_pmd_queues_state(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
+}
+
 static int
 nbshm_pmd_dev_start(struct rte_eth_dev *dev)
 {
 	struct nbshm_pmd_internals *pmd = dev->data->dev_private;
-	uint16_t i;
 	int ret;
 
 	if (pmd->client == NULL) {
@@ -165,23 +176,15 @@ nbshm_pmd_dev_start(struct rte_eth_dev *dev)
 		if (ret < 0)
 			return ret;
 	}
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	nbshm_pmd_queues_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	return nbshm_pmd_link_update(dev, 0);
 }
 
 static int
 nbshm_pmd_dev_stop(struct rte_eth_dev *dev)
 {
-	uint16_t i;
-
 	nbshm_pmd_detach(dev);
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	nbshm_pmd_queues_state(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	return nbshm_pmd_link_update(dev, 0);
 }
 
