@@ -85,7 +85,16 @@ readelf -d "$dd$libdir/libnbshm-client.so.$version" | grep -q 'Library soname: \
 if readelf -d "$dd$bindir"/* "$dd$pmd_dir/librte_net_nbshm.so" | grep -qiE 'rpath|runpath'; then
 	fail "an installed binary keeps an RPATH into the build tree"
 fi
-say "ok files: $(wc -l <"$NBT_TMP/installed") installed, the PMD in $pmd_dir, exactly as expected"
+# EAL dlopens every module of its PMD directory in every DPDK application, in
+# directory order, with RTLD_NOW: a symbol the PMD takes from a library it
+# does not name (rte_vdev_register of librte_bus_vdev, loaded by testpmd
+# before any -d) fails EAL's start in all of them
+ldd -r "$dd$pmd_dir/librte_net_nbshm.so" >"$NBT_TMP/ldd.log" 2>&1 ||
+	NBT_LOG=$NBT_TMP/ldd.log fail "ldd -r on the installed PMD failed"
+if grep -i "undefined symbol" "$NBT_TMP/ldd.log"; then
+	fail "the installed PMD leaves symbols undefined (above): EAL would refuse to start with it in $pmd_dir"
+fi
+say "ok files: $(wc -l <"$NBT_TMP/installed") installed, the PMD in $pmd_dir (every symbol resolved), exactly as expected"
 
 # 2. the .pc and the headers
 export PKG_CONFIG_SYSROOT_DIR=$dd PKG_CONFIG_LIBDIR=$dd$libdir/pkgconfig PKG_CONFIG_PATH=
