@@ -131,8 +131,13 @@ main(int argc, char **argv)
 	return rc == want ? 0 : 1;
 }
 EOF
-cc -std=gnu11 -Wall -Wextra -Werror "${pc_cflags[@]}" -o "$NBT_TMP/client" "$NBT_TMP/client.c" \
-	"${pc_libs[@]}" 2>"$NBT_TMP/cc.log" ||
+# (a library built with the sanitizers, the CI's ASan tree, needs their
+# runtime first: the program is built with them too)
+san=()
+! grep -q libasan <<<"$(ldd "$dd$libdir/libnbshm-client.so.$version")" ||
+	san=(-fsanitize=address,undefined)
+cc -std=gnu11 -Wall -Wextra -Werror "${san[@]}" "${pc_cflags[@]}" -o "$NBT_TMP/client" \
+	"$NBT_TMP/client.c" "${pc_libs[@]}" 2>"$NBT_TMP/cc.log" ||
 	NBT_LOG=$NBT_TMP/cc.log fail "a program does not build with pkg-config libnbshm-client"
 client_lib=$(LD_LIBRARY_PATH=$dd$libdir ldd "$NBT_TMP/client" | awk '/libnbshm-client/ { print $3 }')
 [ "$client_lib" = "$dd$libdir/libnbshm-client.so.0" ] ||
