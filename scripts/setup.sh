@@ -14,6 +14,7 @@ packages=(
 	build-essential meson ninja-build pkg-config
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcmocka-dev
 	python3 iproute2 iputils-ping netcat-openbsd ethtool procps tcpdump
+	man-db dpkg-dev debhelper lintian
 )
 missing=()
 for p in "${packages[@]}"; do
