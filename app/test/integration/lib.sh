@@ -489,6 +489,44 @@ port_mac() {
 	echo "$mac" | tr 'A-F' 'a-f'
 }
 
+# testpmd_start TAG EAL_AND_APP_ARGS...: dpdk-testpmd in the background (give
+# it -i), with --no-pci, a fresh --file-prefix, `timeout 60`; output in
+# $NBT_TMP/TAG.log; its commands go through a fifo on fd 7 (tp_send).
+# Sets tp_pid, tp_log, tp_cmd.
+testpmd_start() {
+	local tag=$1 in
+	shift
+	new_prefix
+	tp_log=$NBT_TMP/$tag.log
+	in=$NBT_TMP/$tag.stdin
+	mkfifo "$in"
+	tp_cmd="dpdk-testpmd --no-pci --file-prefix $NBT_PREFIX $*"
+	: >"$tp_log"
+	timeout -k 5 60 dpdk-testpmd --no-pci --file-prefix "$NBT_PREFIX" "$@" \
+		<"$in" >"$tp_log" 2>&1 &
+	tp_pid=$!
+	NBT_PIDS+=("$tp_pid")
+	exec 7>"$in"
+}
+
+# tp_fail MSG: fail, showing testpmd's command and log
+tp_fail() {
+	NBT_CMD=$tp_cmd NBT_LOG=$tp_log fail "$@"
+}
+
+# tp_send CMD: one command to the testpmd of testpmd_start
+tp_send() {
+	echo "$1" >&7 || tp_fail "testpmd stopped reading commands (before '$1')"
+}
+
+# testpmd_wait: close testpmd's command fifo and wait for it; sets tp_rc
+testpmd_wait() {
+	exec 7>&-
+	tp_rc=0
+	wait "$tp_pid" || tp_rc=$?
+	nbt_forget_pid "$tp_pid"
+}
+
 # json_get FILE KEY.PATH: print one value (a.b.0.c: list index 0)
 json_get() {
 	"$NBT_PY" - "$1" "$2" <<'PY' || fail "cannot read '$2' from $1"

@@ -36,23 +36,9 @@ wait_log "forwarding: mode io" 20
 wait_socket "$sock" "nbfwd (memif server)"
 
 # testpmd, interactive, its commands written to a fifo
-new_prefix
-tp_log=$NBT_TMP/testpmd.log
-tp_in=$NBT_TMP/testpmd.stdin
-mkfifo "$tp_in"
-tp_cmd="dpdk-testpmd --lcores 0@0,1@0 --no-pci --no-huge -m 512 --file-prefix $NBT_PREFIX --vdev net_memif0,role=client,socket=$sock,socket-abstract=no -- -i --forward-mode=io --total-num-mbufs=16384 --nb-cores=1"
-: >"$tp_log"
-# shellcheck disable=SC2086
-timeout -k 5 60 $tp_cmd <"$tp_in" >"$tp_log" 2>&1 &
-tp_pid=$!
-NBT_PIDS+=("$tp_pid")
-exec 7>"$tp_in"
-tp_fail() {
-	NBT_CMD=$tp_cmd NBT_LOG=$tp_log fail "$@"
-}
-tp_send() {
-	echo "$1" >&7 || tp_fail "testpmd stopped reading commands (before '$1')"
-}
+testpmd_start testpmd --lcores 0@0,1@0 --no-huge -m 512 \
+	--vdev "net_memif0,role=client,socket=$sock,socket-abstract=no" -- \
+	-i --forward-mode=io --total-num-mbufs=16384 --nb-cores=1
 
 # wait for the memif link (the client connects when its port starts)
 up=0
@@ -76,10 +62,7 @@ NBT_PID=$nbfwd_pid
 NBT_LOG=$nbfwd_log
 stop_nbfwd
 tp_send "quit"
-exec 7>&-
-tp_rc=0
-wait "$tp_pid" || tp_rc=$?
-nbt_forget_pid "$tp_pid"
+testpmd_wait
 
 expect_ok "nbfwd memif server"
 expect_json ports.0.driver == net_memif ports.0.peer == 0 \
